@@ -1,0 +1,51 @@
+# Reel Matchmaker: `make run` serves the app, `make test` checks everything.
+# Both are idempotent: installs happen only when a requirements file changed.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+PORT ?= 8501
+TMDB5000_CSV ?= ../shared/data/tmdb-5000/tmdb_5000_movies.csv
+
+.PHONY: run test lint typecheck pytest migrate bench snapshot screenshots clean
+
+run: $(RUN_STAMP)
+	$(PY) -m reelmatch db upgrade
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: $(DEV_STAMP) lint typecheck pytest
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(DEV_STAMP)
+	$(PY) -m mypy
+
+pytest: $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: $(RUN_STAMP)
+	$(PY) -m reelmatch db upgrade
+
+bench: $(DEV_STAMP)
+	$(PY) bench/store.py
+
+snapshot: $(RUN_STAMP)
+	$(PY) scripts/build_offline_catalog.py $(TMDB5000_CSV)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(RUN_STAMP)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

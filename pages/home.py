@@ -1,0 +1,16 @@
+"""Home: what this installation is running on."""
+
+import streamlit as st
+
+from reelmatch.ui import get_services, guarded
+from reelmatch.ui.status import status_rows
+
+st.title("Reel Matchmaker")
+st.write("Discover movies, rate them in half stars, and get recommendations that say why.")
+
+with guarded():
+    services = get_services()
+    st.subheader("This installation")
+    for check in status_rows(services):
+        icon = ":material/check_circle:" if check.ok else ":material/error:"
+        st.markdown(f"{icon} **{check.name.title()}** — {check.detail}")

@@ -1,0 +1,1 @@
+"""The cache interface with its in-process and Redis backends, single-flight and rate limiting."""

@@ -1,0 +1,57 @@
+"""The interface every movie-data backend implements (live TMDB, offline snapshot).
+
+Pages and services depend on this protocol only. Both backends pass one shared contract test
+(tests/catalog/test_contract.py). Errors are the typed ones from `reelmatch.errors`:
+`NotFound` for an unknown id, `UpstreamUnavailable` / `RateLimited` when the source fails and
+nothing cached can stand in, `InvalidInput` never for odd queries (they just find nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from reelmatch.domain import DiscoverFilters, Genre, ImageConfig, MovieDetails, MoviePage
+
+ListName = Literal["popular", "top_rated", "now_playing", "upcoming"]
+TrendingWindow = Literal["day", "week"]
+
+MAX_PAGE = 500  # TMDB refuses pages beyond 500
+
+
+def clamp_page(page: int) -> int:
+    """Pages run 1..500; anything else is moved to the nearest end, never an error."""
+    return min(max(int(page), 1), MAX_PAGE)
+
+
+class Catalog(Protocol):
+    #: "tmdb" for live TMDB, "offline" for the bundled snapshot.
+    mode: str
+
+    def configuration(self) -> ImageConfig: ...
+
+    def genres(self) -> list[Genre]: ...
+
+    def popular(self, page: int = 1) -> MoviePage: ...
+
+    def top_rated(self, page: int = 1) -> MoviePage: ...
+
+    def now_playing(self, page: int = 1) -> MoviePage: ...
+
+    def upcoming(self, page: int = 1) -> MoviePage: ...
+
+    def trending(self, window: TrendingWindow = "day", page: int = 1) -> MoviePage: ...
+
+    def search(self, query: str, *, year: int | None = None, page: int = 1) -> MoviePage: ...
+
+    def discover(self, filters: DiscoverFilters) -> MoviePage: ...
+
+    def movie(self, movie_id: int) -> MovieDetails:
+        """Details with credits, trailer, keywords, recommendations, similar, watch providers
+        and release dates (one upstream request on TMDB)."""
+        ...
+
+    def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
+        """Details for many ids at once (concurrent, bounded); unknown ids are left out."""
+        ...
+
+    def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None: ...

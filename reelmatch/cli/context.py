@@ -1,0 +1,51 @@
+"""Shared plumbing for commands: lazily built services, output helpers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import click
+
+from reelmatch.bootstrap import Services, build_services
+from reelmatch.domain import User
+
+
+class AppContext:
+    """Builds the services on first use, so `--help` and bad arguments stay instant."""
+
+    def __init__(self, factory: Callable[[], Services] = build_services) -> None:
+        self._factory = factory
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = self._factory()
+        return self._services
+
+    def user(self, username: str) -> User:
+        return self.services.users.get_user(username)
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def emit_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A plain aligned table for people."""
+    cells = [[str(value) for value in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

@@ -1,0 +1,53 @@
+"""`db upgrade` and `doctor`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
+from reelmatch.config import load_settings
+from reelmatch.services.health import run_checks
+from reelmatch.store.database import Database
+from reelmatch.store.migrate import upgrade
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(db_group)
+    cli.add_command(doctor)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (safe to run again)."""
+    settings = load_settings()
+    upgrade(settings.effective_database_url)
+    click.echo("Database is up to date.")
+
+
+@click.command()
+@json_option
+@pass_app
+def doctor(app: AppContext, as_json: bool) -> None:
+    """Check configuration, database, cache, TMDB and OpenAI; exit 1 if anything fails."""
+    settings = load_settings()
+    database = Database.from_url(settings.effective_database_url)
+    try:
+        checks = run_checks(settings, database)
+    finally:
+        database.dispose()
+    if as_json:
+        emit_json([check.as_dict() for check in checks])
+    else:
+        emit_table(
+            ["check", "status", "detail"],
+            [(c.name, "OK" if c.ok else "FAILING", c.detail) for c in checks],
+        )
+    if not all(check.ok for check in checks):
+        sys.exit(1)

@@ -1,0 +1,183 @@
+"""One typed settings object, read from the environment and `.streamlit/secrets.toml`.
+
+Environment variables win over the secrets file; both use the names in DESIGN.md. Secrets are
+`SecretStr`, so they never show up in `repr`, logs or error messages.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from reelmatch.errors import InvalidInput
+
+SECRETS_FILE = Path(".streamlit/secrets.toml")
+COOKIE_KEY_FILE = "cookie_key"
+MIN_COOKIE_KEY_BYTES = 32
+
+
+def _env(name: str, *, repr_: bool = True) -> Any:
+    """An optional setting read from the variable `name` (unset means None)."""
+    return Field(None, validation_alias=AliasChoices(name), repr=repr_)
+
+
+class Settings(BaseSettings):
+    """Every setting of the app. Build with `load_settings()` to get friendly errors."""
+
+    model_config = SettingsConfigDict(
+        extra="ignore",
+        populate_by_name=True,
+        hide_input_in_errors=True,
+        case_sensitive=False,
+    )
+
+    # URLs may carry passwords: kept out of repr, shown masked by `masked_url`.
+    database_url: str | None = _env("DATABASE_URL", repr_=False)
+    redis_url: str | None = _env("REDIS_URL", repr_=False)
+    tmdb_api_key: SecretStr | None = _env("TMDB_API_KEY")
+    tmdb_read_access_token: SecretStr | None = _env("TMDB_READ_ACCESS_TOKEN")
+    tmdb_api_base: str = Field(
+        "https://api.themoviedb.org/3", validation_alias=AliasChoices("TMDB_API_BASE")
+    )
+    tmdb_rate_limit: float = Field(40.0, gt=0, validation_alias=AliasChoices("TMDB_RATE_LIMIT"))
+    tmdb_daily_budget: int | None = Field(
+        None, gt=0, validation_alias=AliasChoices("TMDB_DAILY_BUDGET")
+    )
+    openai_api_key: SecretStr | None = _env("OPENAI_API_KEY")
+    openai_base_url: str | None = _env("OPENAI_BASE_URL")
+    openai_model: str = Field("gpt-4o-mini", validation_alias=AliasChoices("OPENAI_MODEL"))
+    cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
+    data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
+    allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
+
+    @field_validator(
+        "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, SecretStr) and not value.get_secret_value().strip():
+            return None
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("cookie_key")
+    @classmethod
+    def _cookie_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_COOKIE_KEY_BYTES:
+            raise ValueError(f"must be at least {MIN_COOKIE_KEY_BYTES} bytes long")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_known(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL such as sqlite:///var/reelmatch.db") from None
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        secrets_file = Path(os.environ.get("REELMATCH_SECRETS_FILE", SECRETS_FILE))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=secrets_file),
+        )
+
+    # Derived values -------------------------------------------------------------------------
+
+    @property
+    def effective_database_url(self) -> str:
+        """`DATABASE_URL`, or a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'reelmatch.db'}"
+
+    @property
+    def tmdb_live(self) -> bool:
+        """True when TMDB credentials are set; otherwise the offline catalog serves movies."""
+        return self.tmdb_api_key is not None or self.tmdb_read_access_token is not None
+
+    @property
+    def openai_enabled(self) -> bool:
+        return self.openai_api_key is not None
+
+    def resolved_cookie_key(self) -> str:
+        """The cookie signing key: `REELMATCH_COOKIE_KEY`, or one generated once into the data
+        directory (owner-only permissions) and reused on every later start."""
+        if self.cookie_key is not None:
+            return self.cookie_key.get_secret_value()
+        return _load_or_create_cookie_key(self.data_dir / COOKIE_KEY_FILE)
+
+
+def masked_url(url: str) -> str:
+    """`url` with any password replaced by ***, safe to print or log."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def _load_or_create_cookie_key(path: Path) -> str:
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key.encode()) >= MIN_COOKIE_KEY_BYTES:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(path, flags, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    os.chmod(path, 0o600)
+    return key
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning validation errors into one `InvalidInput` that names the
+    variable and the problem but never echoes the value (it may be a secret)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            field = str(item["loc"][0]) if item["loc"] else "settings"
+            problems.append(f"{_variable_name(field)} {_plain(item['msg'])}")
+        raise InvalidInput("Invalid setting: " + "; ".join(problems) + ".") from None
+
+
+def _variable_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, AliasChoices):
+        first = info.validation_alias.choices[0]
+        return str(first)
+    return field.upper()
+
+
+def _plain(message: str) -> str:
+    return message.removeprefix("Value error, ")

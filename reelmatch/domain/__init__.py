@@ -1,0 +1,47 @@
+"""Domain types shared by every layer: plain, immutable, JSON-serialisable values.
+
+Values built in bulk (movies, library entries) are slotted dataclasses; inputs that need
+validation (filters, preferences) are pydantic models. `to_data` / `from_data` serialise both.
+"""
+
+from reelmatch.domain.library import DiaryEntry, Library, LibraryEntry, validate_stars
+from reelmatch.domain.movies import (
+    CastMember,
+    DiscoverFilters,
+    Genre,
+    ImageConfig,
+    Movie,
+    MovieDetails,
+    MoviePage,
+    Provider,
+    RegionProviders,
+    Video,
+)
+from reelmatch.domain.recommendations import Recommendation, RecommendationFilters
+from reelmatch.domain.serialize import from_data, to_data
+from reelmatch.domain.users import ROLES, Preferences, Role, User
+
+__all__ = [
+    "ROLES",
+    "CastMember",
+    "DiaryEntry",
+    "DiscoverFilters",
+    "Genre",
+    "ImageConfig",
+    "Library",
+    "LibraryEntry",
+    "Movie",
+    "MovieDetails",
+    "MoviePage",
+    "Preferences",
+    "Provider",
+    "Recommendation",
+    "RecommendationFilters",
+    "RegionProviders",
+    "Role",
+    "User",
+    "Video",
+    "from_data",
+    "to_data",
+    "validate_stars",
+]

@@ -1,0 +1,1 @@
+"""The OpenAI client wrapper: prompts, structured output, cost accounting."""

@@ -1,0 +1,1 @@
+"""Recommendation engines behind one interface, and the evaluation harness."""

@@ -1,0 +1,80 @@
+"""What `doctor` and the home page report: is each part of the app configured and reachable?"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from reelmatch.config import Settings, masked_url
+from reelmatch.store.database import Database
+from reelmatch.store.migrate import current_revision, head_revision
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_database(database: Database, url: str) -> Check:
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error
+        reason = type(cause).__name__
+        return Check("database", False, f"{masked_url(url)} is not reachable ({reason})")
+    current, head = current_revision(url), head_revision()
+    if current != head:
+        return Check(
+            "database",
+            False,
+            f"{database.dialect} at revision {current or 'none'}, code expects {head}: "
+            "run `python -m reelmatch db upgrade`",
+        )
+    return Check("database", True, f"{database.dialect}, schema at revision {head}")
+
+
+def check_redis(settings: Settings) -> Check:
+    if settings.redis_url is None:
+        return Check("cache", True, "in-process (REDIS_URL not set)")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.redis_url, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        return Check(
+            "cache", False, f"Redis at {masked_url(settings.redis_url)}: {type(error).__name__}"
+        )
+    return Check("cache", True, f"Redis at {masked_url(settings.redis_url)}")
+
+
+def check_tmdb(settings: Settings) -> Check:
+    if not settings.tmdb_live:
+        return Check("tmdb", True, "offline catalog (no TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN)")
+    how = "read access token" if settings.tmdb_read_access_token else "v3 API key"
+    return Check("tmdb", True, f"live TMDB at {settings.tmdb_api_base} with a {how}")
+
+
+def check_openai(settings: Settings) -> Check:
+    if not settings.openai_enabled:
+        return Check("openai", True, "off: local recommendations only (no OPENAI_API_KEY)")
+    where = settings.openai_base_url or "the OpenAI API"
+    return Check("openai", True, f"{settings.openai_model} via {where}")
+
+
+def run_checks(settings: Settings, database: Database) -> list[Check]:
+    return [
+        Check("config", True, "settings are valid"),
+        check_database(database, settings.effective_database_url),
+        check_redis(settings),
+        check_tmdb(settings),
+        check_openai(settings),
+    ]

@@ -1,0 +1,155 @@
+"""Ratings, watchlist and diary: the use cases behind the movie page, Library and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from reelmatch.domain import (
+    DiaryEntry,
+    Library,
+    Movie,
+    User,
+    to_data,
+    validate_stars,
+)
+from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
+from reelmatch.events import EventSink
+from reelmatch.store.database import Database
+from reelmatch.store.mapping import movie_from_row
+from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UnitOfWork
+
+MAX_NOTE_LENGTH = 2000
+
+
+class MovieLookup(Protocol):
+    """What the library needs from the catalog: movies' metadata by TMDB id (unknown ids are
+    left out)."""
+
+    def movies(self, movie_ids: list[int]) -> Sequence[Movie]: ...
+
+
+class LibraryService:
+    def __init__(self, database: Database, *, catalog: MovieLookup, events: EventSink) -> None:
+        self._database = database
+        self._catalog = catalog
+        self._events = events
+
+    # Writes -----------------------------------------------------------------------------------
+
+    def rate_movie(self, user: User, movie_id: int, stars: object) -> float:
+        rating = validate_stars(stars)
+        movie = self._movie_for_write(movie_id)
+        with UnitOfWork(self._database) as uow:
+            if movie is not None:
+                uow.movies.refresh([movie])
+            uow.library.set_rating(user_id=user.id, movie_id=movie_id, rating=rating, now=utcnow())
+            uow.commit()
+        self._events.record("rating_set", user_id=user.id, movie_id=movie_id, rating=rating)
+        return rating
+
+    def clear_rating(self, user: User, movie_id: int) -> bool:
+        with UnitOfWork(self._database) as uow:
+            cleared = uow.library.clear_rating(user_id=user.id, movie_id=movie_id, now=utcnow())
+            uow.commit()
+        if cleared:
+            self._events.record("rating_cleared", user_id=user.id, movie_id=movie_id)
+        return cleared
+
+    def add_to_watchlist(self, user: User, movie_id: int) -> None:
+        movie = self._movie_for_write(movie_id)
+        with UnitOfWork(self._database) as uow:
+            if movie is not None:
+                uow.movies.refresh([movie])
+            uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=True, now=utcnow())
+            uow.commit()
+        self._events.record("watchlist_add", user_id=user.id, movie_id=movie_id)
+
+    def remove_from_watchlist(self, user: User, movie_id: int) -> None:
+        with UnitOfWork(self._database) as uow:
+            uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=False, now=utcnow())
+            uow.commit()
+
+    def log_watch(
+        self,
+        user: User,
+        movie_id: int,
+        *,
+        watched_on: date | None = None,
+        rewatch: bool = False,
+        note: str | None = None,
+    ) -> DiaryEntry:
+        day = watched_on or utcnow().date()
+        if day > utcnow().date():
+            raise InvalidInput("A watch cannot be logged in the future.")
+        note = (note or "").strip() or None
+        if note is not None and len(note) > MAX_NOTE_LENGTH:
+            raise InvalidInput(f"A note can be at most {MAX_NOTE_LENGTH} characters.")
+        movie = self._movie_for_write(movie_id)
+        with UnitOfWork(self._database) as uow:
+            if movie is not None:
+                uow.movies.refresh([movie])
+            row = uow.library.add_watch(
+                user_id=user.id, movie_id=movie_id, watched_on=day, rewatch=rewatch, note=note
+            )
+            uow.commit()
+            stored = uow.movies.get(movie_id)
+            assert stored is not None  # the foreign key guarantees it
+            entry = DiaryEntry(
+                id=row.id,
+                movie=movie_from_row(stored),
+                watched_on=day,
+                rewatch=rewatch,
+                note=note,
+            )
+        self._events.record("watch_logged", user_id=user.id, movie_id=movie_id)
+        return entry
+
+    def delete_watch(self, user: User, watch_id: int) -> None:
+        with UnitOfWork(self._database) as uow:
+            if not uow.library.delete_watch(user_id=user.id, watch_id=watch_id):
+                raise NotFound("That diary entry does not exist.")
+            uow.commit()
+
+    # Reads ------------------------------------------------------------------------------------
+
+    def library(self, user: User) -> Library:
+        """Ratings, watchlist and diary, from the local database only."""
+        with UnitOfWork(self._database, read_only=True) as uow:
+            entries = uow.library.entries(user_id=user.id)
+            diary = uow.library.watches(user_id=user.id)
+        return Library(
+            ratings=tuple(e for e in entries if e.rating is not None),
+            watchlist=tuple(e for e in entries if e.on_watchlist),
+            diary=tuple(diary),
+        )
+
+    def export_user_data(self, user: User) -> dict[str, Any]:
+        """Everything we hold about the user, as JSON-ready data."""
+        library = self.library(user)
+        return {
+            "format": "reelmatch-export/1",
+            "exported_at": utcnow().isoformat(),
+            "user": to_data(user),
+            **to_data(library),
+        }
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    def _movie_for_write(self, movie_id: int) -> Movie | None:
+        """The movie's metadata for write-through to the `movies` table. Unknown ids are an
+        error; when the catalog is down but we hold a local copy, that copy is enough."""
+        if isinstance(movie_id, bool) or not isinstance(movie_id, int) or movie_id <= 0:
+            raise InvalidInput(f"{movie_id!r} is not a TMDB movie id.")
+        try:
+            found = self._catalog.movies([movie_id])
+        except UpstreamUnavailable:
+            with UnitOfWork(self._database, read_only=True) as uow:
+                if uow.movies.get(movie_id) is None:
+                    raise
+            return None
+        if not found:
+            raise NotFound(f"There is no movie with TMDB id {movie_id}.")
+        return found[0]

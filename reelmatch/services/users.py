@@ -1,0 +1,131 @@
+"""Accounts: create, list, delete, passwords, profile and preferences."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.exc import IntegrityError
+
+from reelmatch.domain import ROLES, Preferences, User
+from reelmatch.errors import InvalidInput, NotFound
+from reelmatch.services.passwords import hash_password, verify_password
+from reelmatch.store.database import Database
+from reelmatch.store.mapping import preference_values, preferences_from_row, user_from_row
+from reelmatch.store.uow import UnitOfWork
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{3,32}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_username(username: str) -> str:
+    """Usernames are case-insensitive: stored and compared lower-cased."""
+    cleaned = username.strip()
+    if not USERNAME_PATTERN.fullmatch(cleaned):
+        raise InvalidInput(
+            "A username has 3–32 characters: letters, digits, dot, underscore or hyphen."
+        )
+    return cleaned.lower()
+
+
+def _clean_email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip()
+    if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
+        raise InvalidInput(f"{email!r} is not an email address.")
+    return email
+
+
+class UserService:
+    def __init__(self, database: Database, *, bcrypt_rounds: int = 12) -> None:
+        self._database = database
+        self._rounds = bcrypt_rounds
+
+    def create_user(
+        self,
+        *,
+        username: str,
+        password: str,
+        email: str | None = None,
+        display_name: str | None = None,
+        role: str = "user",
+    ) -> User:
+        name = normalise_username(username)
+        if role not in ROLES:
+            raise InvalidInput(f"A role is one of {', '.join(ROLES)}; {role!r} is not.")
+        password_hash = hash_password(password, rounds=self._rounds)
+        shown = (display_name or username).strip()[:100] or name
+        with UnitOfWork(self._database) as uow:
+            if uow.users.by_username(name) is not None:
+                raise InvalidInput(f"The username {name!r} is taken.")
+            try:
+                row = uow.users.add(
+                    username=name,
+                    display_name=shown,
+                    email=_clean_email(email),
+                    password_hash=password_hash,
+                    role=role,
+                )
+                uow.commit()
+            except IntegrityError:
+                raise InvalidInput(f"The username {name!r} is taken.") from None
+            return user_from_row(row)
+
+    def list_users(self) -> list[User]:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            return [user_from_row(row) for row in uow.users.all()]
+
+    def get_user(self, username: str) -> User:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            row = uow.users.by_username(username.strip())
+            if row is None:
+                raise NotFound(f"There is no user called {username.strip()!r}.")
+            return user_from_row(row)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user if the password matches, else None (same answer for unknown users)."""
+        with UnitOfWork(self._database, read_only=True) as uow:
+            row = uow.users.by_username(username.strip())
+            if row is None or not verify_password(password, row.password_hash):
+                return None
+            return user_from_row(row)
+
+    def change_password(self, user: User, *, current: str, new: str) -> None:
+        password_hash = hash_password(new, rounds=self._rounds)
+        with UnitOfWork(self._database) as uow:
+            row = uow.users.by_id(user.id)
+            if row is None:
+                raise NotFound("This account no longer exists.")
+            if not verify_password(current, row.password_hash):
+                raise InvalidInput("The current password is not right.")
+            uow.users.set_password_hash(user_id=user.id, password_hash=password_hash)
+            uow.commit()
+
+    def update_profile(self, user: User, *, display_name: str, email: str | None) -> User:
+        shown = display_name.strip()[:100]
+        if not shown:
+            raise InvalidInput("A display name cannot be empty.")
+        with UnitOfWork(self._database) as uow:
+            uow.users.set_profile(user_id=user.id, display_name=shown, email=_clean_email(email))
+            uow.commit()
+            row = uow.users.by_id(user.id)
+            if row is None:
+                raise NotFound("This account no longer exists.")
+            return user_from_row(row)
+
+    def delete_user(self, user: User) -> None:
+        """Delete the account and everything that belongs to it, in one transaction."""
+        with UnitOfWork(self._database) as uow:
+            if uow.users.by_id(user.id) is None:
+                raise NotFound(f"There is no user called {user.username!r}.")
+            uow.users.delete(user_id=user.id)
+            uow.commit()
+
+    def preferences(self, user: User) -> Preferences:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            return preferences_from_row(uow.preferences.get(user_id=user.id))
+
+    def save_preferences(self, user: User, preferences: Preferences) -> None:
+        with UnitOfWork(self._database) as uow:
+            uow.preferences.save(user_id=user.id, values=preference_values(preferences))
+            uow.commit()

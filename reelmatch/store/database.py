@@ -1,0 +1,92 @@
+"""Engines and sessions: the only place that knows how to connect to SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from reelmatch.errors import InvalidInput
+
+#: Execution option naming how a SQLite transaction begins (DEFERRED for reads, IMMEDIATE for
+#: writes, so concurrent writers queue on the busy timeout instead of failing on lock upgrade).
+SQLITE_BEGIN = "reelmatch_sqlite_begin"
+
+
+def _dump_json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+#: JSON columns are read by the thousand on library pages; orjson is ~10x the stdlib there.
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": _dump_json, "json_deserializer": orjson.loads}
+
+
+def create_database_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url` with the settings this app relies on:
+    SQLite gets WAL, synchronous=NORMAL, foreign keys and a busy timeout; PostgreSQL gets
+    pre-ping so a restarted server does not break the first request after it."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise InvalidInput("DATABASE_URL is not a database URL.") from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database, **kwargs)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, pool_pre_ping=True, **JSON_OPTIONS, **kwargs)
+
+
+def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        **JSON_OPTIONS,
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """An engine plus the two session factories the unit of work uses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.reading = sessionmaker(engine, expire_on_commit=False)
+        writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        self.writing = sessionmaker(writer, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Database:
+        return cls(create_database_engine(url, **kwargs))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self, *, read_only: bool = False) -> Session:
+        return (self.reading if read_only else self.writing)()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

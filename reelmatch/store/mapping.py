@@ -1,0 +1,89 @@
+"""Translation between rows and domain values, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reelmatch.domain import Movie, Preferences, User
+from reelmatch.store.models import MovieRow, PreferenceRow, UserRow
+from reelmatch.store.types import utcnow
+
+
+def user_from_row(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        email=row.email,
+        role="admin" if row.role == "admin" else "user",
+        created_at=row.created_at,
+    )
+
+
+def movie_from_row(row: MovieRow) -> Movie:
+    return Movie(
+        id=row.id,
+        title=row.title,
+        release_date=row.release_date,
+        overview=row.overview or "",
+        genres=tuple(row.genres or ()),
+        keywords=tuple(row.keywords or ()),
+        poster_path=row.poster_path,
+        backdrop_path=row.backdrop_path,
+        runtime=row.runtime,
+        vote_average=row.vote_average,
+        vote_count=row.vote_count,
+        popularity=row.popularity,
+        original_language=row.language,
+        adult=row.adult,
+    )
+
+
+def movie_values(movie: Movie) -> dict[str, Any]:
+    """The `movies` row for `movie` (what write-through stores)."""
+    return {
+        "id": movie.id,
+        "title": movie.title[:500],
+        "year": movie.year,
+        "release_date": movie.release_date,
+        "overview": movie.overview,
+        "genres": list(movie.genres),
+        "keywords": list(movie.keywords),
+        "poster_path": movie.poster_path,
+        "backdrop_path": movie.backdrop_path,
+        "runtime": movie.runtime,
+        "vote_average": movie.vote_average,
+        "vote_count": movie.vote_count,
+        "popularity": movie.popularity,
+        "language": movie.original_language,
+        "adult": movie.adult,
+        "fetched_at": utcnow(),
+    }
+
+
+def preferences_from_row(row: PreferenceRow | None) -> Preferences:
+    if row is None:
+        return Preferences()
+    return Preferences(
+        favourite_genres=tuple(row.favourite_genres or ()),
+        avoided_genres=tuple(row.avoided_genres or ()),
+        region=row.region,
+        language=row.language,
+        hide_adult=row.hide_adult,
+        streaming_services=tuple(row.streaming_services or ()),
+        movie_night_opt_in=row.movie_night_opt_in,
+        timezone=row.timezone,
+    )
+
+
+def preference_values(preferences: Preferences) -> dict[str, Any]:
+    return {
+        "favourite_genres": list(preferences.favourite_genres),
+        "avoided_genres": list(preferences.avoided_genres),
+        "region": preferences.region,
+        "language": preferences.language,
+        "hide_adult": preferences.hide_adult,
+        "streaming_services": list(preferences.streaming_services),
+        "movie_night_opt_in": preferences.movie_night_opt_in,
+        "timezone": preferences.timezone,
+    }

@@ -1,0 +1,134 @@
+"""The tables. Alembic (reelmatch/store/migrations) owns every change to them.
+
+Row classes end in `Row` so they never get confused with the domain types of the same name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from reelmatch.store.types import BigIntPK, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+        list[int]: JSON(),
+    }
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, which makes uniqueness case-insensitive on every database.
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10), default="user")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PreferenceRow(Base):
+    __tablename__ = "preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    favourite_genres: Mapped[list[str]] = mapped_column(default=list)
+    avoided_genres: Mapped[list[str]] = mapped_column(default=list)
+    region: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str | None] = mapped_column(String(10))
+    hide_adult: Mapped[bool] = mapped_column(default=True)
+    streaming_services: Mapped[list[int]] = mapped_column(default=list)
+    movie_night_opt_in: Mapped[bool] = mapped_column(default=False)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class MovieRow(Base):
+    """A local copy of a movie's metadata, so library pages never wait on TMDB."""
+
+    __tablename__ = "movies"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the TMDB id
+    title: Mapped[str] = mapped_column(String(500))
+    year: Mapped[int | None]
+    release_date: Mapped[date | None] = mapped_column(Date)
+    overview: Mapped[str] = mapped_column(Text, default="")
+    genres: Mapped[list[str]] = mapped_column(default=list)
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    poster_path: Mapped[str | None] = mapped_column(String(200))
+    backdrop_path: Mapped[str | None] = mapped_column(String(200))
+    runtime: Mapped[int | None]
+    vote_average: Mapped[float | None]
+    vote_count: Mapped[int | None]
+    popularity: Mapped[float | None]
+    language: Mapped[str | None] = mapped_column(String(10))
+    adult: Mapped[bool] = mapped_column(default=False)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserMovieRow(Base):
+    """One user's relation to one movie: their rating (or none) and whether it is watchlisted."""
+
+    __tablename__ = "user_movies"
+    __table_args__ = (
+        UniqueConstraint("user_id", "movie_id"),
+        CheckConstraint(
+            "rating IS NULL OR (rating >= 0.5 AND rating <= 5.0 "
+            "AND rating * 2 = CAST(rating * 2 AS INTEGER))",
+            name="rating_half_stars",
+        ),
+        Index(None, "movie_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id"))
+    rating: Mapped[float | None]
+    on_watchlist: Mapped[bool] = mapped_column(default=False)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rated_at: Mapped[datetime | None]
+
+
+class WatchRow(Base):
+    """One diary entry: the user watched this movie on this day."""
+
+    __tablename__ = "watches"
+    __table_args__ = (Index(None, "user_id", "watched_on"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id"))
+    watched_on: Mapped[date] = mapped_column(Date)
+    rewatch: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

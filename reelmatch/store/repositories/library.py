@@ -1,0 +1,203 @@
+"""A user's ratings, watchlist and diary. Every query filters by the acting user's id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from reelmatch.domain import DiaryEntry, LibraryEntry, Movie
+from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
+from reelmatch.store.repositories.upsert import dialect_insert
+
+#: The movie columns a library listing needs, in the order `_listing_movie` unpacks them.
+#: Overview and keywords stay behind: decoding them for thousands of rows would dominate.
+LISTING_COLUMNS = (
+    MovieRow.id,
+    MovieRow.title,
+    MovieRow.release_date,
+    MovieRow.genres,
+    MovieRow.poster_path,
+    MovieRow.backdrop_path,
+    MovieRow.runtime,
+    MovieRow.vote_average,
+    MovieRow.vote_count,
+    MovieRow.popularity,
+    MovieRow.language,
+    MovieRow.adult,
+)
+
+
+def _listing_movie(values: Sequence[Any]) -> Movie:
+    (movie_id, title, released, genres, poster, backdrop, runtime, average, votes, popularity,
+     language, adult) = values  # fmt: skip
+    return Movie(
+        id=movie_id,
+        title=title,
+        release_date=released,
+        genres=tuple(genres or ()),
+        poster_path=poster,
+        backdrop_path=backdrop,
+        runtime=runtime,
+        vote_average=average,
+        vote_count=votes,
+        popularity=popularity,
+        original_language=language,
+        adult=adult,
+    )
+
+
+class LibraryRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def _core(self) -> Connection:
+        """The session's connection, for Core queries that skip the ORM's result layer."""
+        return self._session.connection()
+
+    def set_rating(self, *, user_id: int, movie_id: int, rating: float, now: datetime) -> None:
+        self._upsert(
+            user_id=user_id,
+            movie_id=movie_id,
+            now=now,
+            values={"rating": rating, "rated_at": now},
+        )
+
+    def set_watchlist(self, *, user_id: int, movie_id: int, on: bool, now: datetime) -> None:
+        if on:
+            self._upsert(user_id=user_id, movie_id=movie_id, now=now, values={"on_watchlist": True})
+            return
+        self._session.execute(
+            update(UserMovieRow)
+            .where(UserMovieRow.user_id == user_id, UserMovieRow.movie_id == movie_id)
+            .values(on_watchlist=False, updated_at=now)
+        )
+        self._drop_if_empty(user_id=user_id, movie_id=movie_id)
+
+    def clear_rating(self, *, user_id: int, movie_id: int, now: datetime) -> bool:
+        """Remove the rating; returns False when there was none."""
+        result = self._session.execute(
+            update(UserMovieRow)
+            .where(
+                UserMovieRow.user_id == user_id,
+                UserMovieRow.movie_id == movie_id,
+                UserMovieRow.rating.is_not(None),
+            )
+            .values(rating=None, rated_at=None, updated_at=now)
+        )
+        self._drop_if_empty(user_id=user_id, movie_id=movie_id)
+        return bool(getattr(result, "rowcount", 0))
+
+    def entry(self, *, user_id: int, movie_id: int) -> UserMovieRow | None:
+        return self._session.scalars(
+            select(UserMovieRow).where(
+                UserMovieRow.user_id == user_id, UserMovieRow.movie_id == movie_id
+            )
+        ).one_or_none()
+
+    def entries(self, *, user_id: int) -> list[LibraryEntry]:
+        """The user's rated and watchlisted movies, newest change first. Built from plain
+        rows, not ORM objects: a library of thousands must load in milliseconds."""
+        rows = self._core.execute(
+            select(
+                *LISTING_COLUMNS,
+                UserMovieRow.rating,
+                UserMovieRow.on_watchlist,
+                UserMovieRow.added_at,
+                UserMovieRow.rated_at,
+            )
+            .join(MovieRow, MovieRow.id == UserMovieRow.movie_id)
+            .where(UserMovieRow.user_id == user_id)
+            .order_by(UserMovieRow.updated_at.desc(), UserMovieRow.id.desc())
+        ).all()
+        return [
+            LibraryEntry(
+                movie=_listing_movie(movie),
+                rating=rating,
+                on_watchlist=on_watchlist,
+                added_at=added,
+                rated_at=rated,
+            )
+            for *movie, rating, on_watchlist, added, rated in rows
+        ]
+
+    def add_watch(
+        self, *, user_id: int, movie_id: int, watched_on: date, rewatch: bool, note: str | None
+    ) -> WatchRow:
+        row = WatchRow(
+            user_id=user_id, movie_id=movie_id, watched_on=watched_on, rewatch=rewatch, note=note
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def delete_watch(self, *, user_id: int, watch_id: int) -> bool:
+        result = self._session.execute(
+            delete(WatchRow).where(WatchRow.id == watch_id, WatchRow.user_id == user_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def watches(self, *, user_id: int) -> list[DiaryEntry]:
+        """The user's diary, newest first."""
+        rows = self._core.execute(
+            select(
+                *LISTING_COLUMNS, WatchRow.id, WatchRow.watched_on, WatchRow.rewatch, WatchRow.note
+            )
+            .join(MovieRow, MovieRow.id == WatchRow.movie_id)
+            .where(WatchRow.user_id == user_id)
+            .order_by(WatchRow.watched_on.desc(), WatchRow.id.desc())
+        ).all()
+        return [
+            DiaryEntry(
+                id=watch_id,
+                movie=_listing_movie(movie),
+                watched_on=watched_on,
+                rewatch=rewatch,
+                note=note,
+            )
+            for *movie, watch_id, watched_on, rewatch, note in rows
+        ]
+
+    def has_watched(self, *, user_id: int, movie_id: int) -> bool:
+        found = self._session.scalar(
+            select(WatchRow.id)
+            .where(WatchRow.user_id == user_id, WatchRow.movie_id == movie_id)
+            .limit(1)
+        )
+        return found is not None
+
+    def community_rating(self, *, movie_id: int) -> tuple[float | None, int]:
+        """Average stars and number of raters for a movie across everyone on this server."""
+        average, count = self._session.execute(
+            select(func.avg(UserMovieRow.rating), func.count(UserMovieRow.rating)).where(
+                UserMovieRow.movie_id == movie_id
+            )
+        ).one()
+        return (float(average) if average is not None else None, int(count))
+
+    def _upsert(
+        self, *, user_id: int, movie_id: int, now: datetime, values: dict[str, object]
+    ) -> None:
+        insert = dialect_insert(self._session, UserMovieRow)
+        statement = insert.values(
+            user_id=user_id, movie_id=movie_id, added_at=now, updated_at=now, **values
+        ).on_conflict_do_update(
+            index_elements=["user_id", "movie_id"],
+            set_={**values, "updated_at": now},
+        )
+        self._session.execute(statement)
+
+    def _drop_if_empty(self, *, user_id: int, movie_id: int) -> None:
+        """A row with no rating and not on the watchlist carries nothing: remove it."""
+        self._session.execute(
+            delete(UserMovieRow).where(
+                UserMovieRow.user_id == user_id,
+                UserMovieRow.movie_id == movie_id,
+                UserMovieRow.rating.is_(None),
+                UserMovieRow.on_watchlist.is_(False),
+            )
+        )

@@ -1,0 +1,65 @@
+"""The local copy of movie metadata (shared by all users; not personal data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelmatch.domain import Movie
+from reelmatch.store.mapping import movie_values
+from reelmatch.store.models import MovieRow
+from reelmatch.store.repositories.upsert import upsert
+from reelmatch.store.types import utcnow
+
+REFRESH_AFTER = timedelta(days=1)
+
+_METADATA = [column for column in movie_values(Movie(id=0, title="")) if column != "id"]
+
+
+class MovieRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert_many(self, movies: Iterable[Movie]) -> None:
+        """Insert or refresh movies, in id order (so concurrent writers lock rows in the same
+        order and cannot deadlock)."""
+        unique = {movie.id: movie for movie in movies}
+        rows = [movie_values(unique[movie_id]) for movie_id in sorted(unique)]
+        upsert(
+            self._session,
+            MovieRow.__table__,  # type: ignore[arg-type]
+            rows,
+            keys=["id"],
+            update=_METADATA,
+        )
+
+    def refresh(self, movies: Iterable[Movie], *, max_age: timedelta = REFRESH_AFTER) -> None:
+        """Write-through: store the movies that are missing here or older than `max_age`
+        (a fresh local copy is left alone, which keeps a rating to one small write)."""
+        wanted = {movie.id: movie for movie in movies}
+        if not wanted:
+            return
+        cutoff = utcnow() - max_age
+        fresh = set(
+            self._session.scalars(
+                select(MovieRow.id).where(
+                    MovieRow.id.in_(sorted(wanted)), MovieRow.fetched_at >= cutoff
+                )
+            )
+        )
+        self.upsert_many(movie for movie_id, movie in wanted.items() if movie_id not in fresh)
+
+    def get(self, movie_id: int) -> MovieRow | None:
+        return self._session.get(MovieRow, movie_id)
+
+    def get_many(self, movie_ids: Iterable[int]) -> dict[int, MovieRow]:
+        ids = sorted(set(movie_ids))
+        if not ids:
+            return {}
+        rows: Sequence[MovieRow] = self._session.scalars(
+            select(MovieRow).where(MovieRow.id.in_(ids))
+        ).all()
+        return {row.id: row for row in rows}

@@ -1,0 +1,56 @@
+"""The unit of work: owns one session, exposes the repositories, and is the only thing that
+commits. Leaving the `with` block without `commit()` rolls everything back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.exc import OperationalError
+
+from reelmatch.errors import UpstreamUnavailable
+from reelmatch.store.database import Database
+from reelmatch.store.repositories import (
+    LibraryRepository,
+    MovieRepository,
+    PreferenceRepository,
+    UserRepository,
+)
+
+
+class UnitOfWork:
+    def __init__(self, database: Database, *, read_only: bool = False) -> None:
+        self._database = database
+        self._read_only = read_only
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._database.session(read_only=self._read_only)
+        self.dialect = self._database.dialect
+        self.users = UserRepository(self.session)
+        self.preferences = PreferenceRepository(self.session)
+        self.movies = MovieRepository(self.session)
+        self.library = LibraryRepository(self.session)
+        return self
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except OperationalError as error:
+            self.session.rollback()
+            raise UpstreamUnavailable("The database is not available right now.") from error
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if self.session.in_transaction():
+                self.session.rollback()
+        finally:
+            self.session.close()
+        if isinstance(exc, OperationalError):
+            raise UpstreamUnavailable("The database is not available right now.") from exc

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from reelmatch.config import load_settings, masked_url
+from reelmatch.errors import InvalidInput
+
+
+def test_defaults_without_any_configuration(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.tmdb_live is False
+    assert settings.openai_enabled is False
+    assert settings.redis_url is None
+    assert settings.tmdb_rate_limit == 40
+    assert settings.openai_model == "gpt-4o-mini"
+    assert settings.effective_database_url == f"sqlite:///{tmp_path / 'var' / 'reelmatch.db'}"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("TMDB_RATE_LIMIT", "fast", "TMDB_RATE_LIMIT"),
+        ("TMDB_RATE_LIMIT", "-3", "TMDB_RATE_LIMIT"),
+        ("TMDB_DAILY_BUDGET", "0", "TMDB_DAILY_BUDGET"),
+        ("REELMATCH_COOKIE_KEY", "too-short", "REELMATCH_COOKIE_KEY must be at least 32 bytes"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL"),
+        ("REELMATCH_ALLOW_SIGNUP", "maybe", "REELMATCH_ALLOW_SIGNUP"),
+    ],
+)
+def test_invalid_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InvalidInput, match=message) as caught:
+        load_settings()
+    if variable == "REELMATCH_COOKIE_KEY":
+        assert value not in str(caught.value)
+
+
+def test_secrets_never_show_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMDB_API_KEY", "tmdb-secret-123")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-456")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app:db-pass-789@db/reel")
+    monkeypatch.setenv("REELMATCH_COOKIE_KEY", "c" * 40)
+    settings = load_settings()
+    shown = repr(settings) + str(settings)
+    for secret in ("tmdb-secret-123", "sk-secret-456", "db-pass-789", "c" * 40):
+        assert secret not in shown
+    assert settings.tmdb_live
+    assert settings.openai_enabled
+    assert "db-pass-789" not in masked_url(settings.effective_database_url)
+
+
+def test_secrets_file_is_read_and_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('TMDB_API_KEY = "from-file"\nOPENAI_MODEL = "gpt-file"\n')
+    monkeypatch.setenv("REELMATCH_SECRETS_FILE", str(secrets))
+    monkeypatch.setenv("OPENAI_MODEL", "gpt-env")
+    settings = load_settings()
+    assert settings.tmdb_api_key is not None
+    assert settings.tmdb_api_key.get_secret_value() == "from-file"
+    assert settings.openai_model == "gpt-env"
+
+
+def test_blank_keys_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMDB_API_KEY", "  ")
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    settings = load_settings()
+    assert not settings.tmdb_live
+    assert not settings.openai_enabled
+
+
+def test_cookie_key_is_generated_once_with_owner_only_permissions(tmp_path: Path) -> None:
+    settings = load_settings()
+    first = settings.resolved_cookie_key()
+    second = load_settings().resolved_cookie_key()
+    assert first == second
+    assert len(first.encode()) >= 32
+    key_file = tmp_path / "var" / "cookie_key"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_cookie_key_from_environment_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REELMATCH_COOKIE_KEY", "k" * 32)
+    assert load_settings().resolved_cookie_key() == "k" * 32
+    assert not (tmp_path / "var" / "cookie_key").exists()
