@@ -132,3 +132,67 @@ class WatchRow(Base):
     rewatch: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventRow(Base):
+    """One analytics event (see reelmatch/events.py for the kinds). Stored in UTC."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index(None, "kind", "ts"), Index(None, "user_id", "ts"))
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    ts: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    duration_ms: Mapped[float | None]
+
+
+class RecommendationRunRow(Base):
+    """One request for recommendations: which engine, what it cost, how long it took."""
+
+    __tablename__ = "recommendation_runs"
+    __table_args__ = (Index(None, "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    engine: Mapped[str] = mapped_column(String(20))
+    model: Mapped[str | None] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    latency_ms: Mapped[float] = mapped_column(default=0.0)
+    hallucinations: Mapped[int] = mapped_column(default=0)
+    notice: Mapped[str | None] = mapped_column(Text)
+
+
+class RecommendationItemRow(Base):
+    """One recommended movie of a run, and what the user did with it."""
+
+    __tablename__ = "recommendation_items"
+    __table_args__ = (
+        Index(None, "user_id", "movie_id"),
+        Index(None, "run_id"),
+        CheckConstraint(
+            "feedback IS NULL OR feedback IN ('up', 'down', 'not_interested', 'seen')",
+            name="feedback_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("recommendation_runs.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id"))
+    rank: Mapped[int]
+    score: Mapped[float]
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    source: Mapped[str] = mapped_column(String(20))
+    shown_at: Mapped[datetime | None]
+    clicked_at: Mapped[datetime | None]
+    feedback: Mapped[str | None] = mapped_column(String(20))
+    feedback_at: Mapped[datetime | None]
+    converted: Mapped[str | None] = mapped_column(String(20))
+    converted_at: Mapped[datetime | None]
