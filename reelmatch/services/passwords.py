@@ -15,6 +15,10 @@ def check_password_rules(password: str) -> None:
         raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password.encode()) > MAX_PASSWORD_BYTES:
         raise InvalidInput(f"A password can be at most {MAX_PASSWORD_BYTES} bytes long.")
+    if password != password.strip():
+        # The login form strips what people type; a password that relies on edge spaces
+        # could never be entered again.
+        raise InvalidInput("A password cannot start or end with a space.")
 
 
 def hash_password(password: str, *, rounds: int = 12) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -129,3 +130,19 @@ class UserService:
         with UnitOfWork(self._database) as uow:
             uow.preferences.save(user_id=user.id, values=preference_values(preferences))
             uow.commit()
+
+    def credentials(self) -> dict[str, Any]:
+        """Every account with its password hash, in the shape streamlit-authenticator reads.
+        Only the UI's login layer uses this."""
+        with UnitOfWork(self._database, read_only=True) as uow:
+            return {
+                "usernames": {
+                    row.username: {
+                        "name": row.display_name,
+                        "email": row.email or "",
+                        "password": row.password_hash,
+                        "roles": [row.role],
+                    }
+                    for row in uow.users.all()
+                }
+            }

@@ -1,25 +1,86 @@
-"""The app shell: which pages exist for this visitor, then run the chosen one.
+"""The app shell: the login gate, the pages this user may open, and the page-view hook.
 
-The login gate (dashboard issue) slots in before `st.navigation`, so the pages a user may see
-exist in the very run where they log in.
+Order matters (TOOLCHAIN.md): the re-login cookie and the login form are processed BEFORE
+`st.navigation`, so the pages exist in the very run where someone logs in, and a deep link
+(`/movie?id=238`) is still the page they land on. Logged-out visitors get the same page URLs
+registered but hidden and never run: they see only the login screen.
 """
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
+from streamlit_authenticator.utilities import LoginError
 
+from reelmatch.domain import User
+from reelmatch.ui.auth import authenticator, clear_session, current_user, logout_button
 from reelmatch.ui.errors import guarded
+from reelmatch.ui.feedback import show_messages
 from reelmatch.ui.layout import footer
+from reelmatch.ui.login import login_screen
+from reelmatch.ui.routing import PAGES_DIR, ensure_navigation_routing
+from reelmatch.ui.state import get_services
 
 
-def pages() -> dict[str, list[st.Page]]:
-    return {
-        "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
-    }
+def page_map(user: User | None) -> list[st.Page]:
+    """The pages, in menu order. Admin pages are only registered for admins (and each admin
+    page checks the role again on the server)."""
+    pages = [
+        st.Page(
+            PAGES_DIR / "discover.py", title="Discover", icon=":material/explore:", default=True
+        ),
+        st.Page(PAGES_DIR / "search.py", title="Search", icon=":material/search:"),
+        st.Page(
+            PAGES_DIR / "movie.py", title="Movie", icon=":material/movie:", visibility="hidden"
+        ),
+        st.Page(PAGES_DIR / "library.py", title="Library", icon=":material/video_library:"),
+        st.Page(PAGES_DIR / "recommendations.py", title="For you", icon=":material/auto_awesome:"),
+        st.Page(PAGES_DIR / "settings.py", title="Settings", icon=":material/settings:"),
+    ]
+    if user is not None and user.is_admin:
+        pages.append(
+            st.Page(PAGES_DIR / "status.py", title="Status", icon=":material/monitor_heart:")
+        )
+    return pages
 
 
 def run() -> None:
-    navigation = st.navigation(pages())
+    ensure_navigation_routing(entrypoint=True)
+    services = get_services()
+    auth = authenticator(services)
+    try:
+        auth.login(location="unrendered")  # the re-login cookie
+    except LoginError:
+        clear_session()
+    user = current_user(services)
+    if user is None:
+        gate = st.empty()
+        with gate.container():
+            login_screen(services, auth)
+        user = current_user(services)
+        if user is not None:
+            gate.empty()
+            # Written here, outside the cleared gate, so it reaches the browser.
+            auth.cookie_controller.set_cookie()
+            services.events.record("login", user_id=user.id)
+    navigation = st.navigation(page_map(user), position="top" if user else "hidden")
+    if user is None:
+        footer()
+        return
+    with st.sidebar:
+        st.markdown(f"**{user.display_name}**  \n@{user.username}")
+        if logout_button(auth):
+            st.success("You are logged out.")
+            st.stop()
+    show_messages()
+    started = time.perf_counter()
     with guarded():
         navigation.run()
+    services.events.record(
+        "page_view",
+        user_id=user.id,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        page=navigation.title,
+    )
     footer()

@@ -162,13 +162,26 @@ class LibraryRepository:
             for *movie, watch_id, watched_on, rewatch, note in rows
         ]
 
-    def has_watched(self, *, user_id: int, movie_id: int) -> bool:
-        found = self._session.scalar(
-            select(WatchRow.id)
-            .where(WatchRow.user_id == user_id, WatchRow.movie_id == movie_id)
-            .limit(1)
+    def states(self, *, user_id: int, movie_ids: list[int]) -> dict[int, tuple[float | None, bool]]:
+        """(rating, on_watchlist) of the user's rows among `movie_ids`."""
+        if not movie_ids:
+            return {}
+        rows = self._core.execute(
+            select(UserMovieRow.movie_id, UserMovieRow.rating, UserMovieRow.on_watchlist).where(
+                UserMovieRow.user_id == user_id, UserMovieRow.movie_id.in_(sorted(set(movie_ids)))
+            )
+        ).all()
+        return {movie_id: (rating, on_watchlist) for movie_id, rating, on_watchlist in rows}
+
+    def watch_count(self, *, user_id: int, movie_id: int) -> int:
+        return (
+            self._session.scalar(
+                select(func.count())
+                .select_from(WatchRow)
+                .where(WatchRow.user_id == user_id, WatchRow.movie_id == movie_id)
+            )
+            or 0
         )
-        return found is not None
 
     def community_rating(self, *, movie_id: int) -> tuple[float | None, int]:
         """Average stars and number of raters for a movie across everyone on this server."""

@@ -1,12 +1,13 @@
-"""Home: what this installation is running on."""
+"""Status (admins): what this installation is running on."""
 
 import streamlit as st
 
 from reelmatch.ui import get_services, guarded
+from reelmatch.ui.auth import require_admin
 from reelmatch.ui.status import status_rows
 
-st.title("Reel Matchmaker")
-st.write("Discover movies, rate them in half stars, and get recommendations that say why.")
+require_admin()
+st.title("Status")
 
 with guarded():
     services = get_services()

@@ -1,0 +1,153 @@
+"""Finding movies: lists, filters, search and the movie page, with the acting user's state.
+
+Everything goes through the `Catalog` (cached TMDB or the offline snapshot); the user's own
+stars and watchlist come from the local database in one query per page of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reelmatch.catalog import Catalog
+from reelmatch.domain import (
+    DiscoverFilters,
+    Genre,
+    ImageConfig,
+    MovieDetails,
+    MoviePage,
+    RegionProviders,
+    User,
+)
+from reelmatch.errors import InvalidInput
+from reelmatch.events import EventSink
+from reelmatch.store.database import Database
+from reelmatch.store.uow import UnitOfWork
+
+ListKey = Literal[
+    "trending_day", "trending_week", "popular", "top_rated", "now_playing", "upcoming"
+]
+LIST_TITLES: dict[ListKey, str] = {
+    "trending_day": "Trending today",
+    "trending_week": "Trending this week",
+    "popular": "Popular",
+    "top_rated": "Top rated",
+    "now_playing": "Now playing",
+    "upcoming": "Upcoming",
+}
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class MovieState:
+    """What the acting user has done with a movie."""
+
+    rating: float | None = None
+    on_watchlist: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MovieView:
+    """Everything the movie page shows."""
+
+    movie: MovieDetails
+    state: MovieState
+    community_average: float | None
+    community_count: int
+    region: str | None
+    providers: RegionProviders | None
+    watched_count: int
+    similar_states: dict[int, MovieState] = field(default_factory=dict)
+
+
+class DiscoveryService:
+    def __init__(self, database: Database, *, catalog: Catalog, events: EventSink) -> None:
+        self._database = database
+        self._catalog = catalog
+        self._events = events
+
+    @property
+    def live(self) -> bool:
+        """True on live TMDB (posters, trailers, watch providers); False offline."""
+        return self._catalog.mode != "offline"
+
+    def list_titles(self) -> dict[ListKey, str]:
+        return dict(LIST_TITLES)
+
+    def images(self) -> ImageConfig:
+        return self._catalog.configuration()
+
+    def genres(self) -> list[Genre]:
+        return self._catalog.genres()
+
+    def browse(self, list_key: ListKey, *, page: int = 1) -> MoviePage:
+        if list_key == "trending_day":
+            return self._catalog.trending("day", page)
+        if list_key == "trending_week":
+            return self._catalog.trending("week", page)
+        if list_key not in LIST_TITLES:
+            raise InvalidInput(f"There is no list called {list_key!r}.")
+        fetch = {
+            "popular": self._catalog.popular,
+            "top_rated": self._catalog.top_rated,
+            "now_playing": self._catalog.now_playing,
+            "upcoming": self._catalog.upcoming,
+        }[list_key]
+        return fetch(page)
+
+    def discover(self, filters: DiscoverFilters, *, user: User) -> MoviePage:
+        """Filtered discovery. With `watch_providers` set, the user's region is used."""
+        if filters.watch_providers and not filters.watch_region:
+            region = self._region(user)
+            if region is None:
+                raise InvalidInput("Set your region in Settings to filter by streaming service.")
+            filters = filters.model_copy(update={"watch_region": region})
+        return self._catalog.discover(filters)
+
+    def _region(self, user: User) -> str | None:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            row = uow.preferences.get(user_id=user.id)
+            return row.region if row else None
+
+    def search(
+        self, user: User, query: str, *, year: int | None = None, page: int = 1
+    ) -> MoviePage:
+        cleaned = " ".join(query.split())[:MAX_QUERY_LENGTH]
+        if not cleaned:
+            return MoviePage(movies=(), page=1, total_pages=1, total_results=0)
+        result = self._catalog.search(cleaned, year=year, page=page)
+        self._events.record(
+            "search", user_id=user.id, query_length=len(cleaned), results=result.total_results
+        )
+        return result
+
+    def states(self, user: User, movie_ids: Sequence[int]) -> dict[int, MovieState]:
+        """The user's stars and watchlist flag for the given movies (absent = untouched)."""
+        if not movie_ids:
+            return {}
+        with UnitOfWork(self._database, read_only=True) as uow:
+            found = uow.library.states(user_id=user.id, movie_ids=list(movie_ids))
+        return {movie_id: MovieState(rating, bool(on)) for movie_id, (rating, on) in found.items()}
+
+    def movie(self, user: User, movie_id: int) -> MovieView:
+        """The movie page: details, the user's state, this server's community rating and
+        where to watch in the user's region."""
+        details = self._catalog.movie(movie_id)
+        region = self._region(user)
+        related = [m.id for m in (*details.similar, *details.recommendations)]
+        with UnitOfWork(self._database, read_only=True) as uow:
+            states = uow.library.states(user_id=user.id, movie_ids=[movie_id, *related])
+            average, count = uow.library.community_rating(movie_id=movie_id)
+            watched = uow.library.watch_count(user_id=user.id, movie_id=movie_id)
+        mine = states.pop(movie_id, (None, False))
+        return MovieView(
+            movie=details,
+            state=MovieState(mine[0], bool(mine[1])),
+            community_average=average,
+            community_count=count,
+            region=region,
+            providers=details.watch_providers.get(region) if region else None,
+            watched_count=watched,
+            similar_states={i: MovieState(r, bool(w)) for i, (r, w) in states.items()},
+        )

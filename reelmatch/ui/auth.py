@@ -1,0 +1,125 @@
+"""Accounts in the UI: streamlit-authenticator over the `users` table, and the session's user.
+
+streamlit-authenticator handles the login form, the signed re-login cookie and logout. It is
+given a fresh copy of the credentials built from the database (it mutates what it gets) and is
+never given a YAML file. Every page asks `require_user()` / `require_admin()`, which re-read the
+user from the database on every run, so a deleted account or a changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import User
+from reelmatch.errors import NotAllowed, NotFound
+from reelmatch.ui.errors import show_error
+from reelmatch.ui.routing import ensure_navigation_routing
+from reelmatch.ui.state import get_services
+
+COOKIE_NAME = "reelmatch_session"
+COOKIE_DAYS = 30.0
+_AUTH_KEYS = ("authentication_status", "username", "name", "roles", "email")
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _credentials(database_url: str) -> dict[str, Any]:
+    """Users in streamlit-authenticator's shape. Cached briefly (st.cache_data hands every
+    caller its own copy); cleared whenever the UI changes an account."""
+    return get_services().users.credentials()
+
+
+def forget_credentials() -> None:
+    _credentials.clear()
+
+
+_RUN_KEY = "_reelmatch_authenticator"
+
+
+def authenticator(services: Services) -> stauth.Authenticate:
+    """A fresh authenticator for this run (cheap: the credentials are cached). Made once per
+    run by the shell; pages get the same one from `run_authenticator()` (a second one would
+    render a second cookie component with the same key)."""
+    auth = stauth.Authenticate(
+        _credentials(services.settings.effective_database_url),
+        cookie_name=COOKIE_NAME,
+        cookie_key=services.settings.resolved_cookie_key(),
+        cookie_expiry_days=COOKIE_DAYS,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+    st.session_state[_RUN_KEY] = auth
+    return auth
+
+
+def run_authenticator() -> stauth.Authenticate:
+    auth: stauth.Authenticate = st.session_state[_RUN_KEY]
+    return auth
+
+
+def end_session() -> None:
+    """Log out of this browser (after deleting the account): session and cookie."""
+    run_authenticator().cookie_controller.delete_cookie()
+    clear_session()
+    st.session_state["logout"] = True
+
+
+def current_user(services: Services) -> User | None:
+    """The logged-in user, re-read from the database; None when nobody (valid) is logged in."""
+    if not st.session_state.get("authentication_status"):
+        return None
+    username = st.session_state.get("username")
+    if not username:
+        return None
+    try:
+        return services.users.get_user(str(username))
+    except NotFound:
+        clear_session()
+        return None
+
+
+def require_user() -> User:
+    """The acting user, or stop the page: pages never run for visitors."""
+    ensure_navigation_routing()
+    user = current_user(get_services())
+    if user is None:
+        st.warning("Please log in first.")
+        st.stop()
+    return user
+
+
+def require_admin() -> User:
+    """The acting admin; anyone else is refused on the server, not just by a hidden link."""
+    user = require_user()
+    if not user.is_admin:
+        show_error(NotAllowed("This page is for admins."))
+        st.stop()
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Log `user` in without a password form (after sign-up, or the demo account): the same
+    session state streamlit-authenticator's own login sets. The shell writes the cookie."""
+    st.session_state.update(
+        authentication_status=True,
+        username=user.username,
+        name=user.display_name,
+        roles=[user.role],
+        email=user.email,
+        logout=None,
+    )
+
+
+def clear_session() -> None:
+    for key in _AUTH_KEYS:
+        st.session_state.pop(key, None)
+
+
+def logout_button(auth: stauth.Authenticate) -> bool:
+    """The sidebar logout button (kept in this one place: it uses a Streamlit argument that is
+    deprecated upstream). True when the user just logged out."""
+    auth.logout(button_name="Log out", location="sidebar", key="sidebar-logout")
+    return not st.session_state.get("authentication_status")

@@ -1,0 +1,90 @@
+"""Movie cards and the responsive poster grid every list page uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from reelmatch.domain import ImageConfig, Movie, User
+from reelmatch.services.discovery import MovieState
+from reelmatch.ui.feedback import act
+from reelmatch.ui.posters import poster_src
+from reelmatch.ui.routing import MOVIE
+from reelmatch.ui.state import get_services
+from reelmatch.ui.text import plain
+
+MOVIE_PAGE = MOVIE
+COLUMNS = 5
+
+
+def stars_text(rating: float | None) -> str:
+    return f"{rating:g}★" if rating is not None else ""
+
+
+def movie_grid(
+    movies: Sequence[Movie],
+    *,
+    user: User,
+    states: Mapping[int, MovieState],
+    images: ImageConfig,
+    key: str,
+    columns: int = COLUMNS,
+) -> None:
+    """Posters in rows of `columns`, each with title, year, TMDB score, the user's stars and a
+    one-click watchlist button."""
+    for start in range(0, len(movies), columns):
+        row = st.columns(columns, gap="small")
+        for column, movie in zip(row, movies[start : start + columns], strict=False):
+            with column:
+                movie_card(
+                    movie,
+                    user=user,
+                    state=states.get(movie.id, MovieState()),
+                    images=images,
+                    key=f"{key}-{movie.id}",
+                )
+
+
+def movie_card(
+    movie: Movie, *, user: User, state: MovieState, images: ImageConfig, key: str
+) -> None:
+    with st.container(border=True):
+        st.image(poster_src(images, movie), width="stretch")
+        st.page_link(MOVIE_PAGE, label=plain(movie.label), query_params={"id": str(movie.id)})
+        st.caption(card_caption(movie, state))
+        watchlist_button(movie.id, user=user, on_watchlist=state.on_watchlist, key=key)
+
+
+def card_caption(movie: Movie, state: MovieState) -> str:
+    parts = []
+    if movie.vote_average:
+        parts.append(f"TMDB {movie.vote_average:.1f}")
+    if state.rating is not None:
+        parts.append(f"you: {stars_text(state.rating)}")
+    return " · ".join(parts) or " "
+
+
+def watchlist_button(movie_id: int, *, user: User, on_watchlist: bool, key: str) -> None:
+    library = get_services().library
+    if on_watchlist:
+        st.button(
+            "On watchlist",
+            key=f"wl-{key}",
+            icon=":material/bookmark_added:",
+            on_click=act,
+            args=(library.remove_from_watchlist, user, movie_id),
+            kwargs={"done": "Removed from your watchlist."},
+            help="Remove from your watchlist",
+            width="stretch",
+        )
+    else:
+        st.button(
+            "Watchlist",
+            key=f"wl-{key}",
+            icon=":material/bookmark_add:",
+            on_click=act,
+            args=(library.add_to_watchlist, user, movie_id),
+            kwargs={"done": "Added to your watchlist."},
+            width="stretch",
+        )

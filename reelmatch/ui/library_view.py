@@ -1,0 +1,128 @@
+"""The Library page's tables and lists, built from the local database's `Library`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from reelmatch.domain import DiaryEntry, ImageConfig, LibraryEntry, User
+from reelmatch.ui.cards import MOVIE_PAGE
+from reelmatch.ui.feedback import act
+from reelmatch.ui.posters import poster_src
+from reelmatch.ui.state import get_services
+from reelmatch.ui.text import plain
+
+
+def ratings_frame(entries: Sequence[LibraryEntry], images: ImageConfig) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "poster": [poster_src(images, e.movie) for e in entries],
+            "title": [e.movie.title for e in entries],
+            "year": [e.movie.year for e in entries],
+            "stars": [e.rating for e in entries],
+            "genres": [", ".join(e.movie.genres) for e in entries],
+            "rated": [e.rated_at.date() if e.rated_at else None for e in entries],
+            "decade": [(e.movie.year // 10) * 10 if e.movie.year else None for e in entries],
+            "link": [f"/movie?id={e.movie.id}" for e in entries],
+        }
+    )
+
+
+def ratings_table(entries: Sequence[LibraryEntry], images: ImageConfig) -> None:
+    if not entries:
+        st.info(
+            "You have not rated anything yet. Open a movie and give it some stars.",
+            icon=":material/star:",
+        )
+        return
+    genres = sorted({g for e in entries for g in e.movie.genres})
+    decades = sorted({(e.movie.year // 10) * 10 for e in entries if e.movie.year})
+    left, middle, right = st.columns(3)
+    wanted_genres = left.multiselect("Genre", genres, key="lib-genres")
+    wanted_decade = middle.selectbox(
+        "Decade",
+        [None, *decades],
+        key="lib-decade",
+        format_func=lambda d: "Any decade" if d is None else f"{d}s",
+    )
+    low, high = right.slider("Stars", 0.5, 5.0, (0.5, 5.0), step=0.5, key="lib-stars")
+    chosen = [
+        e
+        for e in entries
+        if (not wanted_genres or set(wanted_genres) & set(e.movie.genres))
+        and (wanted_decade is None or (e.movie.year and e.movie.year // 10 * 10 == wanted_decade))
+        and e.rating is not None
+        and low <= e.rating <= high
+    ]
+    st.dataframe(
+        ratings_frame(chosen, images).drop(columns=["decade"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "poster": st.column_config.ImageColumn("", width="small"),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "stars": st.column_config.NumberColumn("Stars", format="%.1f ★"),
+            "genres": st.column_config.TextColumn("Genres"),
+            "rated": st.column_config.DateColumn("Rated"),
+            "link": st.column_config.LinkColumn("", display_text="Open"),
+        },
+    )
+    st.caption(f"{len(chosen)} of {len(entries)} ratings shown. Click a column to sort.")
+
+
+def watchlist(entries: Sequence[LibraryEntry], *, user: User) -> None:
+    if not entries:
+        st.info(
+            "Your watchlist is empty. Use the Watchlist button on any movie.",
+            icon=":material/bookmark:",
+        )
+        return
+    library = get_services().library
+    for entry in entries:
+        title, watched, remove = st.columns([6, 2, 2], vertical_alignment="center")
+        title.page_link(
+            MOVIE_PAGE, label=plain(entry.movie.label), query_params={"id": str(entry.movie.id)}
+        )
+        watched.button(
+            "Watched it",
+            key=f"wl-watched-{entry.movie.id}",
+            icon=":material/check:",
+            on_click=act,
+            args=(library.log_watch, user, entry.movie.id),
+            kwargs={"done": f"Logged {entry.movie.title} in your diary."},
+        )
+        remove.button(
+            "Remove",
+            key=f"wl-remove-{entry.movie.id}",
+            icon=":material/close:",
+            on_click=act,
+            args=(library.remove_from_watchlist, user, entry.movie.id),
+            kwargs={"done": "Removed from your watchlist."},
+        )
+
+
+def diary(entries: Sequence[DiaryEntry]) -> None:
+    if not entries:
+        st.info(
+            "Your diary is empty. Log a watch from a movie's page or your watchlist.",
+            icon=":material/calendar_month:",
+        )
+        return
+    months: dict[str, list[DiaryEntry]] = defaultdict(list)
+    for entry in entries:
+        months[entry.watched_on.strftime("%B %Y")].append(entry)
+    for month, watched in months.items():
+        st.subheader(f"{month} · {len(watched)}")
+        for entry in watched:
+            flag = " · rewatch" if entry.rewatch else ""
+            st.page_link(
+                MOVIE_PAGE,
+                label=f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
+                query_params={"id": str(entry.movie.id)},
+            )
+            if entry.note:
+                st.caption(plain(entry.note))

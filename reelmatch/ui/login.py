@@ -1,0 +1,89 @@
+"""The screen logged-out visitors see: log in, sign up, or try the demo."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
+
+from reelmatch.bootstrap import Services
+from reelmatch.ui.auth import clear_session, forget_credentials, sign_in
+from reelmatch.ui.errors import guarded
+
+
+def login_screen(services: Services, auth: stauth.Authenticate) -> None:
+    st.title("Reel Matchmaker")
+    st.caption("Discover movies, rate them in half stars, get recommendations that say why.")
+    main, side = st.columns([3, 2], gap="large")
+    with main:
+        if services.settings.allow_signup:
+            log_in, sign_up = st.tabs(["Log in", "Sign up"])
+            with log_in:
+                login_form(auth)
+            with sign_up:
+                signup_form(services, auth)
+        else:
+            login_form(auth)
+    with side:
+        if not services.discovery.live:
+            demo_offer(services, auth)
+
+
+def login_form(auth: stauth.Authenticate) -> None:
+    """Our own form over streamlit-authenticator's credential check. (Its built-in form writes
+    the cookie from inside the login screen, which the shell clears once someone is in; the
+    shell writes the cookie itself, outside it.)"""
+    with st.form("login"):
+        st.subheader("Log in")
+        username = st.text_input("Username", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if not submitted:
+        return
+    try:
+        accepted = auth.authentication_controller.login(username, password)
+    except LoginError as error:
+        clear_session()
+        st.error(str(error))
+        return
+    if not accepted:
+        st.error("That username and password do not match an account.")
+
+
+def signup_form(services: Services, auth: stauth.Authenticate) -> None:
+    with st.form("signup", clear_on_submit=False):
+        st.subheader("Create an account")
+        username = st.text_input("Username", help="3–32 letters, digits, dot, dash or underscore")
+        display_name = st.text_input("Display name (optional)")
+        email = st.text_input("Email (optional)")
+        password = st.text_input("Password", type="password", help="At least 8 characters")
+        repeat = st.text_input("Repeat password", type="password")
+        submitted = st.form_submit_button("Create account", type="primary")
+    if not submitted:
+        return
+    if password != repeat:
+        st.warning("The two passwords differ.")
+        return
+    with guarded():
+        user = services.users.create_user(
+            username=username,
+            password=password,
+            email=email or None,
+            display_name=display_name or None,
+        )
+        forget_credentials()
+        sign_in(user)
+
+
+def demo_offer(services: Services, auth: stauth.Authenticate) -> None:
+    with st.container(border=True):
+        st.subheader("Just looking?")
+        st.write(
+            "Try the demo account: it comes with a few ratings, a watchlist and a diary, "
+            "and you can reset it from Settings."
+        )
+        if st.button("Try the demo", type="primary", icon=":material/play_arrow:"):
+            with guarded():
+                user = services.demo.user()
+                forget_credentials()
+                sign_in(user)

@@ -1,0 +1,177 @@
+"""The pieces of the movie page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from reelmatch.domain import User
+from reelmatch.services.discovery import MovieView
+from reelmatch.ui.cards import movie_grid, stars_text
+from reelmatch.ui.feedback import act
+from reelmatch.ui.posters import poster_src
+from reelmatch.ui.state import get_services
+from reelmatch.ui.text import plain
+
+STAR_STEPS = [x / 2 for x in range(1, 11)]
+
+
+def movie_id_from_query(raw: str | None) -> int | None:
+    """A positive TMDB id from the URL, or None for anything else (never an error)."""
+    if raw is None or not raw.strip().isdigit():
+        return None
+    value = int(raw.strip())
+    return value if 0 < value < 2**31 else None
+
+
+def movie_details(view: MovieView) -> None:
+    movie = view.movie
+    images = get_services().discovery.images()
+    backdrop = images.backdrop_url(movie.backdrop_path)
+    if backdrop:
+        st.image(backdrop, width="stretch")
+    poster, text = st.columns([1, 3], gap="large")
+    with poster:
+        st.image(poster_src(images, movie, place="detail"), width="stretch")
+    with text:
+        st.title(plain(movie.label))
+        facts = [f"{movie.runtime} min" if movie.runtime else "", ", ".join(movie.genres)]
+        st.caption(" · ".join(f for f in facts if f))
+        if movie.tagline:
+            st.markdown(f"*{plain(movie.tagline)}*")
+        st.markdown(plain(movie.overview) or "No overview yet.")
+        if movie.directors:
+            st.markdown(f"**Directed by** {plain(', '.join(movie.directors))}")
+        if movie.cast:
+            st.markdown("**Starring** " + plain(", ".join(c.name for c in movie.cast[:6])))
+        scores(view)
+    trailer_and_providers(view)
+
+
+def scores(view: MovieView) -> None:
+    tmdb, here = st.columns(2)
+    if view.movie.vote_average:
+        tmdb.metric(
+            "TMDB",
+            f"{view.movie.vote_average:.1f} / 10",
+            help=f"{view.movie.vote_count or 0:,} votes on TMDB",
+        )
+    if view.community_count:
+        here.metric(
+            "On this server",
+            f"{view.community_average:.1f}★",
+            help=f"from {view.community_count} user{'s' * (view.community_count > 1)}",
+        )
+        here.caption(
+            f"{view.community_average:.1f}★ from {view.community_count} "
+            f"user{'s' * (view.community_count > 1)} here"
+        )
+
+
+def trailer_and_providers(view: MovieView) -> None:
+    movie = view.movie
+    trailer = movie.trailer.url if movie.trailer else None
+    if trailer:
+        st.subheader("Trailer")
+        st.video(trailer)
+    if view.region and view.providers:
+        st.subheader(f"Where to watch in {view.region}")
+        for label, providers in (
+            ("Stream", view.providers.flatrate),
+            ("Free", view.providers.free + view.providers.ads),
+            ("Rent", view.providers.rent),
+            ("Buy", view.providers.buy),
+        ):
+            if providers:
+                st.markdown(f"**{label}:** " + plain(", ".join(p.name for p in providers)))
+        st.caption("Streaming availability by [JustWatch](https://www.justwatch.com).")
+
+
+def your_controls(view: MovieView, *, user: User) -> None:
+    library = get_services().library
+    movie_id = view.movie.id
+    st.subheader("You")
+    rate, listed = st.columns([3, 1])
+    with rate:
+        with st.form(f"rate-{movie_id}", border=False):
+            stars = st.select_slider(
+                "Your rating",
+                options=STAR_STEPS,
+                value=view.state.rating or 3.0,
+                format_func=lambda s: f"{s:g}★",
+            )
+            save, clear = st.columns(2)
+            if save.form_submit_button("Save rating", type="primary", icon=":material/star:"):
+                act(library.rate_movie, user, movie_id, stars, done=f"Rated {stars:g}★.")
+                st.rerun()
+            if view.state.rating is not None and clear.form_submit_button("Clear rating"):
+                act(library.clear_rating, user, movie_id, done="Rating cleared.")
+                st.rerun()
+        if view.state.rating is not None:
+            st.caption(f"You rated it {stars_text(view.state.rating)}.")
+    with listed:
+        if view.state.on_watchlist:
+            st.button(
+                "On your watchlist",
+                icon=":material/bookmark_added:",
+                key="wl-toggle",
+                on_click=act,
+                args=(library.remove_from_watchlist, user, movie_id),
+                kwargs={"done": "Removed from your watchlist."},
+            )
+        else:
+            st.button(
+                "Add to watchlist",
+                icon=":material/bookmark_add:",
+                key="wl-toggle",
+                on_click=act,
+                args=(library.add_to_watchlist, user, movie_id),
+                kwargs={"done": "Added to your watchlist."},
+            )
+    watched_form(view, user=user)
+
+
+def watched_form(view: MovieView, *, user: User) -> None:
+    library = get_services().library
+    label = (
+        "I watched it" if not view.watched_count else f"Watched {view.watched_count}× — log again"
+    )
+    with (
+        st.expander(label, icon=":material/visibility:"),
+        st.form(f"watched-{view.movie.id}", clear_on_submit=True),
+    ):
+        day = st.date_input("When", value=date.today(), max_value=date.today())
+        rewatch = st.checkbox("Rewatch", value=view.watched_count > 0)
+        note = st.text_area("Note (optional)", max_chars=2000)
+        if st.form_submit_button("Log it", icon=":material/edit_calendar:"):
+            act(
+                library.log_watch,
+                user,
+                view.movie.id,
+                watched_on=day,
+                rewatch=rewatch,
+                note=note,
+                done="Logged in your diary.",
+            )
+            st.rerun()
+
+
+def related_rows(view: MovieView, *, user: User) -> None:
+    images = get_services().discovery.images()
+    seen = {view.movie.id}
+    for title, movies in (
+        ("Recommended", view.movie.recommendations),
+        ("Similar", view.movie.similar),
+    ):
+        shown = [m for m in movies if m.id not in seen][:5]
+        seen.update(m.id for m in shown)
+        if shown:
+            st.subheader(title)
+            movie_grid(
+                shown,
+                user=user,
+                states=view.similar_states,
+                images=images,
+                key=f"{title.lower()}-{view.movie.id}",
+            )

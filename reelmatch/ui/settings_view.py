@@ -1,0 +1,169 @@
+"""The Settings page's sections: profile, preferences, export and the account."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from reelmatch.domain import Preferences, User
+from reelmatch.services.demo import DEMO_USERNAME
+from reelmatch.ui.auth import end_session, forget_credentials
+from reelmatch.ui.errors import guarded
+from reelmatch.ui.state import get_services
+
+REGIONS = [
+    "",
+    "US",
+    "GB",
+    "CA",
+    "AU",
+    "IE",
+    "DE",
+    "AT",
+    "CH",
+    "FR",
+    "BE",
+    "NL",
+    "ES",
+    "IT",
+    "PT",
+    "SE",
+    "NO",
+    "DK",
+    "FI",
+    "PL",
+    "CZ",
+    "BR",
+    "MX",
+    "AR",
+    "IN",
+    "JP",
+    "KR",
+    "NZ",
+]
+LANGUAGES = ["", "en", "de", "fr", "es", "it", "pt", "nl", "sv", "ja", "ko", "zh", "hi"]
+
+
+def profile(user: User) -> None:
+    users = get_services().users
+    with st.form("profile"):
+        st.subheader("Profile")
+        name = st.text_input("Display name", value=user.display_name, max_chars=100)
+        email = st.text_input("Email", value=user.email or "")
+        if st.form_submit_button("Save profile"):
+            with guarded():
+                users.update_profile(user, display_name=name, email=email or None)
+                forget_credentials()
+                st.success("Profile saved.")
+    with st.form("password", clear_on_submit=True):
+        st.subheader("Password")
+        current = st.text_input("Current password", type="password")
+        new = st.text_input("New password", type="password", help="At least 8 characters")
+        repeat = st.text_input("Repeat new password", type="password")
+        if st.form_submit_button("Change password"):
+            if new != repeat:
+                st.warning("The two new passwords differ.")
+            else:
+                with guarded():
+                    users.change_password(user, current=current, new=new)
+                    forget_credentials()
+                    st.success("Password changed.")
+
+
+def preferences(user: User) -> None:
+    services = get_services()
+    saved = services.users.preferences(user)
+    genres = [genre.name for genre in services.discovery.genres()]
+    with st.form("preferences"):
+        st.subheader("Preferences")
+        favourite = st.multiselect(
+            "Favourite genres", genres, default=[g for g in saved.favourite_genres if g in genres]
+        )
+        avoided = st.multiselect(
+            "Genres to avoid in recommendations",
+            genres,
+            default=[g for g in saved.avoided_genres if g in genres],
+        )
+        left, right = st.columns(2)
+        region = left.selectbox(
+            "Region (for where to watch)",
+            REGIONS,
+            index=REGIONS.index(saved.region) if saved.region in REGIONS else 0,
+            format_func=lambda r: r or "Not set",
+        )
+        language = right.selectbox(
+            "Language",
+            LANGUAGES,
+            index=LANGUAGES.index(saved.language or ""),
+            format_func=lambda lang: lang or "Not set",
+        )
+        zones = sorted(available_timezones())
+        timezone = st.selectbox(
+            "Time zone",
+            zones,
+            index=zones.index(saved.timezone) if saved.timezone in zones else zones.index("UTC"),
+        )
+        hide_adult = st.checkbox("Hide adult titles", value=saved.hide_adult)
+        movie_night = st.checkbox(
+            "Let others on this server include me in Movie night picks",
+            value=saved.movie_night_opt_in,
+        )
+        if st.form_submit_button("Save preferences", type="primary"):
+            with guarded():
+                services.users.save_preferences(
+                    user,
+                    Preferences(
+                        favourite_genres=tuple(favourite),
+                        avoided_genres=tuple(avoided),
+                        region=region or None,
+                        language=language or None,
+                        hide_adult=hide_adult,
+                        streaming_services=saved.streaming_services,
+                        movie_night_opt_in=movie_night,
+                        timezone=timezone,
+                    ),
+                )
+                st.success("Preferences saved.")
+
+
+def export(user: User) -> None:
+    st.subheader("Export your data")
+    data = get_services().library.export_user_data(user)
+    st.download_button(
+        "Download everything (JSON)",
+        data=json.dumps(data, indent=2, ensure_ascii=False),
+        file_name=f"reelmatch-{user.username}.json",
+        mime="application/json",
+        icon=":material/download:",
+    )
+
+
+def account(user: User) -> None:
+    services = get_services()
+    if user.username == DEMO_USERNAME:
+        st.subheader("Demo account")
+        st.write("Put the demo account back as it started: its ratings, watchlist and diary.")
+        if st.button("Reset the demo", icon=":material/restart_alt:"):
+            with guarded():
+                services.demo.reset(user)
+                forget_credentials()
+                st.success("The demo account is as new.")
+    st.subheader("Delete my account")
+    st.write(
+        "This deletes your account and everything in it: ratings, watchlist, diary, "
+        "preferences and recommendations. It cannot be undone."
+    )
+    with st.form("delete-account"):
+        typed = st.text_input(f"Type your username ({user.username}) to confirm")
+        if st.form_submit_button("Delete my account and all my data", type="primary"):
+            if typed.strip().lower() != user.username:
+                st.warning("The username you typed does not match.")
+                return
+            with guarded():
+                services.users.delete_user(user)
+                forget_credentials()
+                end_session()
+                st.success("Your account and all its data are deleted.")
+                st.stop()

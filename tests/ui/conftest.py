@@ -1,0 +1,86 @@
+"""AppTest fixtures: the real app script against real services on a temp SQLite database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import User
+from tests.conftest import ROOT
+
+APP = str(ROOT / "tests" / "ui" / "entry.py")
+PAGES = ROOT / "pages"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches() -> Iterator[None]:
+    """st.cache_resource/st.cache_data are process-wide: each test starts clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
+    """Point the app's own settings (read from the environment) at the test database."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return db_url
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def logged_in(user: User, *, page: str | None = None, **query: str) -> AppTest:
+    """An AppTest whose session is already logged in as `user` (what a valid cookie or the
+    login form leaves in session state)."""
+    at = new_app()
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = user.username
+    at.session_state["name"] = user.display_name
+    at.session_state["roles"] = [user.role]
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(str(PAGES / page)).run()
+    return at
+
+
+@pytest.fixture
+def alice(services: Services, app_env: str) -> User:
+    return services.users.create_user(username="alice", password="alice-password")
+
+
+def texts(at: AppTest) -> str:
+    """Everything readable on the page, for assertions about what a person would see."""
+    parts = [
+        e.value
+        for kind in (
+            "title",
+            "header",
+            "subheader",
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def session_user(at: AppTest) -> str | None:
+    """The username the app's session is logged in as, or None."""
+    state = at.session_state
+    if "authentication_status" not in state or not state["authentication_status"]:
+        return None
+    return str(state["username"])

@@ -1,0 +1,98 @@
+"""The login gate: visitors see only the login screen; log in, sign up and the demo work."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import User
+from tests.ui.conftest import PAGES, logged_in, new_app, session_user, texts
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def _button(at, label):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def test_visitors_see_only_the_login_screen(app_env: str) -> None:
+    at = new_app().run()
+    assert not at.exception
+    assert "Reel Matchmaker" in texts(at)
+    assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
+    assert "Discover" not in [t.value for t in at.title]
+
+
+def test_deep_link_as_visitor_runs_no_page(app_env: str) -> None:
+    at = new_app()
+    at.query_params["id"] = "238"
+    at.run()
+    at.switch_page(str(PAGES / "movie.py")).run()
+    assert "The Godfather" not in texts(at)
+
+
+def test_log_in_with_the_form(alice: User) -> None:
+    at = new_app().run()
+    at.text_input[0].input("Alice")
+    at.text_input[1].input("alice-password")
+    _button(at, "Log in").click().run()
+    assert not at.exception
+    assert session_user(at) == "alice"
+    assert "Discover" in [t.value for t in at.title]
+
+
+def test_wrong_password_is_refused(alice: User) -> None:
+    at = new_app().run()
+    at.text_input[0].input("alice")
+    at.text_input[1].input("not-her-password")
+    _button(at, "Log in").click().run()
+    assert "do not match" in texts(at)
+    assert session_user(at) is None
+    assert "Discover" not in [t.value for t in at.title]
+
+
+def test_sign_up_creates_the_account_and_logs_in(services: Services, app_env: str) -> None:
+    at = new_app().run()
+    inputs = {t.label: t for t in at.text_input[2:]}
+    inputs["Username"].input("NewFan")
+    inputs["Password"].input("a-long-password")
+    inputs["Repeat password"].input("a-long-password")
+    _button(at, "Create account").click().run()
+    assert not at.exception
+    assert services.users.get_user("newfan").display_name == "NewFan"
+    assert session_user(at) == "newfan"
+    assert "Discover" in [t.value for t in at.title]
+
+
+def test_sign_up_refuses_a_short_password(services: Services, app_env: str) -> None:
+    at = new_app().run()
+    inputs = {t.label: t for t in at.text_input[2:]}
+    inputs["Username"].input("shorty")
+    inputs["Password"].input("short")
+    inputs["Repeat password"].input("short")
+    _button(at, "Create account").click().run()
+    assert "at least 8 characters" in texts(at)
+    assert services.users.list_users() == []
+
+
+def test_sign_up_can_be_turned_off(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REELMATCH_ALLOW_SIGNUP", "false")
+    at = new_app().run()
+    assert "Create account" not in [b.label for b in at.button]
+
+
+def test_try_the_demo(services: Services, app_env: str) -> None:
+    at = new_app().run()
+    _button(at, "Try the demo").click().run()
+    assert not at.exception
+    assert session_user(at) == "demo"
+    assert "Discover" in [t.value for t in at.title]
+    assert len(services.library.library(services.users.get_user("demo")).ratings) >= 5
+
+
+def test_a_deleted_account_is_logged_out(services: Services, alice: User) -> None:
+    at = logged_in(alice)
+    services.users.delete_user(alice)
+    at.run()
+    assert session_user(at) is None
+    assert "Discover" not in [t.value for t in at.title]
