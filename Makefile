@@ -33,6 +33,9 @@ migrate: $(RUN_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) bench/store.py
 
+screenshots: $(DEV_STAMP)
+	REELMATCH_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser
+
 snapshot: $(RUN_STAMP)
 	$(PY) scripts/build_offline_catalog.py $(TMDB5000_CSV)
 

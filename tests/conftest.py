@@ -102,3 +102,11 @@ def services(settings: Settings, offline_catalog: OfflineCatalog) -> Iterator[Se
     built = build_services(settings, catalog=offline_catalog, bcrypt_rounds=4)
     yield built
     built.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Expose each phase's report on the test item (browser tests screenshot failures)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -8,6 +8,7 @@ user from the database on every run, so a deleted account or a changed role take
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -23,6 +24,7 @@ from reelmatch.ui.state import get_services
 COOKIE_NAME = "reelmatch_session"
 COOKIE_DAYS = 30.0
 _AUTH_KEYS = ("authentication_status", "username", "name", "roles", "email")
+_COOKIE_KEY = "_reelmatch_cookie"
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -113,8 +115,39 @@ def sign_in(user: User) -> None:
     )
 
 
+def keep_login_cookie(auth: stauth.Authenticate) -> None:
+    """Render the re-login cookie writer on every logged-in run.
+
+    streamlit-authenticator writes its cookie with a browser component once, right after login;
+    if a rerun comes before that component has loaded (its own cookie reader triggers one),
+    the cookie is never written. Rendering the writer on every run with the SAME token and
+    expiry (made once per session) lets it write as soon as it can, without ever changing its
+    arguments, so it never causes reruns itself. Uses the library's own token format.
+    """
+    cookie = st.session_state.get(_COOKIE_KEY)
+    model = auth.cookie_controller.cookie_model
+    if cookie is None:
+        model.exp_date = model._set_exp_date()
+        expires = datetime.now() + timedelta(days=COOKIE_DAYS)
+        cookie = st.session_state[_COOKIE_KEY] = (model._token_encode(), expires)
+    token, expires = cookie
+    model.cookie_manager.set(model.cookie_name, token, key="reelmatch-cookie", expires_at=expires)
+
+
+def drop_login_cookie(auth: stauth.Authenticate) -> None:
+    """After a logout in this session, keep rendering the cookie remover on the logged-out
+    runs that follow (same reason as `keep_login_cookie`: a one-off remover can be cut off
+    by a rerun before it ran, and the next visit would log the user straight back in)."""
+    if not st.session_state.get("logout"):
+        return
+    model = auth.cookie_controller.cookie_model
+    model.cookie_manager.cookie_manager(
+        method="delete", cookie=model.cookie_name, key="reelmatch-cookie-delete", default=False
+    )
+
+
 def clear_session() -> None:
-    for key in _AUTH_KEYS:
+    for key in (*_AUTH_KEYS, _COOKIE_KEY):
         st.session_state.pop(key, None)
 
 
@@ -122,4 +155,7 @@ def logout_button(auth: stauth.Authenticate) -> bool:
     """The sidebar logout button (kept in this one place: it uses a Streamlit argument that is
     deprecated upstream). True when the user just logged out."""
     auth.logout(button_name="Log out", location="sidebar", key="sidebar-logout")
-    return not st.session_state.get("authentication_status")
+    if st.session_state.get("authentication_status"):
+        return False
+    st.session_state.pop(_COOKIE_KEY, None)
+    return True

@@ -14,13 +14,21 @@ import streamlit as st
 from streamlit_authenticator.utilities import LoginError
 
 from reelmatch.domain import User
-from reelmatch.ui.auth import authenticator, clear_session, current_user, logout_button
+from reelmatch.ui.auth import (
+    authenticator,
+    clear_session,
+    current_user,
+    drop_login_cookie,
+    keep_login_cookie,
+    logout_button,
+)
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.feedback import show_messages
 from reelmatch.ui.layout import footer
 from reelmatch.ui.login import login_screen
 from reelmatch.ui.routing import PAGES_DIR, ensure_navigation_routing
 from reelmatch.ui.state import get_services
+from reelmatch.ui.text import plain
 
 
 def page_map(user: User | None) -> list[st.Page]:
@@ -61,18 +69,18 @@ def run() -> None:
         user = current_user(services)
         if user is not None:
             gate.empty()
-            # Written here, outside the cleared gate, so it reaches the browser.
-            auth.cookie_controller.set_cookie()
             services.events.record("login", user_id=user.id)
     navigation = st.navigation(page_map(user), position="top" if user else "hidden")
     if user is None:
+        drop_login_cookie(auth)
         footer()
         return
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**  \n@{user.username}")
+        st.markdown(f"**{plain(user.display_name)}**  \n@{user.username}")
         if logout_button(auth):
             st.success("You are logged out.")
             st.stop()
+        keep_login_cookie(auth)
     show_messages()
     started = time.perf_counter()
     with guarded():

@@ -1,0 +1,104 @@
+"""A real app (`streamlit run app.py`) on a free port, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.support.net import free_port, wait_for_http
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+#: `make screenshots` sets this to docs/screenshots; otherwise they go to the test's temp dir.
+SCREENSHOT_DIR = "REELMATCH_SCREENSHOT_DIR"
+
+
+@dataclass
+class LiveApp:
+    url: str
+    data_dir: Path
+    database_url: str
+    screenshots: Path
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("REELMATCH_REQUIRE_SERVICES") == "1":
+        pytest.fail("Chromium is required in CI (REELMATCH_REQUIRE_SERVICES=1): /usr/bin/chromium")
+    pytest.skip("Chromium is not installed (apt-get install -y chromium); browser tests skipped")
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser") / "var"
+    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TMDB_", "OPENAI_", "REDIS_", "DATABASE_"))
+    }
+    env.update(
+        REELMATCH_DATA_DIR=str(data_dir),
+        DATABASE_URL=database_url,
+        REELMATCH_SECRETS_FILE=str(data_dir / "none.toml"),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "reelmatch", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    log = (data_dir / "streamlit.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", expect=b"ok")
+        shots = Path(os.environ.get(SCREENSHOT_DIR) or data_dir / "screenshots")
+        shots.mkdir(parents=True, exist_ok=True)
+        yield LiveApp(f"http://127.0.0.1:{port}", data_dir, database_url, shots)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    output = (data_dir / "streamlit.log").read_text(errors="replace")
+    assert "Traceback" not in output, output
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

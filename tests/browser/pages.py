@@ -1,0 +1,65 @@
+"""Small helpers for driving Streamlit pages with Playwright."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+TIMEOUT = 20_000
+
+
+def visible(locator: Locator) -> Locator:
+    return locator.locator("visible=true").first
+
+
+def fill(page: Page, label: str, value: str) -> None:
+    box = visible(page.get_by_label(label, exact=True))
+    box.fill(value)
+
+
+def fill_form(page: Page, values: dict[str, str]) -> None:
+    """Fill a form's fields and make sure they still hold the values: when a component loads
+    for the first time it reruns the page, which can reset half-typed form fields (a person
+    would retype; so does this)."""
+    for _ in range(3):
+        for label, value in values.items():
+            fill(page, label, value)
+        idle(page)
+        if all(
+            visible(page.get_by_label(label, exact=True)).input_value() == value
+            for label, value in values.items()
+        ):
+            return
+    raise AssertionError(f"the form kept losing its values: {sorted(values)}")
+
+
+def click(page: Page, name: str, *, role: str = "button") -> None:
+    visible(page.get_by_role(role, name=name, exact=True)).click()  # type: ignore[arg-type]
+
+
+def see(page: Page, text: str) -> None:
+    expect(visible(page.get_by_text(text, exact=False))).to_be_visible(timeout=TIMEOUT)
+
+
+def idle(page: Page, *, quiet_ms: int = 1200) -> None:
+    """Wait until Streamlit has been idle for `quiet_ms`: the run finished and so did the
+    reruns its components cause when they first load (the cookie reader sends its value
+    back a moment after the page appears)."""
+    running = page.locator("[data-testid='stStatusWidget']")
+    quiet = 0
+    for _ in range(TIMEOUT // 100):
+        page.wait_for_timeout(100)
+        quiet = quiet + 100 if running.count() == 0 else 0
+        if quiet >= quiet_ms:
+            return
+    raise AssertionError("Streamlit kept running")
+
+
+def wait_for_login_cookie(page: Page, *, present: bool = True) -> None:
+    """The re-login cookie is written (or removed) by a component in the browser a moment
+    after the run; wait for that before leaving the page, as a full page load depends on it."""
+    for _ in range(100):
+        names = {cookie["name"] for cookie in page.context.cookies()}
+        if ("reelmatch_session" in names) == present:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the login cookie was never {'set' if present else 'removed'}")

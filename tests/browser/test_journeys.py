@@ -1,0 +1,128 @@
+"""What a newcomer does, in a real browser against `streamlit run app.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveApp
+from tests.browser.pages import (
+    TIMEOUT,
+    click,
+    fill,
+    fill_form,
+    idle,
+    see,
+    visible,
+    wait_for_login_cookie,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # keep what the browser saw, for the log
+        tab.screenshot(path=str(live_app.data_dir / f"failed-{request.node.name}.png"))
+        print(f"screenshot of the failure: {live_app.data_dir}/failed-{request.node.name}.png")
+    context.close()
+
+
+def heading(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=TIMEOUT)
+
+
+def sign_up(page: Page, app: LiveApp, username: str, password: str) -> None:
+    page.goto(app.url)
+    idle(page)
+    click(page, "Sign up", role="tab")
+    fill_form(page, {"Username": username, "Password": password, "Repeat password": password})
+    click(page, "Create account")
+    heading(page, "Discover")
+    idle(page)
+    wait_for_login_cookie(page)
+
+
+def log_in(page: Page, app: LiveApp, username: str, password: str) -> None:
+    page.goto(app.url)
+    idle(page)
+    fill_form(page, {"Username": username, "Password": password})
+    click(page, "Log in")
+    heading(page, "Discover")
+    idle(page)
+    wait_for_login_cookie(page)
+
+
+def open_movie(page: Page, title: str) -> None:
+    visible(page.get_by_role("link", name=title)).click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=TIMEOUT)
+    idle(page)
+
+
+def metric(page: Page, label: str) -> str:
+    box = page.get_by_test_id("stMetric").filter(has_text=label)
+    return box.get_by_test_id("stMetricValue").inner_text()
+
+
+def library_shows_both(page: Page, app: LiveApp) -> None:
+    """The rating (the table is a canvas grid: its counts are checked) and the watchlist."""
+    page.goto(f"{app.url}/library")
+    heading(page, "Library")
+    assert metric(page, "Rated") == "1"
+    assert metric(page, "On watchlist") == "1"
+    click(page, "Watchlist", role="tab")
+    see(page, "The Matrix (1999)")
+    click(page, "Ratings", role="tab")
+
+
+def test_newcomer_journey(page: Page, live_app: LiveApp) -> None:
+    sign_up(page, live_app, "cinephile", "popcorn-2026")
+    page.screenshot(path=str(live_app.screenshots / "discover.png"))
+
+    page.goto(f"{live_app.url}/search")
+    idle(page)
+    fill(page, "Title", "godfather")
+    page.keyboard.press("Enter")
+    open_movie(page, "The Godfather (1972)")
+
+    slider = visible(page.get_by_role("slider"))
+    slider.focus()
+    for _ in range(3):  # 3.0 → 4.5 in half stars
+        page.keyboard.press("ArrowRight")
+    click(page, "Save rating")
+    see(page, "You rated it 4.5★.")
+    page.screenshot(path=str(live_app.screenshots / "movie.png"))
+
+    page.goto(f"{live_app.url}/movie?id=603")
+    expect(page.get_by_role("heading", name="The Matrix (1999)")).to_be_visible()
+    click(page, "Add to watchlist")
+    see(page, "On your watchlist")
+
+    library_shows_both(page, live_app)
+    page.screenshot(path=str(live_app.screenshots / "library.png"))
+
+    click(page, "Log out")
+    see(page, "You are logged out.")
+    wait_for_login_cookie(page, present=False)
+    log_in(page, live_app, "cinephile", "popcorn-2026")
+    library_shows_both(page, live_app)
+    page.goto(f"{live_app.url}/movie?id=238")
+    see(page, "You rated it 4.5★.")
+
+    page.goto(f"{live_app.url}/settings")
+    see(page, "Preferences")
+    page.screenshot(path=str(live_app.screenshots / "settings.png"))
+
+
+def test_another_user_cannot_see_the_first_users_library(page: Page, live_app: LiveApp) -> None:
+    sign_up(page, live_app, "stranger", "another-password")
+    page.goto(f"{live_app.url}/library")
+    see(page, "You have not rated anything yet")
+    expect(page.get_by_text("The Godfather")).to_have_count(0)
