@@ -117,11 +117,12 @@ class OpenAIClient:
         keeps answering 429, `AiRefused` on a refusal, `UpstreamUnavailable` otherwise.
         """
         _check_request(candidates, k=k)
-        messages = build_messages(profile, candidates, k=k)
+        wanted = min(k, len(candidates))  # "pick 10" from 4 candidates invites inventions
+        messages = build_messages(profile, candidates, k=wanted)
         started = time.perf_counter()
         outcome = _Outcome()
         try:
-            completion = self._complete(messages, k=k, user_id=user_id, outcome=outcome)
+            completion = self._complete(messages, k=wanted, user_id=user_id, outcome=outcome)
             result = self._result(completion, started=started, attempts=outcome.attempts)
         except ReelmatchError as error:
             self._log_failure(error, outcome=outcome, started=started)

@@ -390,3 +390,14 @@ def test_a_retry_after_date_far_ahead_fails_at_once(
         client.pick_movies(PROFILE, CANDIDATES, k=1)
     assert caught.value.retry_after == pytest.approx(3600, abs=5)
     assert fake_openai.request_count == 1
+
+
+def test_never_asks_for_more_picks_than_there_are_candidates(
+    client: OpenAIClient, fake_openai: FakeOpenAI
+) -> None:
+    client.pick_movies(PROFILE, CANDIDATES, k=10)
+    request = fake_openai.requests[0]
+    assert request.message("system") == SYSTEM_PROMPT.format(k=2, words=25)
+    small = request.body["max_completion_tokens"]
+    client.pick_movies(PROFILE, CANDIDATES * 5, k=10)
+    assert fake_openai.requests[1].body["max_completion_tokens"] > small
