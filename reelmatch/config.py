@@ -6,14 +6,24 @@ Environment variables win over the secrets file; both use the names in DESIGN.md
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -24,6 +34,15 @@ from reelmatch.errors import InvalidInput
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 COOKIE_KEY_FILE = "cookie_key"
 MIN_COOKIE_KEY_BYTES = 32
+
+
+class TokenPrice(BaseModel):
+    """What a model costs, in US dollars per million prompt (input) and completion (output)
+    tokens. `OPENAI_PRICES` maps model names to these."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    input: float = Field(ge=0, allow_inf_nan=False)
+    output: float = Field(ge=0, allow_inf_nan=False)
 
 
 def _env(name: str, *, repr_: bool = True) -> Any:
@@ -56,6 +75,16 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = _env("OPENAI_API_KEY")
     openai_base_url: str | None = _env("OPENAI_BASE_URL")
     openai_model: str = Field("gpt-4o-mini", validation_alias=AliasChoices("OPENAI_MODEL"))
+    openai_timeout: float = Field(
+        20.0, gt=0, le=600, validation_alias=AliasChoices("OPENAI_TIMEOUT")
+    )
+    openai_max_retries: int = Field(
+        2, ge=0, le=10, validation_alias=AliasChoices("OPENAI_MAX_RETRIES")
+    )
+    # Merged over the built-in table in `reelmatch.llm.pricing`; JSON in the environment.
+    openai_prices: Annotated[dict[str, TokenPrice], NoDecode] = Field(
+        default_factory=dict, validation_alias=AliasChoices("OPENAI_PRICES")
+    )
     cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
     data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
     allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
@@ -70,6 +99,20 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("openai_prices", mode="before")
+    @classmethod
+    def _prices_from_json(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # already a table (secrets.toml, or passed in)
+        if not value.strip():
+            return {}
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(
+                'must be JSON such as {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}'
+            ) from None
 
     @field_validator("cookie_key")
     @classmethod
