@@ -9,26 +9,12 @@ import pytest
 
 from reelmatch.cache import TtlPolicy, TwoTierCache
 from reelmatch.cache.base import DEFAULT_TTLS
-from reelmatch.catalog.offline import load_snapshot
 from reelmatch.catalog.tmdb import TmdbCatalog
 from reelmatch.catalog.tmdb_client import TmdbClient
-from tests.support.fake_tmdb import API_KEY, FakeTmdb
+from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
 from tests.support.redis import private_redis, redis_prefix, redis_url
 
-__all__ = ["private_redis", "redis_prefix", "redis_url"]
-
-
-@pytest.fixture(scope="session")
-def tmdb_server() -> Iterator[FakeTmdb]:
-    with FakeTmdb(records=load_snapshot()) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake_tmdb(tmdb_server: FakeTmdb) -> Iterator[FakeTmdb]:
-    tmdb_server.reset()
-    yield tmdb_server
-    tmdb_server.reset()
+__all__ = ["fake_tmdb", "private_redis", "redis_prefix", "redis_url", "tmdb_server"]
 
 
 MakeCatalog = Callable[..., TmdbCatalog]

@@ -14,11 +14,14 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from reelmatch.catalog.offline import load_snapshot
 from tests.support.fake_tmdb_data import TmdbData, error_body, fixture
@@ -229,3 +232,18 @@ def _handler_for(fake: FakeTmdb) -> type[BaseHTTPRequestHandler]:
             return None
 
     return Handler
+
+
+@pytest.fixture(scope="session")
+def tmdb_server() -> Iterator[FakeTmdb]:
+    """One fake TMDB per test session (import this fixture into a conftest to use it)."""
+    with FakeTmdb() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_tmdb(tmdb_server: FakeTmdb) -> Iterator[FakeTmdb]:
+    """The session's fake TMDB with no faults, latency or counts left from other tests."""
+    tmdb_server.reset()
+    yield tmdb_server
+    tmdb_server.reset()
