@@ -147,3 +147,16 @@ def test_warm_reports_failures_and_exits_1(shared: FakeTmdb) -> None:
     assert outcome.code == 1
     assert outcome.json()["failed"] == ["top_rated page 1: TMDB is having trouble (HTTP 503)."]
     assert outcome.json()["list_pages"] == 5
+
+
+@pytest.mark.redis
+def test_doctor_describes_live_tmdb_and_redis(
+    shared: FakeTmdb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMDB_DAILY_BUDGET", "1000")
+    checks = {c["name"]: c for c in run_cli("doctor", "--json").json()}
+    assert checks["tmdb"]["ok"] is True
+    assert "live TMDB" in checks["tmdb"]["detail"]
+    assert "40 requests/s and 1000 a day" in checks["tmdb"]["detail"]
+    assert checks["cache"]["ok"] is True
+    assert "shared by every app process" in checks["cache"]["detail"]

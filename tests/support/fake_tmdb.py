@@ -161,7 +161,11 @@ class FakeTmdb:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    """Clients that time out hang up mid-answer on purpose; that is not worth a traceback."""
+    """Clients that time out hang up mid-answer on purpose; that is not worth a traceback.
+    A deep accept backlog: a 20-request fan-out must not overflow it (the default of 5 makes
+    the kernel drop connections, which clients retry after a whole second)."""
+
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
