@@ -23,7 +23,7 @@ from reelmatch.errors import RateLimited
 
 #: Extra window length that absorbs network jitter between admitting a request here and its
 #: arrival at TMDB, so the upstream never counts more than the limit in one second.
-JITTER_MARGIN = 0.05
+JITTER_MARGIN = 0.1
 MAX_WAIT = 5.0
 
 # KEYS[1] window set; ARGV: limit, window in microseconds, unique member. Returns 0 when

@@ -12,17 +12,7 @@ import pytest
 from reelmatch.cache import RedisLink, TmdbRequestLimiter
 from reelmatch.cache.ratelimit import window_for
 from reelmatch.errors import RateLimited
-
-
-def busiest_second(times: list[float], *, window: float = 1.0) -> int:
-    """The most events inside any window of `window` seconds."""
-    ordered = sorted(times)
-    best, start = 0, 0
-    for end, at in enumerate(ordered):
-        while at - ordered[start] >= window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+from tests.support.cache_helpers import busiest_second
 
 
 def admit_from_threads(limiters: list[TmdbRequestLimiter], *, total: int) -> list[float]:

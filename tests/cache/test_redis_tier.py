@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from reelmatch.cache import RedisLink, TwoTierCache
-from tests.cache.test_tiered import POLICY, Loader, lookup
+from tests.support.cache_helpers import POLICY, Loader, lookup
 from tests.support.redis import PrivateRedis
 
 pytestmark = pytest.mark.redis

@@ -3,51 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from reelmatch.cache import Cached, TtlPolicy, TwoTierCache, as_json
+from reelmatch.cache import Cached, TwoTierCache
 from reelmatch.errors import RateLimited, UpstreamUnavailable
-
-POLICY = TtlPolicy(ttls={"list": 60, "movie": 600, "search": 10, "reference": 3600}, grace=1000)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Loader:
-    """A load function that counts its calls and can be told to fail or dawdle."""
-
-    def __init__(self, value: Any = None, *, delay: float = 0.0) -> None:
-        self.value = value if value is not None else {"movies": [1, 2, 3]}
-        self.delay = delay
-        self.fail: Exception | None = None
-        self.calls = 0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> Any:
-        with self._lock:
-            self.calls += 1
-        if self.delay:
-            time.sleep(self.delay)
-        if self.fail is not None:
-            raise self.fail
-        return self.value
-
-
-def lookup(cache: TwoTierCache, load: Loader, key: str = "movies:popular:1") -> Cached[Any]:
-    return cache.get_or_load(key, load, kind="list", decode=as_json)
+from tests.support.cache_helpers import POLICY, FakeClock, Loader, lookup
 
 
 def test_miss_then_hit_loads_once_and_counts() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cache.test_ratelimit import busiest_second
+from tests.support.cache_helpers import busiest_second
 from tests.support.fake_tmdb import API_KEY, FakeTmdb
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -12,8 +12,8 @@ from reelmatch.cache import RedisLink, TmdbRequestLimiter, TtlPolicy, TwoTierCac
 from reelmatch.cache.base import DEFAULT_TTLS
 from reelmatch.domain import MovieDetails
 from reelmatch.errors import RateLimited, UpstreamUnavailable
-from tests.cache.test_tiered import FakeClock
 from tests.catalog.conftest import MakeCatalog
+from tests.support.cache_helpers import FakeClock
 from tests.support.events import RecordingEvents
 from tests.support.fake_tmdb import FakeTmdb
 from tests.support.redis import PrivateRedis

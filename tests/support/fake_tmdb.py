@@ -172,70 +172,74 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def _handler_for(fake: FakeTmdb) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class _Handler(BaseHTTPRequestHandler):
+    """Answers as TMDB would, through `self.fake` (set per server by `_handler_for`)."""
 
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-            fault = fake.take_fault(url.path)
-            fake.entered()
-            try:
-                self._respond(url.path, params, fault)
-            finally:
-                fake.left()
+    fake: FakeTmdb
+    protocol_version = "HTTP/1.1"
 
-        def _respond(self, path: str, params: dict[str, str], fault: Fault | None) -> None:
-            if fake.latency:
-                time.sleep(fake.latency)
-            if fake.outage:
-                self._send(503, error_body(11, "Internal error: Something went wrong."))
-            elif fault is not None and self._apply(fault):
-                return
-            elif not self._authorised(params):
-                self._send(401, fixture("authentication_401.json"))
-            else:
-                self._send(*fake.answer(path, params))
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        fault = self.fake.take_fault(url.path)
+        self.fake.entered()
+        try:
+            self._respond(url.path, params, fault)
+        finally:
+            self.fake.left()
 
-        def _apply(self, fault: Fault) -> bool:
-            """Act out a fault; True when the response is already dealt with."""
-            if fault.kind == "slow":
-                time.sleep(fault.seconds)
-                return False
-            if fault.kind == "drop":
-                self.close_connection = True
-                self.connection.shutdown(socket.SHUT_RDWR)
-                return True
-            if fault.kind == "malformed":
-                self._send_raw(200, b'{"page": 1, "results": [{"id": 5')
-                return True
-            status = int(fault.kind)
-            headers = {"Retry-After": f"{fault.retry_after:g}"} if status == 429 else {}
-            body = error_body(25, "Your request count is over the allowed limit.")
-            self._send(status, body if status == 429 else error_body(11, "Internal error"), headers)
+    def _respond(self, path: str, params: dict[str, str], fault: Fault | None) -> None:
+        if self.fake.latency:
+            time.sleep(self.fake.latency)
+        if self.fake.outage:
+            self._send(503, error_body(11, "Internal error: Something went wrong."))
+        elif fault is not None and self._apply(fault):
+            return
+        elif not self._authorised(params):
+            self._send(401, fixture("authentication_401.json"))
+        else:
+            self._send(*self.fake.answer(path, params))
+
+    def _apply(self, fault: Fault) -> bool:
+        """Act out a fault; True when the response is already dealt with."""
+        if fault.kind == "slow":
+            time.sleep(fault.seconds)
+            return False
+        if fault.kind == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
             return True
+        if fault.kind == "malformed":
+            self._send_raw(200, b'{"page": 1, "results": [{"id": 5')
+            return True
+        status = int(fault.kind)
+        headers = {"Retry-After": f"{fault.retry_after:g}"} if status == 429 else {}
+        body = error_body(25, "Your request count is over the allowed limit.")
+        self._send(status, body if status == 429 else error_body(11, "Internal error"), headers)
+        return True
 
-        def _authorised(self, params: dict[str, str]) -> bool:
-            bearer = self.headers.get("Authorization", "")
-            return params.get("api_key") == API_KEY or bearer == f"Bearer {READ_TOKEN}"
+    def _authorised(self, params: dict[str, str]) -> bool:
+        bearer = self.headers.get("Authorization", "")
+        return params.get("api_key") == API_KEY or bearer == f"Bearer {READ_TOKEN}"
 
-        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-            self._send_raw(status, json.dumps(body).encode(), headers)
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        self._send_raw(status, json.dumps(body).encode(), headers)
 
-        def _send_raw(self, status: int, raw: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(raw)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(raw)
+    def _send_raw(self, status: int, raw: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json;charset=utf-8")
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(raw)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
 
-    return Handler
+
+def _handler_for(fake: FakeTmdb) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"fake": fake})
 
 
 @pytest.fixture(scope="session")
