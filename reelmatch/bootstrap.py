@@ -6,10 +6,14 @@ its own. Tests build one per temp database with `build_services(settings, ...)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from reelmatch.cache import Cache, TwoTierCache, build_cache, build_rate_limiter
 from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog
+from reelmatch.catalog.tmdb import TmdbCatalog
+from reelmatch.catalog.tmdb_client import TmdbClient
 from reelmatch.config import Settings, load_settings
 from reelmatch.events import DiscardEvents, EventSink
 from reelmatch.services.demo import DemoAccount
@@ -29,25 +33,55 @@ class Services:
     library: LibraryService
     discovery: DiscoveryService
     demo: DemoAccount
+    cache: Cache
+    #: Clean-ups for what `build_services` created (a catalog passed in belongs to the caller).
+    closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def close(self) -> None:
+        for close in self.closers:
+            close()
         self.database.dispose()
 
 
-def build_catalog(settings: Settings) -> Catalog:
-    return OfflineCatalog()
+def build_catalog(
+    settings: Settings, *, cache: Cache | None = None, events: EventSink | None = None
+) -> Catalog:
+    """Live TMDB (through the cache) when TMDB credentials are set, else the offline snapshot."""
+    if not settings.tmdb_live:
+        return OfflineCatalog()
+    cache = cache if cache is not None else build_cache(settings)
+    link = cache.redis_link if isinstance(cache, TwoTierCache) else None
+    key, token = settings.tmdb_api_key, settings.tmdb_read_access_token
+    client = TmdbClient(
+        base_url=settings.tmdb_api_base,
+        api_key=key.get_secret_value() if key else None,
+        read_token=token.get_secret_value() if token else None,
+        limiter=build_rate_limiter(settings, link=link),
+        events=events,
+        timeout=settings.tmdb_timeout,
+        retries=settings.tmdb_retries,
+        concurrency=settings.tmdb_concurrency,
+    )
+    return TmdbCatalog(client, cache=cache, events=events)
 
 
 def build_services(
     settings: Settings | None = None,
     *,
     catalog: Catalog | None = None,
+    events: EventSink | None = None,
     bcrypt_rounds: int = 12,
 ) -> Services:
     settings = settings or load_settings()
     database = Database.from_url(settings.effective_database_url)
-    catalog = catalog or build_catalog(settings)
-    events: EventSink = DiscardEvents()
+    events = events if events is not None else DiscardEvents()
+    cache = build_cache(settings)
+    closers: list[Callable[[], None]] = []
+    if catalog is None:
+        catalog = build_catalog(settings, cache=cache, events=events)
+        if isinstance(catalog, TmdbCatalog):
+            closers.append(catalog.close)
+    closers.append(cache.close)
     users = UserService(database, bcrypt_rounds=bcrypt_rounds)
     library = LibraryService(database, catalog=catalog, events=events)
     return Services(
@@ -59,4 +93,6 @@ def build_services(
         library=library,
         discovery=DiscoveryService(database, catalog=catalog, events=events),
         demo=DemoAccount(users=users, library=library),
+        cache=cache,
+        closers=closers,
     )

@@ -88,6 +88,35 @@ class Settings(BaseSettings):
     cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
     data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
     allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
+    # Cache and TMDB client tuning (seconds unless named otherwise).
+    cache_prefix: str = Field(
+        "rm:", min_length=1, validation_alias=AliasChoices("REELMATCH_CACHE_PREFIX")
+    )
+    cache_l1_size: int = Field(
+        5000, ge=10, validation_alias=AliasChoices("REELMATCH_CACHE_L1_SIZE")
+    )
+    cache_ttl_lists: float = Field(
+        3600, gt=0, validation_alias=AliasChoices("REELMATCH_CACHE_TTL_LISTS")
+    )
+    cache_ttl_movies: float = Field(
+        86400, gt=0, validation_alias=AliasChoices("REELMATCH_CACHE_TTL_MOVIES")
+    )
+    cache_ttl_reference: float = Field(
+        604800, gt=0, validation_alias=AliasChoices("REELMATCH_CACHE_TTL_REFERENCE")
+    )
+    cache_ttl_search: float = Field(
+        600, gt=0, validation_alias=AliasChoices("REELMATCH_CACHE_TTL_SEARCH")
+    )
+    cache_stale_grace: float = Field(
+        604800, ge=0, validation_alias=AliasChoices("REELMATCH_CACHE_STALE_GRACE")
+    )
+    tmdb_timeout: float = Field(10.0, gt=0, validation_alias=AliasChoices("REELMATCH_TMDB_TIMEOUT"))
+    tmdb_retries: int = Field(
+        3, ge=0, le=10, validation_alias=AliasChoices("REELMATCH_TMDB_RETRIES")
+    )
+    tmdb_concurrency: int = Field(
+        20, ge=1, le=100, validation_alias=AliasChoices("REELMATCH_TMDB_CONCURRENCY")
+    )
 
     @field_validator(
         "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"

@@ -90,3 +90,18 @@ def test_cookie_key_from_environment_wins(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("REELMATCH_COOKIE_KEY", "k" * 32)
     assert load_settings().resolved_cookie_key() == "k" * 32
     assert not (tmp_path / "var" / "cookie_key").exists()
+
+
+def test_cache_settings_have_defaults_and_are_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert settings.cache_ttl_lists == 3600
+    assert settings.cache_ttl_movies == 86400
+    assert settings.cache_ttl_reference == 7 * 86400
+    assert settings.cache_ttl_search == 600
+    assert settings.cache_stale_grace == 7 * 86400
+    assert settings.cache_prefix == "rm:"
+    monkeypatch.setenv("REELMATCH_CACHE_TTL_SEARCH", "30")
+    assert load_settings().cache_ttl_search == 30
+    monkeypatch.setenv("REELMATCH_TMDB_CONCURRENCY", "0")
+    with pytest.raises(InvalidInput, match="REELMATCH_TMDB_CONCURRENCY"):
+        load_settings()

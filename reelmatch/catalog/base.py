@@ -51,7 +51,8 @@ class Catalog(Protocol):
         ...
 
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
-        """Details for many ids at once (concurrent, bounded); unknown ids are left out."""
+        """Details for many ids at once (concurrent, bounded), in the order asked, each id
+        once; unknown ids are left out."""
         ...
 
     def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None: ...

@@ -20,7 +20,7 @@ from typing import Any
 from reelmatch.catalog.base import TrendingWindow, clamp_page
 from reelmatch.catalog.title_search import TitleEntry, TitleIndex
 from reelmatch.domain import DiscoverFilters, Genre, ImageConfig, Movie, MovieDetails, MoviePage
-from reelmatch.errors import NotFound
+from reelmatch.errors import InvalidInput, NotFound
 
 PAGE_SIZE = 20
 SNAPSHOT = "tmdb5000.json.gz"
@@ -97,6 +97,8 @@ class OfflineCatalog:
 
     def trending(self, window: TrendingWindow = "day", page: int = 1) -> MoviePage:
         """Popularity damped by age: a week favours the last few years, a day the last one."""
+        if window not in ("day", "week"):
+            raise InvalidInput(f"Trending is by 'day' or 'week', not {window!r}.")
         half_life = 1.0 if window == "day" else 3.0
 
         def heat(movie: Movie) -> float:
@@ -127,7 +129,7 @@ class OfflineCatalog:
         return replace(found, similar=similar, recommendations=similar[:6])
 
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
-        return [self._movies[i] for i in movie_ids if i in self._movies]
+        return [self._movies[i] for i in dict.fromkeys(movie_ids) if i in self._movies]
 
     def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None:
         return None  # the snapshot carries no IMDb ids; importers fall back to title + year

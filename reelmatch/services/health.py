@@ -53,14 +53,22 @@ def check_redis(settings: Settings) -> Check:
         return Check(
             "cache", False, f"Redis at {masked_url(settings.redis_url)}: {type(error).__name__}"
         )
-    return Check("cache", True, f"Redis at {masked_url(settings.redis_url)}")
+    return Check(
+        "cache",
+        True,
+        f"Redis at {masked_url(settings.redis_url)} (keys under {settings.cache_prefix!r}), "
+        "shared by every app process",
+    )
 
 
 def check_tmdb(settings: Settings) -> Check:
     if not settings.tmdb_live:
         return Check("tmdb", True, "offline catalog (no TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN)")
     how = "read access token" if settings.tmdb_read_access_token else "v3 API key"
-    return Check("tmdb", True, f"live TMDB at {settings.tmdb_api_base} with a {how}")
+    limits = f"at most {settings.tmdb_rate_limit:g} requests/s"
+    if settings.tmdb_daily_budget:
+        limits += f" and {settings.tmdb_daily_budget} a day"
+    return Check("tmdb", True, f"live TMDB at {settings.tmdb_api_base} with a {how}, {limits}")
 
 
 def check_openai(settings: Settings) -> Check:

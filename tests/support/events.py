@@ -38,3 +38,8 @@ class RecordingEvents:
 
     def of_kind(self, kind: str) -> list[RecordedEvent]:
         return [event for event in self.events if event.kind == kind]
+
+    def api_calls(self, **wanted: Any) -> list[dict[str, Any]]:
+        """Properties of the `api_call` events whose properties include `wanted`."""
+        calls = [event.properties for event in self.of_kind("api_call")]
+        return [call for call in calls if all(call.get(k) == v for k, v in wanted.items())]

@@ -1,0 +1,38 @@
+"""Cache keys, one scheme for every process (DESIGN.md): `movies:popular:{page}`,
+`movie:{id}`, `tmdb:{endpoint}?{sorted params}`, `recs:{user_id}:{fingerprint}`.
+
+Keys here are logical; the Redis backend puts its prefix (`rm:` by default) in front.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+#: Longer keys are shortened to a digest so a 10,000-character query stays a small key.
+MAX_KEY_LENGTH = 200
+
+
+def list_key(name: str, page: int) -> str:
+    """`movies:popular:3`; trending windows read `movies:trending:day:3`."""
+    return f"movies:{name}:{page}"
+
+
+def movie_key(movie_id: int) -> str:
+    return f"movie:{movie_id}"
+
+
+def tmdb_key(endpoint: str, params: Mapping[str, object] | None = None) -> str:
+    """`tmdb:search/movie?page=1&query=heat` with parameters sorted, so the same request
+    always has the same key."""
+    query = urlencode(sorted((k, str(v)) for k, v in (params or {}).items()))
+    key = f"tmdb:{endpoint.strip('/')}" + (f"?{query}" if query else "")
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"tmdb:{endpoint.strip('/')}#{digest}"
+
+
+def recs_key(user_id: int, fingerprint: str) -> str:
+    return f"recs:{user_id}:{fingerprint}"

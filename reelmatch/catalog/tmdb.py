@@ -1,0 +1,258 @@
+"""Live TMDB behind the `Catalog` interface, every call through the cache.
+
+Cached values are domain values serialised with `to_data` (small, already mapped). Each call
+answered without a new upstream request records an `api_call` event with `cache="hit"` or
+`cache="stale"`; the client records one with `cache="miss"` per upstream request. A stale
+list says so through `MoviePage.stale` and `notice`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
+from typing import Any, TypeVar
+
+from reelmatch.cache import Cache, Cached
+from reelmatch.cache.keys import list_key, movie_key, tmdb_key
+from reelmatch.catalog.base import TrendingWindow, clamp_page
+from reelmatch.catalog.tmdb_client import TmdbClient
+from reelmatch.catalog.tmdb_mapping import (
+    details_from_response,
+    genres_from_response,
+    image_config_from_response,
+    page_from_response,
+)
+from reelmatch.catalog.tmdb_params import (
+    APPEND_TO_MOVIE,
+    clean_query,
+    discover_params,
+    imdb_id,
+    usable_year,
+)
+from reelmatch.domain import (
+    DiscoverFilters,
+    Genre,
+    ImageConfig,
+    MovieDetails,
+    MoviePage,
+    from_data,
+    to_data,
+)
+from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
+from reelmatch.events import DiscardEvents, EventSink
+
+T = TypeVar("T")
+
+_page = partial(from_data, MoviePage)
+_details = partial(from_data, MovieDetails)
+_image_config = partial(from_data, ImageConfig)
+_genres = partial(from_data, list[Genre])
+
+
+def _found_id(value: Any) -> int | None:
+    return value.get("id") if isinstance(value, dict) else None
+
+
+class TmdbCatalog:
+    mode = "tmdb"
+
+    def __init__(
+        self, client: TmdbClient, *, cache: Cache, events: EventSink | None = None
+    ) -> None:
+        self._client = client
+        self._cache = cache
+        self._events = events or DiscardEvents()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    # Reference data ---------------------------------------------------------------------------
+
+    def configuration(self) -> ImageConfig:
+        def load() -> Any:
+            return to_data(image_config_from_response(self._client.get_json("configuration")))
+
+        key = tmdb_key("configuration")
+        return self._cached(key, load, kind="reference", decode=_image_config).value
+
+    def genres(self) -> list[Genre]:
+        def load() -> Any:
+            return to_data(genres_from_response(self._client.get_json("genre/movie/list")))
+
+        key = tmdb_key("genre/movie/list")
+        return self._cached(key, load, kind="reference", decode=_genres).value
+
+    # Lists ------------------------------------------------------------------------------------
+
+    def popular(self, page: int = 1) -> MoviePage:
+        return self._list("popular", "movie/popular", page)
+
+    def top_rated(self, page: int = 1) -> MoviePage:
+        return self._list("top_rated", "movie/top_rated", page)
+
+    def now_playing(self, page: int = 1) -> MoviePage:
+        return self._list("now_playing", "movie/now_playing", page)
+
+    def upcoming(self, page: int = 1) -> MoviePage:
+        return self._list("upcoming", "movie/upcoming", page)
+
+    def trending(self, window: TrendingWindow = "day", page: int = 1) -> MoviePage:
+        if window not in ("day", "week"):
+            raise InvalidInput(f"Trending is by 'day' or 'week', not {window!r}.")
+        return self._list(f"trending:{window}", f"trending/movie/{window}", page)
+
+    # Search and discover ----------------------------------------------------------------------
+
+    def search(self, query: str, *, year: int | None = None, page: int = 1) -> MoviePage:
+        text, page = clean_query(query), clamp_page(page)
+        if not text or not usable_year(year):
+            return MoviePage(movies=(), page=page, total_pages=1, total_results=0)
+        params: dict[str, Any] = {"query": text, "page": page, "include_adult": "false"}
+        if year is not None:
+            params["year"] = year
+        return self._fetch_page(tmdb_key("search/movie", params), "search/movie", params, "search")
+
+    def discover(self, filters: DiscoverFilters) -> MoviePage:
+        params, notice = discover_params(filters)
+        found = self._fetch_page(
+            tmdb_key("discover/movie", params), "discover/movie", params, "list"
+        )
+        return replace(found, notice=notice) if notice and not found.notice else found
+
+    # Details ----------------------------------------------------------------------------------
+
+    def movie(self, movie_id: int) -> MovieDetails:
+        if isinstance(movie_id, bool) or not isinstance(movie_id, int) or movie_id <= 0:
+            raise NotFound(f"There is no movie with TMDB id {movie_id!r}.")
+
+        def load() -> Any:
+            try:
+                data = self._client.get_json(
+                    f"movie/{movie_id}", {"append_to_response": APPEND_TO_MOVIE}
+                )
+            except NotFound:
+                raise NotFound(f"There is no movie with TMDB id {movie_id}.") from None
+            details = details_from_response(data, self._genre_names())
+            if details is None:
+                raise UpstreamUnavailable("TMDB sent a movie without an id.")
+            return to_data(details)
+
+        key = movie_key(movie_id)
+        return self._cached(key, load, kind="movie", decode=_details, endpoint="movie/{id}").value
+
+    def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
+        """Details for many ids, fetched concurrently (bounded by the client's concurrency).
+        Unknown ids are left out; if TMDB fails for any id and nothing cached stands in, the
+        whole call raises `UpstreamUnavailable`."""
+        wanted = list(dict.fromkeys(movie_ids))
+        if len(wanted) <= 1:
+            return [found for i in wanted if (found := self._movie_or_none(i)) is not None]
+        results = list(self._executor().map(self._movie_outcome, wanted))
+        errors = [r for r in results if isinstance(r, UpstreamUnavailable)]
+        if errors:
+            raise errors[0]
+        return [r for r in results if isinstance(r, MovieDetails)]
+
+    def find_by_imdb_id(self, imdb: str) -> MovieDetails | None:
+        wanted = imdb_id(imdb)
+        if wanted is None:
+            return None
+
+        def load() -> Any:
+            data = self._client.get_json(f"find/{wanted}", {"external_source": "imdb_id"})
+            hits = data.get("movie_results")
+            first = hits[0] if isinstance(hits, list) and hits else {}
+            found = first.get("id") if isinstance(first, dict) else None
+            return {"id": found if isinstance(found, int) else None}
+
+        key = tmdb_key(f"find/{wanted}", {"external_source": "imdb_id"})
+        movie_id = self._cached(
+            key, load, kind="movie", decode=_found_id, endpoint="find/{id}"
+        ).value
+        return self._movie_or_none(movie_id) if movie_id else None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._client.close()
+
+    # Internals --------------------------------------------------------------------------------
+
+    def _list(self, name: str, endpoint: str, page: int) -> MoviePage:
+        page = clamp_page(page)
+        return self._fetch_page(list_key(name, page), endpoint, {"page": page}, "list")
+
+    def _fetch_page(self, key: str, endpoint: str, params: dict[str, Any], kind: str) -> MoviePage:
+        def load() -> Any:
+            data = self._client.get_json(endpoint, params)
+            return to_data(page_from_response(data, self._genre_names()))
+
+        cached = self._cached(key, load, kind=kind, decode=_page, endpoint=endpoint)
+        if not cached.stale:
+            return cached.value
+        return replace(cached.value, stale=True, notice=stale_notice(cached))
+
+    def _cached(
+        self,
+        key: str,
+        load: Callable[[], Any],
+        *,
+        kind: str,
+        decode: Callable[[Any], T],
+        endpoint: str | None = None,
+    ) -> Cached[T]:
+        """The value through the cache; hits and stale answers are recorded as `api_call`
+        events here (upstream requests are recorded by the client)."""
+        started = time.perf_counter()
+        cached = self._cache.get_or_load(key, load, kind=kind, decode=decode)
+        if cached.source != "miss":
+            latency_ms = round((time.perf_counter() - started) * 1000, 3)
+            self._events.record(
+                "api_call",
+                duration_ms=latency_ms,
+                service="tmdb",
+                endpoint=endpoint or key.removeprefix("tmdb:"),
+                status=200 if cached.error is None else getattr(cached.error, "status", 0),
+                latency_ms=latency_ms,
+                cache=cached.source,
+            )
+        return cached
+
+    def _genre_names(self) -> dict[int, str]:
+        return {genre.id: genre.name for genre in self.genres()}
+
+    def _movie_or_none(self, movie_id: int) -> MovieDetails | None:
+        try:
+            return self.movie(movie_id)
+        except NotFound:
+            return None
+
+    def _movie_outcome(self, movie_id: int) -> MovieDetails | UpstreamUnavailable | None:
+        try:
+            return self._movie_or_none(movie_id)
+        except UpstreamUnavailable as error:
+            return error
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._client.concurrency, thread_name_prefix="reelmatch-tmdb"
+                )
+            return self._pool
+
+
+def stale_notice(cached: Cached[Any]) -> str:
+    why = cached.error.message if cached.error is not None else "TMDB is unavailable."
+    return f"Showing results saved {_age(cached.age)}. {why}"
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"

@@ -1,0 +1,197 @@
+"""Live TMDB catalog through the cache, against the fake TMDB: one request per movie page,
+cache hits cost nothing upstream, stale data when TMDB is down or the budget is spent."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from reelmatch.cache import RedisLink, TmdbRequestLimiter, TtlPolicy, TwoTierCache
+from reelmatch.cache.base import DEFAULT_TTLS
+from reelmatch.domain import MovieDetails
+from reelmatch.errors import RateLimited, UpstreamUnavailable
+from tests.catalog.conftest import MakeCatalog
+from tests.support.cache_helpers import FakeClock
+from tests.support.events import RecordingEvents
+from tests.support.fake_tmdb import FakeTmdb
+from tests.support.redis import PrivateRedis
+
+FIGHT_CLUB = 550
+
+
+def clocked_cache() -> tuple[TwoTierCache, FakeClock]:
+    clock = FakeClock()
+    return TwoTierCache(policy=TtlPolicy(ttls=DEFAULT_TTLS), clock=clock), clock
+
+
+def test_movie_details_come_from_one_request(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    catalog = make_tmdb_catalog()
+    movie = catalog.movie(FIGHT_CLUB)
+    assert fake_tmdb.requests(f"movie/{FIGHT_CLUB}") == 1
+    assert movie.title == "Fight Club"
+    assert movie.imdb_id == "tt0137523"
+    assert movie.directors == ("David Fincher",)
+    assert [c.name for c in movie.cast[:2]] == ["Edward Norton", "Brad Pitt"]
+    assert movie.cast[1].character == "Tyler Durden"
+    assert len(movie.cast) == 10
+    assert movie.trailer is not None
+    assert movie.trailer.url == "https://www.youtube.com/watch?v=BdJKm16Co6M"  # the official one
+    assert "US" in movie.watch_providers
+    assert movie.watch_providers["AE"].flatrate[0].name == "Amazon Prime Video"
+    assert movie.certifications["US"] == "R"
+    assert movie.certifications["DE"] == "18"
+    assert movie.similar
+    assert movie.recommendations
+    assert catalog.configuration().poster_url(movie.poster_path, place="detail") is not None
+
+
+def test_cache_hits_make_no_upstream_requests(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    events = RecordingEvents()
+    catalog = make_tmdb_catalog(events=events)
+    first = catalog.popular()
+    catalog.movie(FIGHT_CLUB)
+    catalog.search("matrix")
+    before, hits_before = fake_tmdb.requests(), len(events.api_calls(cache="hit"))
+    for _ in range(10):
+        assert catalog.popular() == first
+        catalog.movie(FIGHT_CLUB)
+        catalog.search("matrix")
+        catalog.movies([FIGHT_CLUB])
+    assert fake_tmdb.requests() == before
+    assert len(events.api_calls(cache="hit")) - hits_before == 40
+    assert all(c["status"] == 200 for c in events.api_calls(cache="hit"))
+
+
+def test_fifty_threads_missing_one_movie_make_one_request(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    catalog = make_tmdb_catalog()
+    catalog.genres()
+    fake_tmdb.latency = 0.2
+    start = threading.Barrier(50)
+    titles: list[str] = []
+
+    def worker() -> None:
+        start.wait()
+        titles.append(catalog.movie(FIGHT_CLUB).title)
+
+    threads = [threading.Thread(target=worker) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert titles == ["Fight Club"] * 50
+    assert fake_tmdb.requests(f"movie/{FIGHT_CLUB}") == 1
+
+
+def test_fan_out_runs_concurrently_and_bounded(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    ids = [m.id for m in make_tmdb_catalog().popular().movies]
+    fake_tmdb.latency = 0.1
+    assert [m.id for m in make_tmdb_catalog().movies(ids)] == ids
+    assert fake_tmdb.max_in_flight >= 10
+
+    fake_tmdb.reset()
+    fake_tmdb.latency = 0.05
+    narrow = make_tmdb_catalog(concurrency=3)
+    assert len(narrow.movies(ids)) == 20
+    assert 2 <= fake_tmdb.max_in_flight <= 3
+
+
+def test_fan_out_fails_as_a_whole_when_tmdb_does(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    catalog = make_tmdb_catalog()
+    catalog.genres()
+    fake_tmdb.outage = True
+    with pytest.raises(UpstreamUnavailable):
+        catalog.movies([238, FIGHT_CLUB, 603])
+
+
+def test_tmdb_down_serves_stale_pages_marked_as_such(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache, clock = clocked_cache()
+    events = RecordingEvents()
+    catalog = make_tmdb_catalog(cache=cache, events=events)
+    fresh = catalog.popular()
+    details = catalog.movie(FIGHT_CLUB)
+    clock.advance(2 * 86400)  # lists and details have expired; grace is 7 days
+    fake_tmdb.outage = True
+
+    stale = catalog.popular()
+    assert stale.stale is True
+    assert stale.movies == fresh.movies
+    assert stale.notice is not None
+    assert "saved 2 days ago" in stale.notice
+    assert "HTTP 503" in stale.notice
+    assert catalog.movie(FIGHT_CLUB) == details
+    assert [c["status"] for c in events.api_calls(cache="stale")] == [503, 503]
+    with pytest.raises(UpstreamUnavailable):
+        catalog.popular(2)  # never cached: nothing can stand in
+
+    fake_tmdb.outage = False
+    assert catalog.popular().stale is False
+
+
+def test_spent_daily_budget_serves_cached_data_and_says_so(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache, clock = clocked_cache()
+    limiter = TmdbRequestLimiter(rate=100, daily_budget=2)
+    catalog = make_tmdb_catalog(cache=cache, limiter=limiter)
+    catalog.popular()  # genres + popular: the whole budget
+    clock.advance(7200)
+    page = catalog.popular()
+    assert page.stale is True
+    assert page.notice is not None
+    assert "TMDB_DAILY_BUDGET" in page.notice
+    with pytest.raises(RateLimited):
+        catalog.top_rated()
+    assert fake_tmdb.requests() == 2
+
+
+def test_invalidated_movie_is_fetched_again(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache = TwoTierCache(policy=TtlPolicy(ttls=DEFAULT_TTLS))
+    catalog = make_tmdb_catalog(cache=cache)
+    catalog.movie(FIGHT_CLUB)
+    cache.invalidate(f"movie:{FIGHT_CLUB}")
+    catalog.movie(FIGHT_CLUB)
+    assert fake_tmdb.requests(f"movie/{FIGHT_CLUB}") == 2
+
+
+@pytest.mark.redis
+def test_redis_stopping_mid_run_is_invisible_to_the_user(
+    make_tmdb_catalog: MakeCatalog,
+    fake_tmdb: FakeTmdb,
+    private_redis: PrivateRedis,
+    redis_prefix: str,
+) -> None:
+    link = RedisLink(private_redis.url, prefix=redis_prefix, retry_interval=0.2)
+    cache = TwoTierCache(policy=TtlPolicy(ttls=DEFAULT_TTLS), redis=link)
+    limiter = TmdbRequestLimiter(rate=40, link=link)
+    catalog = make_tmdb_catalog(cache=cache, limiter=limiter)
+    first = catalog.popular()
+    upstream = fake_tmdb.requests()
+
+    private_redis.stop()
+    assert catalog.popular() == first  # L1 serves it
+    assert fake_tmdb.requests() == upstream
+    assert isinstance(catalog.movie(FIGHT_CLUB), MovieDetails)  # new data still loads
+    assert catalog.top_rated().movies
+
+    private_redis.start()
+    time.sleep(0.3)
+    catalog.upcoming()
+    assert cache.stats()["redis"]["available"] is True
+    assert cache.stats()["redis"]["keys"] >= 1
+    cache.close()
