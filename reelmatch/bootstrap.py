@@ -12,6 +12,8 @@ from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import Settings, load_settings
 from reelmatch.events import DiscardEvents, EventSink
+from reelmatch.services.exports import ExportService
+from reelmatch.services.imports import ImportLimits, ImportService
 from reelmatch.services.library import LibraryService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
@@ -25,6 +27,8 @@ class Services:
     events: EventSink
     users: UserService
     library: LibraryService
+    imports: ImportService
+    exports: ExportService
 
     def close(self) -> None:
         self.database.dispose()
@@ -44,11 +48,19 @@ def build_services(
     database = Database.from_url(settings.effective_database_url)
     catalog = catalog or build_catalog(settings)
     events: EventSink = DiscardEvents()
+    library = LibraryService(database, catalog=catalog, events=events)
     return Services(
         settings=settings,
         database=database,
         catalog=catalog,
         events=events,
         users=UserService(database, bcrypt_rounds=bcrypt_rounds),
-        library=LibraryService(database, catalog=catalog, events=events),
+        library=library,
+        imports=ImportService(
+            database,
+            catalog=catalog,
+            events=events,
+            limits=ImportLimits.from_megabytes(settings.max_upload_mb),
+        ),
+        exports=ExportService(library),
     )

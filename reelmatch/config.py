@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
     data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
     allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
+    max_upload_mb: float = Field(
+        10.0, gt=0, le=1024, validation_alias=AliasChoices("REELMATCH_MAX_UPLOAD_MB")
+    )
 
     @field_validator(
         "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"
