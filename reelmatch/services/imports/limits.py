@@ -42,8 +42,15 @@ class ImportLimits:
         return cls(max_upload_bytes=upload, max_uncompressed_bytes=max(10 * upload, MB))
 
     @property
-    def upload_megabytes(self) -> str:
-        return f"{self.max_upload_bytes / MB:g} MB"
+    def upload_size(self) -> str:
+        return human_size(self.max_upload_bytes)
+
+
+def human_size(size: int) -> str:
+    """Sizes for messages: "10 MB", "2.5 MB", "12 KB"."""
+    if size >= MB:
+        return f"{round(size / MB, 1):g} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def check_uploads(files: Sequence[UploadedFile], limits: ImportLimits) -> None:
@@ -58,7 +65,7 @@ def check_uploads(files: Sequence[UploadedFile], limits: ImportLimits) -> None:
 def check_size(name: str, size: int, limits: ImportLimits) -> None:
     if size > limits.max_upload_bytes:
         raise InvalidInput(
-            f"{name} is {size / MB:.1f} MB; uploads are limited to {limits.upload_megabytes}."
+            f"{name} is {human_size(size)}; uploads are limited to {limits.upload_size}."
         )
 
 

@@ -30,10 +30,11 @@ def clean_text(value: Any, *, limit: int = MAX_TITLE_LENGTH) -> str:
 
 
 def clean_note(value: Any) -> str | None:
-    """A review or note: line breaks kept, other control characters dropped, cut to the
-    diary's limit."""
+    """A review or note: line breaks kept (as \\n), other control characters dropped, cut to
+    the diary's limit."""
     if not isinstance(value, str):
         return None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     kept = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
     return kept[:MAX_NOTE_LENGTH] or None
 
