@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -19,8 +18,9 @@ from reelmatch.services.imports import (
     IMPORT_FORMATS,
     ImportPreview,
     ImportResult,
-    MatchedRow,
     files_from_path,
+    preview_to_data,
+    result_to_data,
 )
 
 MATCHED_SHOWN = 50
@@ -72,60 +72,10 @@ def import_command(
     )
     result = None if dry_run else imports.apply(user, preview, progress=StderrProgress("Saving"))
     if as_json:
-        emit_json({"preview": preview_data(preview), "result": result_data(result)})
+        emit_json({"preview": preview_to_data(preview), "result": result_to_data(result)})
         return
     _print_preview(preview)
     _print_result(preview, result)
-
-
-def preview_data(preview: ImportPreview) -> dict[str, Any]:
-    return {
-        "format": preview.format,
-        "files": list(preview.files),
-        "changes": {
-            "new_ratings": preview.changes.new_ratings,
-            "changed_ratings": preview.changes.changed_ratings,
-            "watchlist": preview.changes.watchlist,
-            "diary": preview.changes.diary,
-            "unchanged": preview.changes.unchanged,
-        },
-        "matched": [_matched_data(m) for m in preview.matched],
-        "unmatched": [
-            {"where": u.row.where, "title": u.row.title, "year": u.row.year, "reason": u.reason}
-            for u in preview.unmatched
-        ],
-        "problems": [{"where": p.where, "message": p.message} for p in preview.problems],
-        "problem_count": preview.problem_count,
-        "skipped": dict(preview.skipped),
-        "notices": list(preview.notices),
-        "preferences": preview.preferences.model_dump(mode="json") if preview.preferences else None,
-    }
-
-
-def _matched_data(m: MatchedRow) -> dict[str, Any]:
-    return {
-        "where": m.row.where,
-        "title": m.row.title,
-        "year": m.row.year,
-        "actions": m.row.actions,
-        "movie_id": m.movie.id,
-        "movie": m.movie.label,
-        "method": m.method,
-    }
-
-
-def result_data(result: ImportResult | None) -> dict[str, Any] | None:
-    if result is None:
-        return None
-    return {
-        "rated": result.rated,
-        "watchlisted": result.watchlisted,
-        "diary_entries": result.diary_entries,
-        "unchanged": result.unchanged,
-        "skipped": result.skipped,
-        "unmatched": result.unmatched,
-        "preferences_updated": result.preferences_updated,
-    }
 
 
 def _print_preview(preview: ImportPreview) -> None:

@@ -15,6 +15,7 @@ from reelmatch.services.imports.records import (
     RowProblem,
     UploadedFile,
 )
+from reelmatch.services.imports.report import preview_to_data, result_to_data
 from reelmatch.services.imports.service import (
     ChangeCounts,
     ImportPreview,
@@ -40,4 +41,6 @@ __all__ = [
     "UploadedFile",
     "files_from_path",
     "parse_upload",
+    "preview_to_data",
+    "result_to_data",
 ]
