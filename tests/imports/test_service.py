@@ -11,35 +11,15 @@ import pytest
 from sqlalchemy import func, select, text
 
 from reelmatch.bootstrap import Services
-from reelmatch.catalog.offline import OfflineCatalog
-from reelmatch.domain import Preferences, User
+from reelmatch.domain import User
 from reelmatch.errors import NotAllowed, ReelmatchError
-from reelmatch.services.imports import ImportPreview, ImportService, UploadedFile
+from reelmatch.services.imports import ImportPreview, ImportService
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
 from reelmatch.store.uow import UnitOfWork
 from tests.imports.support import RecordingEvents, fixture, letterboxd_export_zip
 
 GODFATHER, AMELIE, CROUCHING_TIGER, AMOUR, WALL_E, SPIRITED_AWAY = 238, 194, 146, 86837, 10681, 129
 ALIEN, BLADE_RUNNER, MAD_MAX = 348, 78, 76341
-
-
-@pytest.fixture
-def events() -> RecordingEvents:
-    return RecordingEvents()
-
-
-@pytest.fixture
-def imports(
-    services: Services, offline_catalog: OfflineCatalog, events: RecordingEvents
-) -> ImportService:
-    return ImportService(
-        services.database, catalog=offline_catalog, events=events, lookup_workers=4
-    )
-
-
-@pytest.fixture
-def alice(services: Services) -> User:
-    return services.users.create_user(username="alice", password="password1")
 
 
 def count(services: Services, model: type, *, user_id: int | None = None) -> int:
@@ -238,75 +218,6 @@ def test_the_database_failing_midway_leaves_nothing(
     assert count(services, UserMovieRow) == 0
     assert count(services, MovieRow) == 0
     assert events.events == []
-
-
-def test_imdb_ratings_and_watchlist(
-    services: Services, imports: ImportService, alice: User
-) -> None:
-    files = [fixture("imdb", "ratings.csv"), fixture("imdb", "watchlist.csv")]
-    preview = imports.preview(alice, "imdb", files)
-    assert [u.row.title for u in preview.unmatched] == ["Heat", "Parasite"]
-    result = imports.apply(alice, preview)
-    assert (result.rated, result.watchlisted, result.skipped) == (3, 2, 3)
-    ratings = {e.movie.id: e.rating for e in services.library.library(alice).ratings}
-    assert ratings == {GODFATHER: 5.0, 680: 4.5, AMELIE: 4.0}
-
-
-def test_trakt_export(services: Services, imports: ImportService, alice: User) -> None:
-    files = [
-        fixture("trakt", name)
-        for name in ("watched-history.json", "ratings-movies.json", "lists-watchlist.json")
-    ]
-    preview = imports.preview(alice, "trakt", files)
-    assert {m.method for m in preview.matched} == {"tmdb id", "title and year"}
-    se7en = next(m for m in preview.matched if m.row.title == "Se7en")
-    assert (se7en.movie.id, se7en.method) == (807, "title and year")  # unknown tmdb id
-    assert [u.row.title for u in preview.unmatched] == ["A Film Nobody Made"]
-    result = imports.apply(alice, preview)
-    assert (result.rated, result.watchlisted, result.diary_entries) == (4, 1, 3)
-    library = services.library.library(alice)
-    assert sorted((d.movie.id, d.rewatch) for d in library.diary) == [
-        (GODFATHER, False), (GODFATHER, True), (27205, False)
-    ]  # fmt: skip
-
-
-def test_localstorage_export_with_preferences(
-    services: Services, imports: ImportService, alice: User
-) -> None:
-    preview = imports.preview(
-        alice, "localstorage", [fixture("localstorage", "reelmatch-localstorage.json")]
-    )
-    assert preview.preferences == Preferences(
-        favourite_genres=("Drama", "Science Fiction"), region="GB", language="en", hide_adult=True
-    )
-    result = imports.apply(alice, preview)
-    assert result.preferences_updated
-    assert (result.rated, result.watchlisted, result.skipped) == (2, 2, 2)
-    assert services.users.preferences(alice).region == "GB"
-    again = imports.preview(
-        alice, "localstorage", [fixture("localstorage", "reelmatch-localstorage.json")]
-    )
-    assert again.preferences is None
-    assert not again.has_changes
-
-
-def test_bad_preference_values_are_skipped_with_a_notice(
-    services: Services, imports: ImportService, alice: User
-) -> None:
-    data = b'{"preferences": {"region": "Narnia", "language": "fr"}}'
-    preview = imports.preview(alice, "localstorage", [UploadedFile("ls.json", data)])
-    assert preview.preferences is not None
-    assert (preview.preferences.region, preview.preferences.language) == (None, "fr")
-    assert any("region" in notice for notice in preview.notices)
-
-
-def test_movielens_user(services: Services, imports: ImportService, alice: User) -> None:
-    files = [fixture("movielens", n) for n in ("ratings.csv", "links.csv", "movies.csv")]
-    preview = imports.preview(alice, "movielens", files, source_user=1)
-    congo = next(m for m in preview.matched if m.row.title == "Congo")
-    assert congo.method == "title and year"
-    assert [u.row.title for u in preview.unmatched] == ["Heat"]
-    assert imports.apply(alice, preview).rated == 4
 
 
 def test_services_wire_the_import_and_export_services(services: Services, alice: User) -> None:

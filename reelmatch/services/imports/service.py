@@ -94,6 +94,10 @@ class ImportPreview:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImportResult:
+    """What an import wrote. `rated` counts new and changed ratings; `unchanged` counts
+    movies the user already had exactly so; `skipped` counts rows that were broken or not
+    movies; `unmatched` counts rows no catalog movie matched."""
+
     format: ImportFormat
     rated: int
     watchlisted: int
