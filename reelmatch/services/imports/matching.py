@@ -125,14 +125,19 @@ class MovieMatcher:
         return results
 
     def _by_title(self, key: TitleKey) -> tuple[Movie, MatchMethod] | None:
-        """The catalog's best acceptable hit: first searching with the year, then (for a
-        year off by one, or an original title) without."""
+        """The catalog's best acceptable hit: searching with the year, then the years either
+        side (catalogs disagree by one year around New Year releases and festivals), then the
+        original title. A year-restricted search is precise on TMDB (a bare "Hamlet" has more
+        than 20 hits) and cheap offline."""
+        queries: list[tuple[str | None, int | None]]
+        if key.year is None:
+            queries = [(key.title, None), (key.original_title, None)]
+        else:
+            years = (key.year, key.year - 1, key.year + 1)
+            queries = [(key.title, y) for y in years] + [(key.original_title, key.year)]
         method: MatchMethod = "title" if key.year is None else "title and year"
-        queries = [(key.title, key.year), (key.title, None)] if key.year else [(key.title, None)]
-        if key.original_title:
-            queries.append((key.original_title, None))
         for query, year in queries:
-            if not normalise(query):
+            if not query or not normalise(query):
                 continue
             best = best_candidate(key, self._catalog.search(query, year=year).movies)
             if best is not None:
