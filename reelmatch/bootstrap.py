@@ -18,6 +18,8 @@ from reelmatch.config import Settings, load_settings
 from reelmatch.events import DiscardEvents, EventSink
 from reelmatch.services.demo import DemoAccount
 from reelmatch.services.discovery import DiscoveryService
+from reelmatch.services.exports import ExportService
+from reelmatch.services.imports import ImportLimits, ImportService
 from reelmatch.services.library import LibraryService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
@@ -33,6 +35,8 @@ class Services:
     library: LibraryService
     discovery: DiscoveryService
     demo: DemoAccount
+    imports: ImportService
+    exports: ExportService
     cache: Cache
     #: Clean-ups for what `build_services` created (a catalog passed in belongs to the caller).
     closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
@@ -93,6 +97,13 @@ def build_services(
         library=library,
         discovery=DiscoveryService(database, catalog=catalog, events=events),
         demo=DemoAccount(users=users, library=library),
+        imports=ImportService(
+            database,
+            catalog=catalog,
+            events=events,
+            limits=ImportLimits.from_megabytes(settings.max_upload_mb),
+        ),
+        exports=ExportService(library),
         cache=cache,
         closers=closers,
     )

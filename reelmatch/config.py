@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     tmdb_concurrency: int = Field(
         20, ge=1, le=100, validation_alias=AliasChoices("REELMATCH_TMDB_CONCURRENCY")
     )
+    max_upload_mb: float = Field(
+        10.0, gt=0, le=1024, validation_alias=AliasChoices("REELMATCH_MAX_UPLOAD_MB")
+    )
 
     @field_validator(
         "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"

@@ -1,4 +1,4 @@
-"""`rate`, `unrate`, `watchlist add|remove`, `watched`, `library`, `export`."""
+"""`rate`, `unrate`, `watchlist add|remove`, `watched`, `library` (export is in transfer.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from reelmatch.domain import Library, to_data
 
 
 def register(cli: click.Group) -> None:
-    for command in (rate, unrate, watchlist, watched, library, export):
+    for command in (rate, unrate, watchlist, watched, library):
         cli.add_command(command)
 
 
@@ -114,12 +114,3 @@ def _print_library(data: Library) -> None:
         ["date", "movie", "rewatch"],
         [(d.watched_on, d.movie.label, "yes" if d.rewatch else "") for d in data.diary],
     )
-
-
-@click.command()
-@click.argument("username")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-@pass_app
-def export(app: AppContext, username: str, fmt: str) -> None:
-    """Export everything held about a user to standard output."""
-    emit_json(app.services.library.export_user_data(app.user(username)))

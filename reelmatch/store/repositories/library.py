@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from reelmatch.domain import DiaryEntry, LibraryEntry, Movie
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
 from reelmatch.store.repositories.upsert import dialect_insert
+
+#: Ids per `IN (...)` list: far below SQLite's and PostgreSQL's bound-parameter limits.
+IN_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RatingWrite:
+    movie_id: int
+    rating: float
+    rated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WatchWrite:
+    movie_id: int
+    watched_on: date
+    rewatch: bool = False
+    note: str | None = None
+
 
 #: The movie columns a library listing needs, in the order `_listing_movie` unpacks them.
 #: Overview and keywords stay behind: decoding them for thousands of rows would dominate.
@@ -162,17 +182,6 @@ class LibraryRepository:
             for *movie, watch_id, watched_on, rewatch, note in rows
         ]
 
-    def states(self, *, user_id: int, movie_ids: list[int]) -> dict[int, tuple[float | None, bool]]:
-        """(rating, on_watchlist) of the user's rows among `movie_ids`."""
-        if not movie_ids:
-            return {}
-        rows = self._core.execute(
-            select(UserMovieRow.movie_id, UserMovieRow.rating, UserMovieRow.on_watchlist).where(
-                UserMovieRow.user_id == user_id, UserMovieRow.movie_id.in_(sorted(set(movie_ids)))
-            )
-        ).all()
-        return {movie_id: (rating, on_watchlist) for movie_id, rating, on_watchlist in rows}
-
     def watch_count(self, *, user_id: int, movie_id: int) -> int:
         return (
             self._session.scalar(
@@ -191,6 +200,79 @@ class LibraryRepository:
             )
         ).one()
         return (float(average) if average is not None else None, int(count))
+
+    # Bulk reads and writes (imports): one statement per chunk, only the acting user's rows.
+
+    def states(
+        self, *, user_id: int, movie_ids: Iterable[int]
+    ) -> dict[int, tuple[float | None, bool]]:
+        """(rating, on_watchlist) of the user's rows for these movies."""
+        found: dict[int, tuple[float | None, bool]] = {}
+        for chunk in _chunks(movie_ids):
+            rows = self._core.execute(
+                select(UserMovieRow.movie_id, UserMovieRow.rating, UserMovieRow.on_watchlist).where(
+                    UserMovieRow.user_id == user_id, UserMovieRow.movie_id.in_(chunk)
+                )
+            )
+            found.update((movie_id, (rating, on)) for movie_id, rating, on in rows)
+        return found
+
+    def watch_days(self, *, user_id: int, movie_ids: Iterable[int]) -> dict[int, set[date]]:
+        """The days the user logged each of these movies."""
+        days: dict[int, set[date]] = {}
+        for chunk in _chunks(movie_ids):
+            rows = self._core.execute(
+                select(WatchRow.movie_id, WatchRow.watched_on).where(
+                    WatchRow.user_id == user_id, WatchRow.movie_id.in_(chunk)
+                )
+            )
+            for movie_id, watched_on in rows:
+                days.setdefault(movie_id, set()).add(watched_on)
+        return days
+
+    def set_ratings(self, *, user_id: int, ratings: Sequence[RatingWrite], now: datetime) -> None:
+        """Upsert many ratings of one user in one statement (movie ids must be distinct)."""
+        rows = [
+            {"movie_id": r.movie_id, "rating": r.rating, "rated_at": r.rated_at or now}
+            for r in ratings
+        ]
+        self._bulk_upsert(user_id=user_id, rows=rows, now=now, update=("rating", "rated_at"))
+
+    def add_to_watchlist(self, *, user_id: int, movie_ids: Sequence[int], now: datetime) -> None:
+        """Put many movies (distinct ids) on the user's watchlist in one statement."""
+        rows = [{"movie_id": movie_id, "on_watchlist": True} for movie_id in movie_ids]
+        self._bulk_upsert(user_id=user_id, rows=rows, now=now, update=("on_watchlist",))
+
+    def add_watches(self, *, user_id: int, watches: Sequence[WatchWrite], now: datetime) -> None:
+        """Insert many diary entries of one user in one statement."""
+        if watches:
+            self._session.execute(
+                insert(WatchRow),
+                [
+                    {"user_id": user_id, "created_at": now, "movie_id": w.movie_id,
+                     "watched_on": w.watched_on, "rewatch": w.rewatch, "note": w.note}
+                    for w in watches
+                ],
+            )  # fmt: skip
+
+    def _bulk_upsert(
+        self, *, user_id: int, rows: list[dict[str, Any]], now: datetime, update: Sequence[str]
+    ) -> None:
+        """`INSERT ... ON CONFLICT (user_id, movie_id) DO UPDATE` of `update` columns, with
+        every row stamped with the acting user's id (rows cannot name another user)."""
+        if not rows:
+            return
+        defaults = {"rating": None, "rated_at": None, "on_watchlist": False}
+        stamped = [
+            {**defaults, **row, "user_id": user_id, "added_at": now, "updated_at": now}
+            for row in rows
+        ]
+        statement = dialect_insert(self._session, UserMovieRow.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=["user_id", "movie_id"],
+            set_={column: statement.excluded[column] for column in (*update, "updated_at")},
+        )
+        self._session.execute(statement, stamped)
 
     def _upsert(
         self, *, user_id: int, movie_id: int, now: datetime, values: dict[str, object]
@@ -214,3 +296,9 @@ class LibraryRepository:
                 UserMovieRow.on_watchlist.is_(False),
             )
         )
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), IN_CHUNK):
+        yield unique[start : start + IN_CHUNK]

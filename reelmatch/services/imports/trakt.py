@@ -1,0 +1,156 @@
+"""Trakt: the JSON files of its export (`watched-history.json`, `ratings-movies.json`,
+`lists-watchlist.json`), one by one or as the export zip. Movies carry TMDB and IMDb ids.
+Later plays of the same movie in the history are rewatches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from reelmatch.errors import InvalidInput
+from reelmatch.services.imports.limits import ImportLimits, is_zip, read_zip_members
+from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.text import load_json, read_text_file
+from reelmatch.services.imports.values import (
+    BadValue,
+    clean_text,
+    parse_day,
+    parse_id,
+    parse_imdb_id,
+    parse_instant,
+    parse_stars,
+    parse_year,
+)
+
+TRAKT_FILES = {
+    "watched-history.json": "history",
+    "ratings-movies.json": "ratings",
+    "lists-watchlist.json": "watchlist",
+    "watchlist-movies.json": "watchlist",
+}
+
+
+def parse_trakt(files: Sequence[UploadedFile], *, limits: ImportLimits, log: ParseLog) -> None:
+    for file in files:
+        if not is_zip(file):
+            _parse_file(file, log)
+            continue
+        members = read_zip_members(file, wanted=_is_export_member, limits=limits)
+        if not members:
+            raise InvalidInput(f"{file.name} has none of {', '.join(TRAKT_FILES)} in it.")
+        for member in members:
+            _parse_file(member, log)
+
+
+def _is_export_member(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return 0 < len(parts) <= 2 and parts[-1].lower() in TRAKT_FILES
+
+
+def _parse_file(file: UploadedFile, log: ParseLog) -> None:
+    items = load_json(read_text_file(file, log), source=file.name)
+    if not isinstance(items, list):
+        raise InvalidInput(f"{file.name} is not a Trakt export (expected a JSON list).")
+    kind = TRAKT_FILES.get(PurePosixPath(file.name).name.lower()) or _kind_by_items(file, items)
+    rows = []
+    for number, item in enumerate(items, start=1):
+        try:
+            row = _row(kind, file.name, number, item, log)
+        except BadValue as error:
+            log.problem(file.name, number, str(error))
+            continue
+        if row is not None:
+            rows.append(row)
+    for row in _mark_rewatches(rows) if kind == "history" else rows:
+        log.add(row)
+
+
+def _kind_by_items(file: UploadedFile, items: list[Any]) -> str:
+    first = next((item for item in items if isinstance(item, dict)), {})
+    for key, kind in (
+        ("watched_at", "history"),
+        ("rated_at", "ratings"),
+        ("listed_at", "watchlist"),
+    ):
+        if key in first:
+            return kind
+    raise InvalidInput(
+        f"{file.name} is not one of Trakt's {', '.join(TRAKT_FILES)} (no watched_at, rated_at "
+        "or listed_at in its entries)."
+    )
+
+
+def _row(kind: str, source: str, number: int, item: Any, log: ParseLog) -> ImportRow | None:
+    if not isinstance(item, dict):
+        raise BadValue("not a Trakt entry")
+    if item.get("type", "movie") != "movie":
+        log.skip("Trakt entries that are not movies (shows, seasons, episodes)")
+        return None
+    film = _movie(source, number, item.get("movie"))
+    return _FIELDS[kind](film, item)
+
+
+def _movie(source: str, number: int, movie: Any) -> ImportRow:
+    if not isinstance(movie, dict):
+        raise BadValue("no movie in this entry")
+    raw_ids = movie.get("ids")
+    ids: dict[str, Any] = raw_ids if isinstance(raw_ids, dict) else {}
+    title = clean_text(movie.get("title"))
+    tmdb_id, imdb_id = parse_id(ids.get("tmdb")), parse_imdb_id(ids.get("imdb"))
+    if not title and tmdb_id is None and imdb_id is None:
+        raise BadValue("the movie has no title and no ids")
+    return ImportRow(
+        source=source,
+        line=number,
+        title=title,
+        year=_year(movie.get("year")),
+        tmdb_id=tmdb_id,
+        imdb_id=imdb_id,
+    )
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return parse_year(value)
+    except BadValue:
+        return None  # Trakt years are informative; ids do the matching
+
+
+def _history(film: ImportRow, item: dict[str, Any]) -> ImportRow:
+    day = parse_day(item.get("watched_at"))
+    if day is None:
+        raise BadValue("no watched_at")
+    return replace(film, watched_on=day)
+
+
+def _rating(film: ImportRow, item: dict[str, Any]) -> ImportRow:
+    rating = parse_stars(item.get("rating"), scale=10)
+    if rating is None:
+        raise BadValue("no rating")
+    return replace(film, rating=rating, rated_at=parse_instant(item.get("rated_at")))
+
+
+_FIELDS: dict[str, Callable[[ImportRow, dict[str, Any]], ImportRow]] = {
+    "history": _history,
+    "ratings": _rating,
+    "watchlist": lambda film, item: replace(film, watchlist=True),
+}
+
+
+def _mark_rewatches(rows: list[ImportRow]) -> list[ImportRow]:
+    """Every play of a movie after its earliest one in the history is a rewatch."""
+    marked = list(rows)
+    seen: set[tuple[object, ...]] = set()
+    for index in sorted(range(len(rows)), key=lambda i: (rows[i].watched_on or date.min, i)):
+        key = _movie_key(rows[index])
+        if key in seen:
+            marked[index] = replace(rows[index], rewatch=True)
+        seen.add(key)
+    return marked
+
+
+def _movie_key(row: ImportRow) -> tuple[object, ...]:
+    return (row.tmdb_id, row.imdb_id, row.title.casefold(), row.year)
