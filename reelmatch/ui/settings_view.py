@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from zoneinfo import available_timezones
 
 import streamlit as st
@@ -126,18 +125,6 @@ def preferences(user: User) -> None:
                     ),
                 )
                 st.success("Preferences saved.")
-
-
-def export(user: User) -> None:
-    st.subheader("Export your data")
-    data = get_services().library.export_user_data(user)
-    st.download_button(
-        "Download everything (JSON)",
-        data=json.dumps(data, indent=2, ensure_ascii=False),
-        file_name=f"reelmatch-{user.username}.json",
-        mime="application/json",
-        icon=":material/download:",
-    )
 
 
 def account(user: User) -> None:

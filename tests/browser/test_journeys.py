@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from tests.browser.pages import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+LETTERBOXD = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "letterboxd"
 
 
 @pytest.fixture
@@ -67,7 +70,8 @@ def open_movie(page: Page, title: str) -> None:
 
 
 def metric(page: Page, label: str) -> str:
-    box = page.get_by_test_id("stMetric").filter(has_text=label)
+    name = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    box = page.get_by_test_id("stMetric").filter(has=name)
     return box.get_by_test_id("stMetricValue").inner_text()
 
 
@@ -126,3 +130,26 @@ def test_another_user_cannot_see_the_first_users_library(page: Page, live_app: L
     page.goto(f"{live_app.url}/library")
     see(page, "You have not rated anything yet")
     expect(page.get_by_text("The Godfather")).to_have_count(0)
+
+
+def test_import_a_letterboxd_export(page: Page, live_app: LiveApp, tmp_path: Path) -> None:
+    export = tmp_path / "letterboxd-export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        for name in ("ratings.csv", "diary.csv", "watched.csv", "watchlist.csv"):
+            archive.write(LETTERBOXD / name, arcname=name)
+    sign_up(page, live_app, "boxdfan", "letterboxd-2026")
+    page.goto(f"{live_app.url}/settings")
+    idle(page)
+    click(page, "Import", role="tab")
+    page.locator("input[type=file]").first.set_input_files(str(export))
+    idle(page)
+    click(page, "Preview import")
+    see(page, "Not matched")
+    assert int(metric(page, "Matched")) >= 5
+    click(page, "Confirm import")
+    see(page, "Imported:")
+    page.screenshot(path=str(live_app.screenshots / "import.png"))
+    page.goto(f"{live_app.url}/library")
+    heading(page, "Library")
+    assert int(metric(page, "Rated")) >= 5
+    assert int(metric(page, "Diary entries")) >= 3

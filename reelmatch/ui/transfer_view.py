@@ -1,0 +1,141 @@
+"""Settings → Import and Export: upload, preview what matched, confirm, and download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from reelmatch.domain import User
+from reelmatch.services.imports import ImportPreview, UploadedFile, preview_to_data
+from reelmatch.ui.errors import guarded
+from reelmatch.ui.state import get_services
+
+SOURCES = {
+    "letterboxd": (
+        "Letterboxd",
+        "The export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv",
+    ),
+    "imdb": ("IMDb", "ratings.csv or your watchlist export (CSV)"),
+    "trakt": (
+        "Trakt",
+        "watched-history.json, ratings-movies.json, lists-watchlist.json (or their zip)",
+    ),
+    "localstorage": (
+        "Reel Matchmaker (browser version)",
+        "the JSON you exported from the old app (rated-movies, want-to-watch, preferences)",
+    ),
+}
+_PREVIEW = "_import_preview"
+EXPORTS = {
+    "json": "Everything (JSON)",
+    "csv": "Spreadsheet (CSV)",
+    "letterboxd": "Letterboxd import (CSV)",
+}
+
+
+def import_section(user: User) -> None:
+    services = get_services()
+    st.subheader("Import your history")
+    source = st.radio(
+        "From",
+        list(SOURCES),
+        format_func=lambda s: SOURCES[s][0],
+        horizontal=True,
+        key="import-source",
+    )
+    uploads = st.file_uploader(
+        f"Files: {SOURCES[source][1]}",
+        type=["csv", "zip", "json"],
+        accept_multiple_files=True,
+        key=f"import-files-{source}",
+        help=f"Up to {services.settings.max_upload_mb:g} MB per file.",
+    )
+    if uploads and st.button("Preview import", icon=":material/preview:"):
+        files = [UploadedFile(name=u.name, data=u.getvalue()) for u in uploads]
+        with guarded():
+            st.session_state[_PREVIEW] = services.imports.preview(
+                user, source, files, progress=progress_bar("Reading your files…")
+            )
+    pending = st.session_state.get(_PREVIEW)
+    if isinstance(pending, ImportPreview) and pending.user_id == user.id:
+        show_preview(pending)
+        confirm(user, pending)
+
+
+def progress_bar(text: str) -> Callable[[float, str], None]:
+    """A progress callback drawing an `st.progress` bar (services report 0..1 and a text)."""
+    bar = st.progress(0.0, text=text)
+
+    def report(done: float, text: str) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=text)
+
+    return report
+
+
+def show_preview(preview: ImportPreview) -> None:
+    data = preview_to_data(preview)
+    changes = data["changes"]
+    matched, unmatched, new, diary = st.columns(4)
+    matched.metric("Matched", len(data["matched"]))
+    unmatched.metric("Not matched", len(data["unmatched"]))
+    new.metric("New or changed ratings", changes["new_ratings"] + changes["changed_ratings"])
+    diary.metric("Diary entries", changes["diary"])
+    for notice in data["notices"]:
+        st.info(notice)
+    if data["matched"]:
+        with st.expander(f"Matched ({len(data['matched'])})", expanded=True):
+            st.dataframe(
+                pd.DataFrame(data["matched"])[["where", "title", "year", "movie", "method"]],
+                hide_index=True,
+                width="stretch",
+            )
+    if data["unmatched"]:
+        with st.expander(f"Not matched ({len(data['unmatched'])}): these are skipped"):
+            st.dataframe(pd.DataFrame(data["unmatched"]), hide_index=True, width="stretch")
+    if data["problems"]:
+        with st.expander(f"Rows we could not read ({data['problem_count']})"):
+            st.dataframe(pd.DataFrame(data["problems"]), hide_index=True, width="stretch")
+
+
+def confirm(user: User, preview: ImportPreview) -> None:
+    services = get_services()
+    if not preview.has_changes:
+        st.success("Everything in these files is already in your library: nothing to import.")
+        return
+    if st.button("Confirm import", type="primary", icon=":material/download_done:"):
+        with guarded():
+            result = services.imports.apply(user, preview, progress=progress_bar("Importing…"))
+            st.session_state.pop(_PREVIEW, None)
+            st.success(
+                f"Imported: {result.rated} ratings, {result.watchlisted} watchlist entries, "
+                f"{result.diary_entries} diary entries. {result.unchanged} were already here; "
+                f"{result.unmatched} could not be matched."
+            )
+
+
+def export_section(user: User) -> None:
+    st.subheader("Export your data")
+    fmt = st.radio(
+        "Format",
+        list(EXPORTS),
+        format_func=EXPORTS.__getitem__,
+        horizontal=True,
+        key="export-format",
+    )
+    with guarded():
+        exported = get_services().exports.export(user, fmt)
+        st.download_button(
+            f"Download {EXPORTS[fmt]}",
+            data=exported.content,
+            file_name=exported.filename,
+            mime=exported.media_type,
+            icon=":material/download:",
+        )
+    if fmt == "letterboxd":
+        st.caption(
+            "Import it at letterboxd.com/import. Diary notes and the watchlist are left "
+            "out: Letterboxd would publish notes as reviews and mark watchlisted films "
+            "as watched."
+        )
