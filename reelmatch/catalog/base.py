@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from reelmatch.domain import DiscoverFilters, Genre, ImageConfig, MovieDetails, MoviePage
+from reelmatch.domain import (
+    DiscoverFilters,
+    Genre,
+    ImageConfig,
+    MovieDetails,
+    MoviePage,
+    Provider,
+)
 
 ListName = Literal["popular", "top_rated", "now_playing", "upcoming"]
 TrendingWindow = Literal["day", "week"]
@@ -56,3 +63,7 @@ class Catalog(Protocol):
         ...
 
     def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None: ...
+
+    def watch_providers(self, region: str) -> list[Provider]:
+        """Streaming and rental services offering movies in `region` (empty offline)."""
+        ...

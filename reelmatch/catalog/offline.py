@@ -19,7 +19,15 @@ from typing import Any
 
 from reelmatch.catalog.base import TrendingWindow, clamp_page
 from reelmatch.catalog.title_search import TitleEntry, TitleIndex
-from reelmatch.domain import DiscoverFilters, Genre, ImageConfig, Movie, MovieDetails, MoviePage
+from reelmatch.domain import (
+    DiscoverFilters,
+    Genre,
+    ImageConfig,
+    Movie,
+    MovieDetails,
+    MoviePage,
+    Provider,
+)
 from reelmatch.errors import InvalidInput, NotFound
 
 PAGE_SIZE = 20
@@ -130,6 +138,9 @@ class OfflineCatalog:
 
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
         return [self._movies[i] for i in dict.fromkeys(movie_ids) if i in self._movies]
+
+    def watch_providers(self, region: str) -> list[Provider]:
+        return []  # the snapshot knows no streaming services
 
     def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None:
         return None  # the snapshot carries no IMDb ids; importers fall back to title + year

@@ -25,6 +25,7 @@ from reelmatch.catalog.tmdb_mapping import (
     genres_from_response,
     image_config_from_response,
     page_from_response,
+    providers_from_response,
 )
 from reelmatch.catalog.tmdb_params import (
     APPEND_TO_MOVIE,
@@ -39,6 +40,7 @@ from reelmatch.domain import (
     ImageConfig,
     MovieDetails,
     MoviePage,
+    Provider,
     from_data,
     to_data,
 )
@@ -51,6 +53,7 @@ _page = partial(from_data, MoviePage)
 _details = partial(from_data, MovieDetails)
 _image_config = partial(from_data, ImageConfig)
 _genres = partial(from_data, list[Genre])
+_providers = partial(from_data, list[Provider])
 
 
 def _found_id(value: Any) -> int | None:
@@ -173,6 +176,19 @@ class TmdbCatalog:
             key, load, kind="movie", decode=_found_id, endpoint="find/{id}"
         ).value
         return self._movie_or_none(movie_id) if movie_id else None
+
+    def watch_providers(self, region: str) -> list[Provider]:
+        code = region.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            return []
+        params = {"watch_region": code}
+
+        def load() -> Any:
+            data = self._client.get_json("watch/providers/movie", params)
+            return to_data(list(providers_from_response(data)))
+
+        key = tmdb_key("watch/providers/movie", params)
+        return self._cached(key, load, kind="reference", decode=_providers).value
 
     def close(self) -> None:
         if self._pool is not None:

@@ -219,6 +219,11 @@ def _watch_providers(data: dict[str, Any]) -> dict[str, RegionProviders]:
     return regions
 
 
+def providers_from_response(data: Mapping[str, Any]) -> tuple[Provider, ...]:
+    """`/watch/providers/movie`: the services of one region, most prominent first."""
+    return _providers(data.get("results"))
+
+
 def _providers(items: Any) -> tuple[Provider, ...]:
     found = []
     offers = sorted(map(_dict, _list(items)), key=lambda p: _int(p.get("display_priority")) or 0)

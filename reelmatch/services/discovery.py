@@ -17,6 +17,7 @@ from reelmatch.domain import (
     ImageConfig,
     MovieDetails,
     MoviePage,
+    Provider,
     RegionProviders,
     User,
 )
@@ -80,6 +81,10 @@ class DiscoveryService:
 
     def genres(self) -> list[Genre]:
         return self._catalog.genres()
+
+    def providers(self, region: str | None) -> list[Provider]:
+        """Streaming services in `region` (none offline, or without a region)."""
+        return self._catalog.watch_providers(region) if region else []
 
     def browse(self, list_key: ListKey, *, page: int = 1) -> MoviePage:
         if list_key == "trending_day":

@@ -104,6 +104,18 @@ def preferences(user: User) -> None:
             zones,
             index=zones.index(saved.timezone) if saved.timezone in zones else zones.index("UTC"),
         )
+        services_offered = {p.id: p.name for p in services.discovery.providers(saved.region)}
+        streaming = st.multiselect(
+            "My streaming services",
+            list(services_offered),
+            default=[s for s in saved.streaming_services if s in services_offered],
+            format_func=services_offered.__getitem__,
+            help="Used by “only on my services” in Discover and Recommendations.",
+            disabled=not services_offered,
+            placeholder="Set your region first (live TMDB only)"
+            if not services_offered
+            else "Choose your services",
+        )
         hide_adult = st.checkbox("Hide adult titles", value=saved.hide_adult)
         movie_night = st.checkbox(
             "Let others on this server include me in Movie night picks",
@@ -119,7 +131,9 @@ def preferences(user: User) -> None:
                         region=region or None,
                         language=language or None,
                         hide_adult=hide_adult,
-                        streaming_services=saved.streaming_services,
+                        streaming_services=tuple(streaming)
+                        if services_offered
+                        else saved.streaming_services,
                         movie_night_opt_in=movie_night,
                         timezone=timezone,
                     ),

@@ -197,3 +197,14 @@ def test_find_by_imdb_id(catalog: Catalog, imdb_id: str) -> None:
 @pytest.mark.parametrize("imdb_id", ["", "nonsense", "tt", "tt9999999", "x" * 5000])
 def test_find_by_unknown_or_malformed_imdb_id_is_none(catalog: Catalog, imdb_id: str) -> None:
     assert catalog.find_by_imdb_id(imdb_id) is None
+
+
+def test_watch_providers_by_region(catalog: Catalog) -> None:
+    providers = catalog.watch_providers("US")
+    if catalog.mode == "offline":
+        assert providers == []
+        return
+    names = [provider.name for provider in providers]
+    assert "Netflix" in names
+    assert all(provider.id > 0 for provider in providers)
+    assert catalog.watch_providers("not a region") == []

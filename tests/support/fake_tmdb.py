@@ -155,6 +155,8 @@ class FakeTmdb:
                 found = self.data.movie(int(movie_id), append)
                 if found is not None:
                     return 200, found
+            case ["watch", "providers", "movie"]:
+                return 200, self.data.watch_providers(params.get("watch_region", ""))
             case ["find", external_id]:
                 return 200, self.data.find(external_id)
         return 404, error_body(34, "The resource you requested could not be found.")

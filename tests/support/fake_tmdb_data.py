@@ -172,6 +172,10 @@ class TmdbData:
             "release_dates": part("release_dates", {"results": []}),
         }
 
+    def watch_providers(self, region: str) -> dict[str, Any]:
+        offered = fixture("watch_providers_movie.json")["results"]
+        return {"results": [p for p in offered if region in p.get("display_priorities", {})]}
+
     def find(self, external_id: str) -> dict[str, Any]:
         movie_id = IMDB_IDS.get(external_id)
         record = self.records.get(movie_id) if movie_id is not None else None

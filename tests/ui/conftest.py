@@ -11,6 +11,9 @@ from streamlit.testing.v1 import AppTest
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from tests.conftest import ROOT
+from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
+
+__all__ = ["fake_tmdb", "tmdb_server"]
 
 APP = str(ROOT / "tests" / "ui" / "entry.py")
 PAGES = ROOT / "pages"
@@ -31,6 +34,15 @@ def app_env(monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
     """Point the app's own settings (read from the environment) at the test database."""
     monkeypatch.setenv("DATABASE_URL", db_url)
     return db_url
+
+
+@pytest.fixture
+def live_tmdb(monkeypatch: pytest.MonkeyPatch, fake_tmdb: FakeTmdb, app_env: str) -> FakeTmdb:
+    """Run the app on live TMDB: the real client, pointed at the loopback fake."""
+    monkeypatch.setenv("TMDB_API_KEY", API_KEY)
+    monkeypatch.setenv("TMDB_API_BASE", fake_tmdb.base_url)
+    monkeypatch.setenv("REELMATCH_TMDB_RETRIES", "0")
+    return fake_tmdb
 
 
 def new_app() -> AppTest:

@@ -59,7 +59,9 @@ def test_reimporting_changes_nothing(services: Services, alice: User) -> None:
 
 def test_a_broken_file_is_a_message(services: Services, alice: User) -> None:
     at = logged_in(alice, page="settings.py")
-    at.file_uploader[0].set_value(("ratings.zip", b"PK\x03\x04 not really a zip", "application/zip"))
+    at.file_uploader[0].set_value(
+        ("ratings.zip", b"PK\x03\x04 not really a zip", "application/zip")
+    )
     at.run()
     _button(at, "Preview import").click().run()
     assert not at.exception
