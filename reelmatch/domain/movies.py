@@ -161,9 +161,13 @@ class ImageConfig:
     backdrop_sizes: tuple[str, ...] = ("w300", "w780", "w1280", "original")
 
     def poster_url(
-        self, path: str | None, *, place: Literal["grid", "detail"] = "grid"
+        self, path: str | None, *, place: Literal["thumbnail", "grid", "detail"] = "grid"
     ) -> str | None:
-        wanted = ("w342", "w185") if place == "grid" else ("w500", "w780")
+        wanted = {
+            "thumbnail": ("w92", "w154"),
+            "grid": ("w342", "w185"),
+            "detail": ("w500", "w780"),
+        }[place]
         return self._url(path, self.poster_sizes, wanted)
 
     def backdrop_url(self, path: str | None) -> str | None:

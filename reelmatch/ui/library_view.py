@@ -11,7 +11,7 @@ import streamlit as st
 from reelmatch.domain import DiaryEntry, ImageConfig, LibraryEntry, User
 from reelmatch.ui.cards import MOVIE_PAGE
 from reelmatch.ui.feedback import act
-from reelmatch.ui.posters import poster_src
+from reelmatch.ui.posters import poster_thumbnail
 from reelmatch.ui.state import get_services
 from reelmatch.ui.text import plain
 
@@ -19,7 +19,7 @@ from reelmatch.ui.text import plain
 def ratings_frame(entries: Sequence[LibraryEntry], images: ImageConfig) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "poster": [poster_src(images, e.movie) for e in entries],
+            "poster": [poster_thumbnail(images, e.movie) for e in entries],
             "title": [e.movie.title for e in entries],
             "year": [e.movie.year for e in entries],
             "stars": [e.rating for e in entries],

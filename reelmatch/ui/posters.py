@@ -52,6 +52,23 @@ def placeholder_poster(title: str, year: int | None) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+#: The table thumbnail for movies without a poster: one tiny shared image (a per-title poster
+#: for each of a thousand rows would put megabytes into every Library run).
+THUMBNAIL_PLACEHOLDER = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="60" viewBox="0 0 40 60">'
+        b'<rect width="40" height="60" rx="3" fill="#2a3550"/><rect x="12" y="22" width="16" '
+        b'height="12" rx="1" fill="none" stroke="#f5c518" stroke-width="1.5"/></svg>'
+    ).decode()
+)
+
+
+def poster_thumbnail(images: ImageConfig, movie: Movie) -> str:
+    """A small poster for tables: the real one (smallest size) or the shared placeholder."""
+    return images.poster_url(movie.poster_path, place="thumbnail") or THUMBNAIL_PLACEHOLDER
+
+
 def poster_src(
     images: ImageConfig, movie: Movie, *, place: Literal["grid", "detail"] = "grid"
 ) -> str:
