@@ -29,10 +29,9 @@ from reelmatch.catalog.offline import OfflineCatalog  # noqa: E402
 from reelmatch.config import load_settings  # noqa: E402
 from reelmatch.domain import User  # noqa: E402
 from reelmatch.store.migrate import upgrade  # noqa: E402
+from tests.support.apptest import app_as  # noqa: E402
 from tests.support.fake_tmdb import API_KEY, FakeTmdb  # noqa: E402
 
-ENTRY = str(ROOT / "tests" / "ui" / "entry.py")
-PAGES = ROOT / "pages"
 TARGET_MS = {"library": 100.0}
 DEFAULT_TARGET_MS = 300.0
 #: page file, query parameters, and what to type into the first text box (if anything)
@@ -70,15 +69,7 @@ def _all_ids(catalog: Any) -> list[int]:
 
 
 def app_for(user: User, page: str, query: dict[str, str], typed: str | None) -> AppTest:
-    at = AppTest.from_file(ENTRY, default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["name"] = user.display_name
-    at.session_state["roles"] = [user.role]
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(str(PAGES / f"{page}.py")).run()
+    at = app_as(user, page=f"{page}.py", **query)
     if typed is not None:
         at.text_input[0].input(typed).run()
     if at.exception:

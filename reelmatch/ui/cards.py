@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 import streamlit as st
 
@@ -65,26 +66,28 @@ def card_caption(movie: Movie, state: MovieState) -> str:
     return " · ".join(parts) or " "
 
 
-def watchlist_button(movie_id: int, *, user: User, on_watchlist: bool, key: str) -> None:
+def watchlist_button(
+    movie_id: int,
+    *,
+    user: User,
+    on_watchlist: bool,
+    key: str,
+    labels: tuple[str, str] = ("Watchlist", "On watchlist"),
+    width: Literal["stretch", "content"] = "stretch",
+) -> None:
+    """One click adds the movie to the watchlist, or takes it off again. `labels` are the
+    (off, on) captions."""
     library = get_services().library
-    if on_watchlist:
-        st.button(
-            "On watchlist",
-            key=f"wl-{key}",
-            icon=":material/bookmark_added:",
-            on_click=act,
-            args=(library.remove_from_watchlist, user, movie_id),
-            kwargs={"done": "Removed from your watchlist."},
-            help="Remove from your watchlist",
-            width="stretch",
-        )
-    else:
-        st.button(
-            "Watchlist",
-            key=f"wl-{key}",
-            icon=":material/bookmark_add:",
-            on_click=act,
-            args=(library.add_to_watchlist, user, movie_id),
-            kwargs={"done": "Added to your watchlist."},
-            width="stretch",
-        )
+    action = library.remove_from_watchlist if on_watchlist else library.add_to_watchlist
+    st.button(
+        labels[on_watchlist],
+        key=f"wl-{key}",
+        icon=":material/bookmark_added:" if on_watchlist else ":material/bookmark_add:",
+        on_click=act,
+        args=(action, user, movie_id),
+        kwargs={
+            "done": "Removed from your watchlist." if on_watchlist else "Added to your watchlist."
+        },
+        help="Remove from your watchlist" if on_watchlist else None,
+        width=width,
+    )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from reelmatch.domain import User
 from reelmatch.services.discovery import MovieView
-from reelmatch.ui.cards import movie_grid, stars_text
+from reelmatch.ui.cards import movie_grid, stars_text, watchlist_button
 from reelmatch.ui.feedback import act
 from reelmatch.ui.posters import poster_src
 from reelmatch.ui.state import get_services
@@ -111,24 +111,14 @@ def your_controls(view: MovieView, *, user: User) -> None:
         if view.state.rating is not None:
             st.caption(f"You rated it {stars_text(view.state.rating)}.")
     with listed:
-        if view.state.on_watchlist:
-            st.button(
-                "On your watchlist",
-                icon=":material/bookmark_added:",
-                key="wl-toggle",
-                on_click=act,
-                args=(library.remove_from_watchlist, user, movie_id),
-                kwargs={"done": "Removed from your watchlist."},
-            )
-        else:
-            st.button(
-                "Add to watchlist",
-                icon=":material/bookmark_add:",
-                key="wl-toggle",
-                on_click=act,
-                args=(library.add_to_watchlist, user, movie_id),
-                kwargs={"done": "Added to your watchlist."},
-            )
+        watchlist_button(
+            movie_id,
+            user=user,
+            on_watchlist=view.state.on_watchlist,
+            key="toggle",
+            labels=("Add to watchlist", "On your watchlist"),
+            width="content",
+        )
     watched_form(view, user=user)
 
 

@@ -7,7 +7,12 @@ import streamlit as st
 from reelmatch.bootstrap import Services, build_services
 
 
-@st.cache_resource(show_spinner=False)
+def _release(services: Services) -> None:
+    services.close()
+
+
+@st.cache_resource(show_spinner=False, on_release=_release)
 def get_services() -> Services:
-    """The app's services (database, catalog, …), shared by every session of this process."""
+    """The app's services (database, catalog, …), shared by every session of this process;
+    closed (connections, threads) when the cache lets go of them."""
     return build_services()

@@ -9,7 +9,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.domain import User
 from reelmatch.services.imports import ImportService
-from tests.imports.support import RecordingEvents
+from tests.support.events import RecordingEvents
 
 
 @pytest.fixture

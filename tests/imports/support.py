@@ -43,21 +43,6 @@ def letterboxd_export_zip() -> UploadedFile:
     return UploadedFile("letterboxd-filmfan-2024-03-12-10-00-utc.zip", build_zip(members))
 
 
-class RecordingEvents:
-    def __init__(self) -> None:
-        self.events: list[tuple[str, int | None, dict[str, Any]]] = []
-
-    def record(
-        self,
-        kind: str,
-        *,
-        user_id: int | None = None,
-        duration_ms: float | None = None,
-        **properties: Any,
-    ) -> None:
-        self.events.append((kind, user_id, properties))
-
-
 class CountingCatalog:
     """The offline catalog, counting every lookup and the most lookups in flight at once
     (each waits `delay` seconds, like a round trip to TMDB)."""

@@ -16,7 +16,8 @@ from reelmatch.errors import NotAllowed, ReelmatchError
 from reelmatch.services.imports import ImportPreview, ImportService
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
 from reelmatch.store.uow import UnitOfWork
-from tests.imports.support import RecordingEvents, fixture, letterboxd_export_zip
+from tests.imports.support import fixture, letterboxd_export_zip
+from tests.support.events import RecordingEvents
 
 GODFATHER, AMELIE, CROUCHING_TIGER, AMOUR, WALL_E, SPIRITED_AWAY = 238, 194, 146, 86837, 10681, 129
 ALIEN, BLADE_RUNNER, MAD_MAX = 348, 78, 76341
@@ -98,7 +99,8 @@ def test_letterboxd_export_preview_then_apply(
     assert next(e for e in library.ratings if e.movie.id == GODFATHER).rated_at is not None
     assert count(services, MovieRow) == 9  # the matched movies' metadata, stored locally
 
-    kind, user_id, properties = events.events[-1]
+    last = events.events[-1]
+    kind, user_id, properties = last.kind, last.user_id, last.properties
     assert (kind, user_id) == ("import_done", alice.id)
     assert properties["format"] == "letterboxd"
     assert properties["rated"] == 6

@@ -10,13 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from tests.conftest import ROOT
+from tests.support.apptest import PAGES, app_as, new_app
 from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
 
-__all__ = ["fake_tmdb", "tmdb_server"]
-
-APP = str(ROOT / "tests" / "ui" / "entry.py")
-PAGES = ROOT / "pages"
+__all__ = ["PAGES", "fake_tmdb", "new_app", "tmdb_server"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,24 +42,8 @@ def live_tmdb(monkeypatch: pytest.MonkeyPatch, fake_tmdb: FakeTmdb, app_env: str
     return fake_tmdb
 
 
-def new_app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60)
-
-
 def logged_in(user: User, *, page: str | None = None, **query: str) -> AppTest:
-    """An AppTest whose session is already logged in as `user` (what a valid cookie or the
-    login form leaves in session state)."""
-    at = new_app()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = user.username
-    at.session_state["name"] = user.display_name
-    at.session_state["roles"] = [user.role]
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(str(PAGES / page)).run()
-    return at
+    return app_as(user, page=page, **query)
 
 
 @pytest.fixture
