@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import Settings, load_settings
-from reelmatch.events import DiscardEvents, EventSink
+from reelmatch.events import EventSink
+from reelmatch.services.event_recorder import EventRecorder, QueueHealth
 from reelmatch.services.library import LibraryService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
@@ -26,7 +27,15 @@ class Services:
     users: UserService
     library: LibraryService
 
+    def event_queue_health(self) -> QueueHealth | None:
+        """The recorder's queue health, or None when events go to a sink of the caller's."""
+        return self.events.health() if isinstance(self.events, EventRecorder) else None
+
     def close(self) -> None:
+        """Write the queued events, then release the database connections."""
+        close_events = getattr(self.events, "close", None)
+        if callable(close_events):
+            close_events()
         self.database.dispose()
 
 
@@ -38,12 +47,14 @@ def build_services(
     settings: Settings | None = None,
     *,
     catalog: Catalog | None = None,
+    events: EventSink | None = None,
     bcrypt_rounds: int = 12,
 ) -> Services:
+    """`events` replaces the batching recorder (tests, benchmarks: e.g. `DiscardEvents()`)."""
     settings = settings or load_settings()
     database = Database.from_url(settings.effective_database_url)
     catalog = catalog or build_catalog(settings)
-    events: EventSink = DiscardEvents()
+    events = events if events is not None else EventRecorder(database)
     return Services(
         settings=settings,
         database=database,

@@ -1,0 +1,92 @@
+"""SQL building blocks that give the same answers on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Integer,
+    Select,
+    case,
+    column,
+    func,
+    literal,
+    select,
+    values,
+)
+
+from reelmatch.store.types import UTCDateTime
+
+
+def utc_day(timestamp: Any, dialect: str) -> ColumnElement[Any]:
+    """The UTC calendar day of a UTCDateTime column (a date on PostgreSQL, ISO text on
+    SQLite, where the stored text is already UTC)."""
+    if dialect == "sqlite":
+        return func.date(timestamp)
+    return func.date(func.timezone("UTC", timestamp))
+
+
+def day_buckets(bounds: Sequence[tuple[datetime, datetime]], *, name: str = "days") -> CTE:
+    """A CTE of (i, start, stop): one row per day, each a half-open UTC interval.
+
+    Joining events on `ts >= start AND ts < stop` buckets them by the viewer's local days
+    (bounds come from zoneinfo, so DST days of 23 or 25 hours are right) with an index
+    range scan per day, identically on both databases."""
+    rows = [(index, start, stop) for index, (start, stop) in enumerate(bounds)]
+    return (
+        values(
+            column("i", Integer),
+            column("start", UTCDateTime()),
+            column("stop", UTCDateTime()),
+            name=name,
+        )
+        .data(rows)
+        .cte(name)
+    )
+
+
+def percentile_query(
+    base: Select[Any],
+    *,
+    group_names: Sequence[str],
+    value_name: str,
+    fractions: Sequence[float],
+    dialect: str,
+) -> Select[Any]:
+    """Nearest-rank percentiles (PostgreSQL's `percentile_disc`: the smallest value with at
+    least `fraction` of the values at or below it) of `value_name` per group.
+
+    `base` selects the group columns and the value (already filtered). The result has the
+    group columns, `n` and one `p{index}` column per fraction. PostgreSQL computes them
+    natively; SQLite numbers each group's rows with a window function and takes, for each
+    fraction, the smallest value whose rank reaches `fraction * n` (the same rule, so both
+    databases return identical numbers)."""
+    rows = base.where(base.selected_columns[value_name].is_not(None)).subquery("measured")
+    groups = [rows.c[name] for name in group_names]
+    measured = rows.c[value_name]
+    if dialect == "postgresql":
+        columns = [
+            func.percentile_disc(fraction).within_group(measured).label(f"p{index}")
+            for index, fraction in enumerate(fractions)
+        ]
+        return select(*groups, func.count().label("n"), *columns).group_by(*groups)
+    ranked = select(
+        *groups,
+        measured.label("v"),
+        func.row_number().over(partition_by=groups, order_by=measured).label("rn"),
+        func.count().over(partition_by=groups).label("n"),
+    ).subquery("ranked")
+    outer_groups = [ranked.c[name] for name in group_names]
+    columns = [
+        func.min(_when_reached(ranked, fraction)).label(f"p{index}")
+        for index, fraction in enumerate(fractions)
+    ]
+    return select(*outer_groups, func.max(ranked.c.n).label("n"), *columns).group_by(*outer_groups)
+
+
+def _when_reached(ranked: Any, fraction: float) -> ColumnElement[Any]:
+    return case((ranked.c.rn >= literal(fraction) * ranked.c.n, ranked.c.v))
