@@ -12,8 +12,10 @@ from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import Settings, load_settings
 from reelmatch.events import EventSink
+from reelmatch.services.analytics import AnalyticsService
 from reelmatch.services.event_recorder import EventRecorder, QueueHealth
 from reelmatch.services.library import LibraryService
+from reelmatch.services.stats import PersonalStatsService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
 
@@ -26,6 +28,8 @@ class Services:
     events: EventSink
     users: UserService
     library: LibraryService
+    analytics: AnalyticsService
+    stats: PersonalStatsService
 
     def event_queue_health(self) -> QueueHealth | None:
         """The recorder's queue health, or None when events go to a sink of the caller's."""
@@ -62,4 +66,6 @@ def build_services(
         events=events,
         users=UserService(database, bcrypt_rounds=bcrypt_rounds),
         library=LibraryService(database, catalog=catalog, events=events),
+        analytics=AnalyticsService(database),
+        stats=PersonalStatsService(database),
     )

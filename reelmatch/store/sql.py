@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Date,
     Integer,
     Select,
     case,
@@ -30,18 +32,33 @@ def utc_day(timestamp: Any, dialect: str) -> ColumnElement[Any]:
     return func.date(func.timezone("UTC", timestamp))
 
 
-def day_buckets(bounds: Sequence[tuple[datetime, datetime]], *, name: str = "days") -> CTE:
-    """A CTE of (i, start, stop): one row per day, each a half-open UTC interval.
+@dataclass(frozen=True, slots=True)
+class DayBound:
+    """One local calendar day as a half-open UTC interval."""
+
+    day: date
+    start: datetime
+    stop: datetime
+
+
+def day_buckets(bounds: Sequence[DayBound], *, window_days: int = 0, name: str = "days") -> CTE:
+    """A CTE of (i, start, stop, day, until): one row per day; `until` is `day` plus
+    `window_days` (for "within N days" questions).
 
     Joining events on `ts >= start AND ts < stop` buckets them by the viewer's local days
     (bounds come from zoneinfo, so DST days of 23 or 25 hours are right) with an index
     range scan per day, identically on both databases."""
-    rows = [(index, start, stop) for index, (start, stop) in enumerate(bounds)]
+    rows = [
+        (index, b.start, b.stop, b.day, b.day + timedelta(days=window_days))
+        for index, b in enumerate(bounds)
+    ]
     return (
         values(
             column("i", Integer),
             column("start", UTCDateTime()),
             column("stop", UTCDateTime()),
+            column("day", Date()),
+            column("until", Date()),
             name=name,
         )
         .data(rows)
@@ -50,7 +67,7 @@ def day_buckets(bounds: Sequence[tuple[datetime, datetime]], *, name: str = "day
 
 
 def percentile_query(
-    base: Select[Any],
+    base: Select[*tuple[Any, ...]],
     *,
     group_names: Sequence[str],
     value_name: str,

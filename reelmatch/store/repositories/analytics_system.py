@@ -1,0 +1,185 @@
+"""Team analytics over system health: TMDB/OpenAI calls, the cache, AI spend, page speed.
+
+An `api_call` that the cache answered (`cache = 'hit'`) never reached the upstream service:
+latency percentiles and error rates count only the calls that did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
+from reelmatch.store.models import EventRow
+from reelmatch.store.repositories.analytics import Span
+from reelmatch.store.sql import DayBound, day_buckets, percentile_query
+
+PERCENTILES = (0.5, 0.95)
+
+
+def reached_upstream() -> ColumnElement[bool]:
+    return or_(EventRow.cache.is_(None), EventRow.cache != CACHE_HIT)
+
+
+def failed() -> ColumnElement[bool]:
+    """No response (status 0) or an HTTP error, 429 included."""
+    return or_(EventRow.status == 0, EventRow.status >= 400)
+
+
+def _count_when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+class SystemAnalyticsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def _core(self) -> Connection:
+        return self._session.connection()
+
+    @property
+    def _dialect(self) -> str:
+        return self._core.dialect.name
+
+    def api_per_day(self, bounds: Sequence[DayBound]) -> list[tuple[int, str, dict[str, int]]]:
+        """Per day and service: upstream calls, failed, rate limited, cache hits, stale
+        answers and cache lookups."""
+        days = day_buckets(bounds)
+        upstream = reached_upstream()
+        query = (
+            select(
+                days.c.i,
+                func.coalesce(EventRow.service, ""),
+                _count_when(upstream),
+                _count_when(and_(upstream, failed())),
+                _count_when(and_(upstream, EventRow.status == 429)),
+                _count_when(EventRow.cache == CACHE_HIT),
+                _count_when(EventRow.cache == "stale"),
+                func.count(EventRow.cache),
+            )
+            .select_from(days)
+            .join(
+                EventRow,
+                and_(
+                    EventRow.kind == API_CALL,
+                    EventRow.ts >= days.c.start,
+                    EventRow.ts < days.c.stop,
+                ),
+            )
+            .group_by(days.c.i, EventRow.service)
+        )
+        names = ("calls", "failed", "rate_limited", "cache_hits", "cache_stale", "cache_lookups")
+        return [
+            (int(i), service, dict(zip(names, map(int, counts), strict=True)))
+            for i, service, *counts in self._core.execute(query)
+        ]
+
+    def ai_per_day(self, bounds: Sequence[DayBound]) -> dict[int, tuple[int, int, float]]:
+        """Per day: (AI calls, tokens, cost in USD)."""
+        days = day_buckets(bounds)
+        query = (
+            select(
+                days.c.i,
+                func.count(),
+                func.coalesce(func.sum(EventRow.tokens), 0),
+                func.coalesce(func.sum(EventRow.cost_usd), 0.0),
+            )
+            .select_from(days)
+            .join(
+                EventRow,
+                and_(
+                    EventRow.kind == AI_USAGE,
+                    EventRow.ts >= days.c.start,
+                    EventRow.ts < days.c.stop,
+                ),
+            )
+            .group_by(days.c.i)
+        )
+        return {int(i): (int(n), int(t), float(c)) for i, n, t, c in self._core.execute(query)}
+
+    def api_latency(self, span: Span, *, by_endpoint: bool = True) -> list[dict[str, Any]]:
+        """Upstream calls per (service, endpoint) with nearest-rank p50 and p95 latency,
+        failures and 429s; `by_endpoint=False` gives one row for everything."""
+        start, stop = span
+        groups = ("service", "endpoint") if by_endpoint else ()
+        where = (
+            EventRow.kind == API_CALL,
+            EventRow.ts >= start,
+            EventRow.ts < stop,
+            reached_upstream(),
+        )
+        labelled = [EventRow.service.label("service"), EventRow.subject.label("endpoint")]
+        base = select(*labelled[: len(groups)], EventRow.duration_ms.label("ms")).where(*where)
+        latency = self._core.execute(
+            percentile_query(
+                base,
+                group_names=groups,
+                value_name="ms",
+                fractions=PERCENTILES,
+                dialect=self._dialect,
+            )
+        )
+        counts = self._core.execute(
+            select(
+                *labelled[: len(groups)],
+                func.count(),
+                _count_when(failed()),
+                _count_when(EventRow.status == 429),
+            )
+            .where(*where)
+            .group_by(*labelled[: len(groups)])
+        )
+        measured = {tuple(row[: len(groups)]): row[len(groups) + 1 :] for row in latency}
+        rows = []
+        for row in counts:
+            key = tuple(row[: len(groups)])
+            calls, failures, limited = (int(v) for v in row[len(groups) :])
+            p50, p95 = measured.get(key, (None, None))
+            rows.append(
+                {
+                    **{name: value or "" for name, value in zip(groups, key, strict=True)},
+                    "calls": calls,
+                    "failed": failures,
+                    "rate_limited": limited,
+                    "p50_ms": _float(p50),
+                    "p95_ms": _float(p95),
+                }
+            )
+        return rows
+
+    def page_render(self, span: Span, *, by_page: bool = True) -> list[dict[str, Any]]:
+        """Page views per page with nearest-rank p50 and p95 render time."""
+        start, stop = span
+        page = EventRow.subject.label("page")
+        groups = ("page",) if by_page else ()
+        base = select(*([page] if by_page else []), EventRow.duration_ms.label("ms")).where(
+            EventRow.kind == PAGE_VIEW, EventRow.ts >= start, EventRow.ts < stop
+        )
+        measured = self._core.execute(
+            percentile_query(
+                base,
+                group_names=groups,
+                value_name="ms",
+                fractions=PERCENTILES,
+                dialect=self._dialect,
+            )
+        )
+        rows = []
+        for row in measured:
+            values = {
+                name: value or "" for name, value in zip(groups, row[: len(groups)], strict=True)
+            }
+            views, p50, p95 = row[len(groups) :]
+            if views:
+                rows.append(
+                    {**values, "views": int(views), "p50_ms": _float(p50), "p95_ms": _float(p95)}
+                )
+        return rows
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
