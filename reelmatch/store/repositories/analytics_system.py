@@ -136,8 +136,9 @@ class SystemAnalyticsRepository:
         measured = {tuple(row[: len(groups)]): row[len(groups) + 1 :] for row in latency}
         rows = []
         for row in counts:
-            key = tuple(row[: len(groups)])
-            calls, failures, limited = (int(v) for v in row[len(groups) :])
+            values: tuple[Any, ...] = tuple(row)
+            key = values[: len(groups)]
+            calls, failures, limited = (int(v) for v in values[len(groups) :])
             p50, p95 = measured.get(key, (None, None))
             rows.append(
                 {
