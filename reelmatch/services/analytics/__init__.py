@@ -4,6 +4,7 @@ databases; the data behind the Analytics page and `python -m reelmatch metrics`.
 from reelmatch.services.analytics.kpis import KPI_DEFINITIONS, Kpi
 from reelmatch.services.analytics.period import Period, parse_days
 from reelmatch.services.analytics.team import (
+    OPERATOR,
     AnalyticsService,
     Conversion,
     PruneResult,
@@ -12,6 +13,7 @@ from reelmatch.services.analytics.team import (
 
 __all__ = [
     "KPI_DEFINITIONS",
+    "OPERATOR",
     "AnalyticsService",
     "Conversion",
     "Kpi",

@@ -21,6 +21,14 @@ from reelmatch.store.repositories.events import EventRepository
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 
+#: Who the command line acts as: whoever can run it can read the database directly anyway.
+OPERATOR = User(
+    id=0,
+    username="operator",
+    display_name="Command-line operator",
+    role="admin",
+    created_at=datetime(1970, 1, 1, tzinfo=UTC),
+)
 CONVERSION_DAYS = 30
 PRUNE_CHUNK_DAYS = 31
 MIN_RETENTION_DAYS = 31

@@ -125,21 +125,28 @@ class StatsRepository:
             .where(UserMovieRow.user_id == user_id, UserMovieRow.rating.is_not(None))
             .scalar_subquery()
         )
-        latest = (
-            select(WatchRow.movie_id, func.max(WatchRow.id).label("watch_id"))
+        ranked = (
+            select(
+                WatchRow.id.label("watch_id"),
+                func.row_number()
+                .over(
+                    partition_by=WatchRow.movie_id,
+                    order_by=(WatchRow.watched_on.desc(), WatchRow.id.desc()),
+                )
+                .label("recency"),
+            )
             .where(
                 WatchRow.user_id == user_id,
                 WatchRow.watched_on >= since,
                 WatchRow.movie_id.not_in(rated),
             )
-            .group_by(WatchRow.movie_id)
             .subquery()
         )
         query = (
             select(
                 *LISTING_COLUMNS, WatchRow.id, WatchRow.watched_on, WatchRow.rewatch, WatchRow.note
             )
-            .join(latest, latest.c.watch_id == WatchRow.id)
+            .join(ranked, and_(ranked.c.watch_id == WatchRow.id, ranked.c.recency == 1))
             .join(MovieRow, MovieRow.id == WatchRow.movie_id)
             .order_by(WatchRow.watched_on.desc(), WatchRow.id.desc())
             .limit(limit)
