@@ -12,6 +12,7 @@ from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import Settings, load_settings
 from reelmatch.events import EventSink
+from reelmatch.observability import configure_logging, init_error_reporting
 from reelmatch.services.analytics import AnalyticsService
 from reelmatch.services.event_recorder import EventRecorder, QueueHealth
 from reelmatch.services.library import LibraryService
@@ -41,6 +42,14 @@ class Services:
         if callable(close_events):
             close_events()
         self.database.dispose()
+
+
+def setup_observability(settings: Settings, *, default_level: str = "INFO") -> None:
+    """JSON log lines at `REELMATCH_LOG_LEVEL` (else `default_level`), and Sentry when
+    `SENTRY_DSN` is set. Entry points call this once: the app, the CLI."""
+    configure_logging(settings.log_level or default_level)
+    dsn = settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None
+    init_error_reporting(dsn)
 
 
 def build_catalog(settings: Settings) -> Catalog:

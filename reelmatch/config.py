@@ -24,6 +24,7 @@ from reelmatch.errors import InvalidInput
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 COOKIE_KEY_FILE = "cookie_key"
 MIN_COOKIE_KEY_BYTES = 32
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def _env(name: str, *, repr_: bool = True) -> Any:
@@ -59,9 +60,16 @@ class Settings(BaseSettings):
     cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
     data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
     allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
+    sentry_dsn: SecretStr | None = _env("SENTRY_DSN")
+    log_level: str | None = _env("REELMATCH_LOG_LEVEL")
 
     @field_validator(
-        "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"
+        "tmdb_api_key",
+        "tmdb_read_access_token",
+        "openai_api_key",
+        "redis_url",
+        "openai_base_url",
+        "sentry_dsn",
     )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -70,6 +78,15 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
 
     @field_validator("cookie_key")
     @classmethod
