@@ -44,7 +44,10 @@ class Base(DeclarativeBase):
 
 class UserRow(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'admin')", name="role"),
+        Index(None, "created_at"),  # new users per day (analytics)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, which makes uniqueness case-insensitive on every database.
@@ -107,6 +110,7 @@ class UserMovieRow(Base):
             name="rating_half_stars",
         ),
         Index(None, "movie_id"),
+        Index(None, "rated_at"),  # ratings in a date range (analytics)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,9 +148,10 @@ class EventRow(Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        Index(None, "kind", "ts"),
+        # Covers the per-kind aggregates (index-only scans for api_call and page_view).
+        Index(None, "kind", "ts", "service", "subject", "status", "cache", "duration_ms"),
         Index(None, "user_id", "ts"),
-        Index(None, "ts", "user_id"),
+        Index(None, "ts", "user_id"),  # covers distinct active users per day
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    and_,
     case,
     column,
     func,
@@ -63,6 +64,18 @@ def day_buckets(bounds: Sequence[DayBound], *, window_days: int = 0, name: str =
         )
         .data(rows)
         .cte(name)
+    )
+
+
+def in_day(timestamp: Any, days: CTE, bounds: Sequence[DayBound]) -> ColumnElement[bool]:
+    """`timestamp` falls in the day row of `days`; the constant outer range lets the planner
+    pick the few rows of the whole period first (PostgreSQL otherwise may scan a kind's
+    events over all time and compare each with every day)."""
+    return and_(
+        timestamp >= days.c.start,
+        timestamp < days.c.stop,
+        timestamp >= bounds[0].start,
+        timestamp < bounds[-1].stop,
     )
 
 

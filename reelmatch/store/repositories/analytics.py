@@ -26,7 +26,7 @@ from reelmatch.store.models import (
     WatchRow,
 )
 from reelmatch.store.repositories.events import ALL_KINDS
-from reelmatch.store.sql import DayBound, day_buckets
+from reelmatch.store.sql import DayBound, day_buckets, in_day
 
 #: (start, stop) of a UTC interval, half-open.
 Span = tuple[datetime, datetime]
@@ -47,7 +47,7 @@ class AnalyticsRepository:
         query = (
             select(days.c.i, func.count(func.distinct(EventRow.user_id)))
             .select_from(days)
-            .join(EventRow, and_(EventRow.ts >= days.c.start, EventRow.ts < days.c.stop))
+            .join(EventRow, in_day(EventRow.ts, days, bounds))
             .where(EventRow.user_id.is_not(None))
             .group_by(days.c.i)
         )
@@ -64,8 +64,7 @@ class AnalyticsRepository:
                 EventRow,
                 and_(
                     EventRow.kind.in_(kinds),
-                    EventRow.ts >= days.c.start,
-                    EventRow.ts < days.c.stop,
+                    in_day(EventRow.ts, days, bounds),
                 ),
             )
             .group_by(days.c.i, EventRow.kind)
@@ -77,27 +76,28 @@ class AnalyticsRepository:
         query = (
             select(days.c.i, func.count())
             .select_from(days)
-            .join(
-                UserRow, and_(UserRow.created_at >= days.c.start, UserRow.created_at < days.c.stop)
-            )
+            .join(UserRow, in_day(UserRow.created_at, days, bounds))
             .group_by(days.c.i)
         )
         return {int(i): int(n) for i, n in self._core.execute(query)}
 
     def distinct_users(self, spans: Sequence[Span]) -> list[int]:
-        """Distinct active users in each span, in one scan over their union."""
-        low = min(start for start, _ in spans)
-        high = max(stop for _, stop in spans)
+        """Distinct active users in each span, in one scan over their union (spans that are
+        equal are counted once)."""
+        unique = list(dict.fromkeys(spans))
+        low = min(start for start, _ in unique)
+        high = max(stop for _, stop in unique)
         columns = [
             func.count(
                 func.distinct(case((and_(EventRow.ts >= a, EventRow.ts < b), EventRow.user_id)))
             )
-            for a, b in spans
+            for a, b in unique
         ]
         query = select(*columns).where(
             EventRow.ts >= low, EventRow.ts < high, EventRow.user_id.is_not(None)
         )
-        return [int(n) for n in self._core.execute(query).one()]
+        counts = dict(zip(unique, (int(n) for n in self._core.execute(query).one()), strict=True))
+        return [counts[span] for span in spans]
 
     def rollup_per_day(self, first: date, last: date) -> dict[tuple[date, str], dict[str, Any]]:
         """`event_daily` sums per (day, kind) for days already pruned from `events`."""
@@ -141,8 +141,7 @@ class AnalyticsRepository:
                 EventRow,
                 and_(
                     EventRow.kind == WATCHLIST_ADD,
-                    EventRow.ts >= days.c.start,
-                    EventRow.ts < days.c.stop,
+                    in_day(EventRow.ts, days, bounds),
                 ),
             )
             .where(EventRow.user_id.is_not(None), EventRow.movie_id.is_not(None))

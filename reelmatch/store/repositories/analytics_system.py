@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
 from reelmatch.store.models import EventRow
 from reelmatch.store.repositories.analytics import Span
-from reelmatch.store.sql import DayBound, day_buckets, percentile_query
+from reelmatch.store.sql import DayBound, day_buckets, in_day, percentile_query
 
 PERCENTILES = (0.5, 0.95)
 
@@ -66,8 +66,7 @@ class SystemAnalyticsRepository:
                 EventRow,
                 and_(
                     EventRow.kind == API_CALL,
-                    EventRow.ts >= days.c.start,
-                    EventRow.ts < days.c.stop,
+                    in_day(EventRow.ts, days, bounds),
                 ),
             )
             .group_by(days.c.i, EventRow.service)
@@ -93,8 +92,7 @@ class SystemAnalyticsRepository:
                 EventRow,
                 and_(
                     EventRow.kind == AI_USAGE,
-                    EventRow.ts >= days.c.start,
-                    EventRow.ts < days.c.stop,
+                    in_day(EventRow.ts, days, bounds),
                 ),
             )
             .group_by(days.c.i)
