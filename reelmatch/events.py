@@ -32,6 +32,9 @@ Event kinds and the properties each one carries (pass them as keyword arguments 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 LOGIN = "login"
@@ -97,3 +100,19 @@ class DiscardEvents:
         **properties: Any,
     ) -> None:
         return None
+
+
+@contextmanager
+def timed_event(
+    sink: EventSink, kind: str, *, user_id: int | None = None, **properties: Any
+) -> Iterator[dict[str, Any]]:
+    """Record `kind` with the time the block took as `duration_ms` (also when it raises).
+    The yielded dict takes properties learned inside the block. The hook for page views:
+    `with timed_event(events, PAGE_VIEW, user_id=user.id, page="Discover"): render()`."""
+    extra: dict[str, Any] = {}
+    start = time.perf_counter()
+    try:
+        yield extra
+    finally:
+        elapsed = (time.perf_counter() - start) * 1000
+        sink.record(kind, user_id=user_id, duration_ms=elapsed, **properties, **extra)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from reelmatch.bootstrap import Services
+from reelmatch.events import timed_event
 from reelmatch.services.event_recorder import EventRecorder
 from reelmatch.store.database import Database
 from reelmatch.store.migrate import upgrade
@@ -209,3 +210,24 @@ def _record_through_outage(recorder: EventRecorder, proxy: Any) -> None:
     assert _eventually(lambda: recorder.health().written == 80)
     health = recorder.health()
     assert (health.queued, health.dropped, health.last_error) == (0, 0, None)
+
+
+class _ListSink:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+
+    def record(self, kind: str, **values: Any) -> None:
+        self.events.append((kind, values))
+
+
+def test_timed_event_records_duration_even_on_error() -> None:
+    sink = _ListSink()
+    with timed_event(sink, "page_view", user_id=3, page="Discover") as extra:
+        extra["results"] = 20
+    with pytest.raises(ValueError, match="boom"), timed_event(sink, "page_view", page="Movie"):
+        raise ValueError("boom")
+    (kind, first), (_, second) = sink.events
+    assert kind == "page_view"
+    assert (first["user_id"], first["page"], first["results"]) == (3, "Discover", 20)
+    assert first["duration_ms"] >= 0
+    assert second["page"] == "Movie"
