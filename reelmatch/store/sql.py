@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     CTE,
+    BigInteger,
     ColumnElement,
     Date,
     Integer,
@@ -40,6 +41,52 @@ class DayBound:
     day: date
     start: datetime
     stop: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LocalDays:
+    """Consecutive local days: their UTC bounds, and the zone's UTC offset (seconds) from
+    each instant on (`offsets[0]` starts at the first day; DST changes add entries)."""
+
+    bounds: tuple[DayBound, ...]
+    offsets: tuple[tuple[datetime, int], ...]
+
+    @property
+    def start(self) -> datetime:
+        return self.bounds[0].start
+
+    @property
+    def stop(self) -> datetime:
+        return self.bounds[-1].stop
+
+
+def epoch_seconds(timestamp: Any, dialect: str) -> ColumnElement[Any]:
+    """Whole seconds since 1970 (UTC) of a UTCDateTime column, truncated on both databases."""
+    if dialect == "sqlite":
+        return func.cast(func.strftime("%s", timestamp), BigInteger)
+    return func.cast(func.floor(func.extract("epoch", timestamp)), BigInteger)
+
+
+def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElement[Any]:
+    """Which of `days` (0, 1, ...) `timestamp` falls on, for timestamps within them.
+
+    Local time is UTC plus the offset in force at that instant (a CASE over the DST changes
+    inside the range), and local days are exactly 86,400 local seconds apart, so integer
+    division gives the day: the same arithmetic on both databases, one index range scan, and
+    a statement SQLAlchemy can cache (unlike a VALUES list of days)."""
+    (first, first_offset), *changes = days.offsets
+    base = int(first.timestamp()) + first_offset
+    offset: Any = literal(first_offset, BigInteger)
+    if changes:
+        # Before the k-th change the previous offset holds.
+        pairs = zip(changes, days.offsets, strict=False)
+        whens = [
+            (timestamp < since, literal(before, BigInteger)) for (since, _), (_, before) in pairs
+        ]
+        offset = case(*whens, else_=literal(changes[-1][1], BigInteger))
+    local = epoch_seconds(timestamp, dialect) + offset - literal(base, BigInteger)
+    index: ColumnElement[Any] = local // literal(86_400, BigInteger)
+    return index
 
 
 def day_buckets(bounds: Sequence[DayBound], *, window_days: int = 0, name: str = "days") -> CTE:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.errors import InvalidInput, NotAllowed
 from reelmatch.services.analytics import Period
-from tests.analytics.conftest import Week
+from tests.analytics.conftest import Week, add_events
 
 WEEK = Period(date(2026, 3, 1), date(2026, 3, 7))
 NEW_YORK = Period(date(2026, 3, 1), date(2026, 3, 7), "America/New_York")
@@ -176,3 +176,38 @@ def test_day_bounds_follow_daylight_saving_time() -> None:
     assert (spring.stop - spring.start).total_seconds() == 23 * 3600
     assert (autumn.stop - autumn.start).total_seconds() == 25 * 3600
     assert spring.start.hour == 5  # midnight EST is 05:00 UTC
+
+
+@pytest.mark.parametrize(
+    ("first", "stamps", "expected"),
+    [
+        # New York springs forward on Mar 8 (a 23-hour day) ...
+        (
+            date(2026, 3, 7),
+            ["2026-03-08T04:59:59", "2026-03-08T05:00:00", "2026-03-09T03:59:59.9",
+             "2026-03-09T04:00:00"],
+            [1, 2, 1],
+        ),
+        # ... and falls back on Nov 1 (a 25-hour day).
+        (
+            date(2026, 10, 31),
+            ["2026-11-01T03:59:59", "2026-11-01T04:00:00", "2026-11-02T04:59:59",
+             "2026-11-02T05:00:00"],
+            [1, 2, 1],
+        ),
+    ],
+)  # fmt: skip
+def test_daily_counts_across_daylight_saving_changes(
+    services: Services, week: Week, first: date, stamps: list[str], expected: list[int]
+) -> None:
+    add_events(
+        services,
+        [
+            (datetime.fromisoformat(s).replace(tzinfo=UTC), "search", week.u1, None, {})
+            for s in stamps
+        ],
+    )
+    period = Period(first, first + timedelta(days=2), "America/New_York")
+    frame = services.analytics.activity(week.admin, period)
+    assert list(frame["searches"]) == expected
+    assert list(frame["active_users"]) == [1, 1, 1]

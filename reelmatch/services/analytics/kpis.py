@@ -96,16 +96,19 @@ def kpi_values(
     frames: DailyFrames,
     active: tuple[int, int, int],
     conversion_days: int,
+    known: dict[str, Any] | None = None,
 ) -> dict[str, float | None]:
     """Every KPI of `period`; `frames` must hold the period's days, `active` its distinct
-    users over the period, the trailing 7 and the trailing 30 days."""
+    users over the period, the trailing 7 and the trailing 30 days. `known` may hold the
+    period's "conversion" and "recommendations" rows already queried for the page."""
+    known = known or {}
     act, api, cache, ai = frames.activity, frames.api, frames.cache, frames.ai
     active_users, wau, mau = active
     dau = float(act["active_users"].mean()) if len(act) else 0.0
-    watchlisted, converted = analytics.watchlist_conversion(
+    watchlisted, converted = known.get("conversion") or analytics.watchlist_conversion(
         period.bounds(), window_days=conversion_days
     )
-    recs = analytics.recommendations_by_engine(period.span)
+    recs = known.get("recommendations") or analytics.recommendations_by_engine(period.span)
     cost = sum(cost for _, _, cost, _, _, _ in recs)
     shown = sum(shown for _, _, _, shown, _, _ in recs)
     accepted = sum(accepted for *_, accepted in recs)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reelmatch.errors import InvalidInput
-from reelmatch.store.sql import DayBound
+from reelmatch.store.sql import DayBound, LocalDays
 from reelmatch.store.types import utcnow
 
 MAX_DAYS = 800
@@ -84,6 +84,16 @@ class Period:
             for day in self.dates()
         ]
 
+    def local_days(self) -> LocalDays:
+        """The days with the zone's UTC offsets over them (for SQL day arithmetic)."""
+        tz = zone(self.timezone)
+        bounds = tuple(self.bounds())
+        offsets = [(bounds[0].start, _offset(bounds[0].start, tz))]
+        for bound in bounds:
+            if _offset(bound.stop, tz) != offsets[-1][1]:
+                offsets.append(_change_instant(bound.start, bound.stop, tz))
+        return LocalDays(bounds, tuple(offsets))
+
     @property
     def span(self) -> tuple[datetime, datetime]:
         """[first local midnight, the midnight after the last day) in UTC."""
@@ -95,3 +105,23 @@ class Period:
         tz = zone(self.timezone)
         first = self.end - timedelta(days=days - 1)
         return local_midnight(first, tz), local_midnight(self.end + timedelta(days=1), tz)
+
+
+def _offset(instant: datetime, tz: ZoneInfo) -> int:
+    offset = instant.astimezone(tz).utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _change_instant(low: datetime, high: datetime, tz: ZoneInfo) -> tuple[datetime, int]:
+    """The first second in (low, high] at which the offset differs from the one at `low`
+    (zones change offset at most once a day), with the new offset."""
+    before = _offset(low, tz)
+    lo, hi = int(low.timestamp()), int(high.timestamp())
+    while hi - lo > 1:
+        middle = (lo + hi) // 2
+        if _offset(datetime.fromtimestamp(middle, UTC), tz) == before:
+            lo = middle
+        else:
+            hi = middle
+    instant = datetime.fromtimestamp(hi, UTC)
+    return instant, _offset(instant, tz)

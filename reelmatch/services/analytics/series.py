@@ -62,10 +62,11 @@ def ratio(part: float, whole: float) -> float | None:
 def activity(repo: AnalyticsRepository, period: Period) -> pd.DataFrame:
     """Per local day: active users, sign-ups and the count of each activity kind. Days that
     `metrics prune` rolled up come from `event_daily` (whole UTC days)."""
-    bounds = period.bounds()
-    active = repo.active_users_per_day(bounds)
-    counts = repo.events_per_day(bounds, list(ACTIVITY_KINDS.values()))
-    new = repo.new_users_per_day(bounds)
+    days = period.local_days()
+    bounds = days.bounds
+    active = repo.active_users_per_day(days)
+    counts = repo.events_per_day(days, list(ACTIVITY_KINDS.values()))
+    new = repo.new_users_per_day(days)
     rows = [
         {
             "day": bound.day,
@@ -96,10 +97,11 @@ def cache_and_api(
     repo: SystemAnalyticsRepository, period: Period
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(cache hit rate per day and service, upstream calls and failure rates per day)."""
-    bounds = period.bounds()
+    days = period.local_days()
+    bounds = days.bounds
     per_day: dict[int, Counter[str]] = defaultdict(Counter)
     cache_rows = []
-    for i, service, counts in repo.api_per_day(bounds):
+    for i, service, counts in repo.api_per_day(days):
         per_day[i].update(counts)
         if counts["cache_lookups"]:
             cache_rows.append(
@@ -130,8 +132,9 @@ def cache_and_api(
 
 
 def ai_usage(repo: SystemAnalyticsRepository, period: Period) -> pd.DataFrame:
-    bounds = period.bounds()
-    per_day = repo.ai_per_day(bounds)
+    days = period.local_days()
+    bounds = days.bounds
+    per_day = repo.ai_per_day(days)
     rows = []
     for i, bound in enumerate(bounds):
         calls, tokens, cost = per_day.get(i, (0, 0, 0.0))
@@ -186,6 +189,10 @@ def top_movies_and_genres(
 
 
 def recommendations(repo: AnalyticsRepository, period: Period) -> pd.DataFrame:
+    return recommendation_frame(repo.recommendations_by_engine(period.span))
+
+
+def recommendation_frame(engines: list[tuple[str, int, float, int, int, int]]) -> pd.DataFrame:
     rows = [
         {
             "engine": engine,
@@ -197,8 +204,6 @@ def recommendations(repo: AnalyticsRepository, period: Period) -> pd.DataFrame:
             "cost_usd": cost,
             "cost_per_accepted_usd": ratio(cost, accepted),
         }
-        for engine, runs, cost, shown, clicked, accepted in repo.recommendations_by_engine(
-            period.span
-        )
+        for engine, runs, cost, shown, clicked, accepted in engines
     ]
     return frame(rows, RECOMMENDATION_COLUMNS)

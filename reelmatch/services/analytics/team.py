@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -86,15 +87,21 @@ class AnalyticsService:
     def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
         with self._read(user) as repos:
             frames = self._frames(repos, period.extended_back(period.days))
-            kpis = self._kpis(repos, period, frames)
+            conversion = self._conversion(repos, period)
+            engines = repos.analytics.recommendations_by_engine(period.span)
+            known = {
+                "conversion": (conversion.watchlisted, conversion.converted),
+                "recommendations": engines,
+            }
+            kpis = self._kpis(repos, period, frames, known=known)
             current = frames.within(period)
             movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
             return TeamDashboard(
                 period=period,
                 kpis=kpis,
                 activity=current.activity,
-                conversion=self._conversion(repos, period),
-                recommendations=series.recommendations(repos.analytics, period),
+                conversion=conversion,
+                recommendations=series.recommendation_frame(engines),
                 top_movies=movies,
                 top_genres=genres,
                 cache_hit_rate=current.cache,
@@ -190,7 +197,14 @@ class AnalyticsService:
             ai=series.ai_usage(repos.system, period),
         )
 
-    def _kpis(self, repos: _Repos, period: Period, frames: DailyFrames) -> list[Kpi]:
+    def _kpis(
+        self,
+        repos: _Repos,
+        period: Period,
+        frames: DailyFrames,
+        *,
+        known: dict[str, Any] | None = None,
+    ) -> list[Kpi]:
         previous = period.previous()
         spans = [
             p.span if days is None else p.trailing(days)
@@ -206,6 +220,7 @@ class AnalyticsService:
                 frames=frames.within(p),
                 active=(active[3 * k], active[3 * k + 1], active[3 * k + 2]),
                 conversion_days=self._conversion_days,
+                known=known if p is period else None,
             )
             for k, p in enumerate((period, previous))
         ]

@@ -26,7 +26,7 @@ from reelmatch.store.models import (
     WatchRow,
 )
 from reelmatch.store.repositories.events import ALL_KINDS
-from reelmatch.store.sql import DayBound, day_buckets, in_day
+from reelmatch.store.sql import DayBound, LocalDays, day_buckets, in_day, local_day_index
 
 #: (start, stop) of a UTC interval, half-open.
 Span = tuple[datetime, datetime]
@@ -42,43 +42,32 @@ class AnalyticsRepository:
 
     # Activity per day ------------------------------------------------------------------------
 
-    def active_users_per_day(self, bounds: Sequence[DayBound]) -> dict[int, int]:
-        days = day_buckets(bounds)
-        query = (
-            select(days.c.i, func.count(func.distinct(EventRow.user_id)))
-            .select_from(days)
-            .join(EventRow, in_day(EventRow.ts, days, bounds))
-            .where(EventRow.user_id.is_not(None))
-            .group_by(days.c.i)
+    def _by_day(self, days: LocalDays, timestamp: Any, *columns: Any, where: Any) -> Any:
+        """A subquery of (i, columns...) for rows whose `timestamp` is within `days`; callers
+        group by its `i` (grouping the subquery keeps PostgreSQL from seeing two copies of
+        the day expression with different parameters)."""
+        index = local_day_index(timestamp, days, self._core.dialect.name).label("i")
+        return (
+            select(index, *columns)
+            .where(timestamp >= days.start, timestamp < days.stop, *where)
+            .subquery("by_day")
         )
+
+    def active_users_per_day(self, days: LocalDays) -> dict[int, int]:
+        rows = self._by_day(
+            days, EventRow.ts, EventRow.user_id, where=[EventRow.user_id.is_not(None)]
+        )
+        query = select(rows.c.i, func.count(func.distinct(rows.c.user_id))).group_by(rows.c.i)
         return {int(i): int(n) for i, n in self._core.execute(query)}
 
-    def events_per_day(
-        self, bounds: Sequence[DayBound], kinds: Sequence[str]
-    ) -> dict[tuple[int, str], int]:
-        days = day_buckets(bounds)
-        query = (
-            select(days.c.i, EventRow.kind, func.count())
-            .select_from(days)
-            .join(
-                EventRow,
-                and_(
-                    EventRow.kind.in_(kinds),
-                    in_day(EventRow.ts, days, bounds),
-                ),
-            )
-            .group_by(days.c.i, EventRow.kind)
-        )
+    def events_per_day(self, days: LocalDays, kinds: Sequence[str]) -> dict[tuple[int, str], int]:
+        rows = self._by_day(days, EventRow.ts, EventRow.kind, where=[EventRow.kind.in_(kinds)])
+        query = select(rows.c.i, rows.c.kind, func.count()).group_by(rows.c.i, rows.c.kind)
         return {(int(i), kind): int(n) for i, kind, n in self._core.execute(query)}
 
-    def new_users_per_day(self, bounds: Sequence[DayBound]) -> dict[int, int]:
-        days = day_buckets(bounds)
-        query = (
-            select(days.c.i, func.count())
-            .select_from(days)
-            .join(UserRow, in_day(UserRow.created_at, days, bounds))
-            .group_by(days.c.i)
-        )
+    def new_users_per_day(self, days: LocalDays) -> dict[int, int]:
+        rows = self._by_day(days, UserRow.created_at, UserRow.id, where=[])
+        query = select(rows.c.i, func.count()).group_by(rows.c.i)
         return {int(i): int(n) for i, n in self._core.execute(query)}
 
     def distinct_users(self, spans: Sequence[Span]) -> list[int]:

@@ -6,7 +6,6 @@ latency percentiles and error rates count only the calls that did.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
 from reelmatch.store.models import EventRow
 from reelmatch.store.repositories.analytics import Span
-from reelmatch.store.sql import DayBound, day_buckets, in_day, percentile_query
+from reelmatch.store.sql import LocalDays, local_day_index, percentile_query
 
 PERCENTILES = (0.5, 0.95)
 
@@ -45,58 +44,45 @@ class SystemAnalyticsRepository:
     def _dialect(self) -> str:
         return self._core.dialect.name
 
-    def api_per_day(self, bounds: Sequence[DayBound]) -> list[tuple[int, str, dict[str, int]]]:
+    def _by_day(self, days: LocalDays, *columns: Any, kind: str) -> Any:
+        index = local_day_index(EventRow.ts, days, self._dialect).label("i")
+        return (
+            select(index, *columns)
+            .where(EventRow.kind == kind, EventRow.ts >= days.start, EventRow.ts < days.stop)
+            .subquery("by_day")
+        )
+
+    def api_per_day(self, days: LocalDays) -> list[tuple[int, str, dict[str, int]]]:
         """Per day and service: upstream calls, failed, rate limited, cache hits, stale
         answers and cache lookups."""
-        days = day_buckets(bounds)
-        upstream = reached_upstream()
-        query = (
-            select(
-                days.c.i,
-                func.coalesce(EventRow.service, ""),
-                _count_when(upstream),
-                _count_when(and_(upstream, failed())),
-                _count_when(and_(upstream, EventRow.status == 429)),
-                _count_when(EventRow.cache == CACHE_HIT),
-                _count_when(EventRow.cache == "stale"),
-                func.count(EventRow.cache),
-            )
-            .select_from(days)
-            .join(
-                EventRow,
-                and_(
-                    EventRow.kind == API_CALL,
-                    in_day(EventRow.ts, days, bounds),
-                ),
-            )
-            .group_by(days.c.i, EventRow.service)
-        )
+        rows = self._by_day(days, EventRow.service, EventRow.cache, EventRow.status, kind=API_CALL)
+        upstream = or_(rows.c.cache.is_(None), rows.c.cache != CACHE_HIT)
+        failure = or_(rows.c.status == 0, rows.c.status >= 400)
+        query = select(
+            rows.c.i,
+            rows.c.service,
+            _count_when(upstream),
+            _count_when(and_(upstream, failure)),
+            _count_when(and_(upstream, rows.c.status == 429)),
+            _count_when(rows.c.cache == CACHE_HIT),
+            _count_when(rows.c.cache == "stale"),
+            func.count(rows.c.cache),
+        ).group_by(rows.c.i, rows.c.service)
         names = ("calls", "failed", "rate_limited", "cache_hits", "cache_stale", "cache_lookups")
         return [
-            (int(i), service, dict(zip(names, map(int, counts), strict=True)))
+            (int(i), service or "", dict(zip(names, map(int, counts), strict=True)))
             for i, service, *counts in self._core.execute(query)
         ]
 
-    def ai_per_day(self, bounds: Sequence[DayBound]) -> dict[int, tuple[int, int, float]]:
+    def ai_per_day(self, days: LocalDays) -> dict[int, tuple[int, int, float]]:
         """Per day: (AI calls, tokens, cost in USD)."""
-        days = day_buckets(bounds)
-        query = (
-            select(
-                days.c.i,
-                func.count(),
-                func.coalesce(func.sum(EventRow.tokens), 0),
-                func.coalesce(func.sum(EventRow.cost_usd), 0.0),
-            )
-            .select_from(days)
-            .join(
-                EventRow,
-                and_(
-                    EventRow.kind == AI_USAGE,
-                    in_day(EventRow.ts, days, bounds),
-                ),
-            )
-            .group_by(days.c.i)
-        )
+        rows = self._by_day(days, EventRow.tokens, EventRow.cost_usd, kind=AI_USAGE)
+        query = select(
+            rows.c.i,
+            func.count(),
+            func.coalesce(func.sum(rows.c.tokens), 0),
+            func.coalesce(func.sum(rows.c.cost_usd), 0.0),
+        ).group_by(rows.c.i)
         return {int(i): (int(n), int(t), float(c)) for i, n, t, c in self._core.execute(query)}
 
     def api_latency(self, span: Span, *, by_endpoint: bool = True) -> list[dict[str, Any]]:
