@@ -10,7 +10,6 @@ import pandas as pd
 from reelmatch.services.analytics.period import Period
 from reelmatch.services.analytics.series import ratio
 from reelmatch.store.repositories.analytics import AnalyticsRepository
-from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 
 #: (key, label, unit) of every KPI, in display order. Units: count, ratio (0–1), usd, ms.
 KPI_DEFINITIONS: tuple[tuple[str, str, str], ...] = (
@@ -90,16 +89,17 @@ def kpi_list(current: dict[str, float | None], previous: dict[str, float | None]
 
 def kpi_values(
     analytics: AnalyticsRepository,
-    system: SystemAnalyticsRepository,
     period: Period,
     *,
     frames: DailyFrames,
     active: tuple[int, int, int],
     conversion_days: int,
+    p95: tuple[float | None, float | None],
     known: dict[str, Any] | None = None,
 ) -> dict[str, float | None]:
     """Every KPI of `period`; `frames` must hold the period's days, `active` its distinct
-    users over the period, the trailing 7 and the trailing 30 days. `known` may hold the
+    users over the period, the trailing 7 and the trailing 30 days, `p95` its API latency and
+    page render p95. `known` may hold the
     period's "conversion" and "recommendations" rows already queried for the page."""
     known = known or {}
     act, api, cache, ai = frames.activity, frames.api, frames.cache, frames.ai
@@ -113,8 +113,6 @@ def kpi_values(
     shown = sum(shown for _, _, _, shown, _, _ in recs)
     accepted = sum(accepted for *_, accepted in recs)
     calls = int(api["calls"].sum())
-    overall = system.api_latency(period.span, by_endpoint=False)
-    pages = system.page_render(period.span, by_page=False)
     return {
         "active_users": active_users,
         "dau": dau,
@@ -135,7 +133,7 @@ def kpi_values(
         "api_calls": calls,
         "api_error_rate": ratio(int(api["failed"].sum()), calls),
         "rate_limited_rate": ratio(int(api["rate_limited"].sum()), calls),
-        "api_p95_ms": overall[0]["p95_ms"] if overall else None,
-        "page_render_p95_ms": pages[0]["p95_ms"] if pages else None,
+        "api_p95_ms": p95[0],
+        "page_render_p95_ms": p95[1],
         "errors": int(act["errors"].sum()),
     }

@@ -12,6 +12,7 @@ import pandas as pd
 
 from reelmatch.domain import User
 from reelmatch.errors import InvalidInput, NotAllowed
+from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics import series
 from reelmatch.services.analytics.kpis import DailyFrames, Kpi, kpi_list, kpi_values
 from reelmatch.services.analytics.period import Period
@@ -212,13 +213,16 @@ class AnalyticsService:
             for days in (None, 7, 30)
         ]
         active = repos.analytics.distinct_users(spans)
+        both = [period.span, previous.span]
+        api_p95 = repos.system.p95_per_span(API_CALL, both)
+        page_p95 = repos.system.p95_per_span(PAGE_VIEW, both)
         values = [
             kpi_values(
                 repos.analytics,
-                repos.system,
                 p,
                 frames=frames.within(p),
                 active=(active[3 * k], active[3 * k + 1], active[3 * k + 2]),
+                p95=(api_p95[k], page_p95[k]),
                 conversion_days=self._conversion_days,
                 known=known if p is period else None,
             )

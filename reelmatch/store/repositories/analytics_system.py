@@ -6,6 +6,7 @@ latency percentiles and error rates count only the calls that did.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
@@ -85,11 +86,11 @@ class SystemAnalyticsRepository:
         ).group_by(rows.c.i)
         return {int(i): (int(n), int(t), float(c)) for i, n, t, c in self._core.execute(query)}
 
-    def api_latency(self, span: Span, *, by_endpoint: bool = True) -> list[dict[str, Any]]:
+    def api_latency(self, span: Span) -> list[dict[str, Any]]:
         """Upstream calls per (service, endpoint) with nearest-rank p50 and p95 latency,
-        failures and 429s; `by_endpoint=False` gives one row for everything."""
+        failures and 429s."""
         start, stop = span
-        groups = ("service", "endpoint") if by_endpoint else ()
+        groups = ("service", "endpoint")
         where = (
             EventRow.kind == API_CALL,
             EventRow.ts >= start,
@@ -136,12 +137,32 @@ class SystemAnalyticsRepository:
             )
         return rows
 
-    def page_render(self, span: Span, *, by_page: bool = True) -> list[dict[str, Any]]:
+    def p95_per_span(self, kind: str, spans: Sequence[Span]) -> list[float | None]:
+        """The nearest-rank p95 of `duration_ms` of `kind` events (api_call: those that
+        reached upstream) in each of the disjoint `spans`, in one scan."""
+        which = case(
+            *[(and_(EventRow.ts >= a, EventRow.ts < b), i) for i, (a, b) in enumerate(spans)]
+        ).label("span")
+        where = [
+            EventRow.kind == kind,
+            EventRow.ts >= min(a for a, _ in spans),
+            EventRow.ts < max(b for _, b in spans),
+        ]
+        if kind == API_CALL:
+            where.append(reached_upstream())
+        base = select(which, EventRow.duration_ms.label("ms")).where(*where)
+        query = percentile_query(
+            base, group_names=("span",), value_name="ms", fractions=(0.95,), dialect=self._dialect
+        )
+        found = {span: p95 for span, _n, p95 in self._core.execute(query) if span is not None}
+        return [_float(found.get(i)) for i in range(len(spans))]
+
+    def page_render(self, span: Span) -> list[dict[str, Any]]:
         """Page views per page with nearest-rank p50 and p95 render time."""
         start, stop = span
         page = EventRow.subject.label("page")
-        groups = ("page",) if by_page else ()
-        base = select(*([page] if by_page else []), EventRow.duration_ms.label("ms")).where(
+        groups = ("page",)
+        base = select(page, EventRow.duration_ms.label("ms")).where(
             EventRow.kind == PAGE_VIEW, EventRow.ts >= start, EventRow.ts < stop
         )
         measured = self._core.execute(
