@@ -32,6 +32,7 @@ migrate: $(RUN_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) bench/store.py
+	$(PY) bench/analytics.py
 
 snapshot: $(RUN_STAMP)
 	$(PY) scripts/build_offline_catalog.py $(TMDB5000_CSV)
