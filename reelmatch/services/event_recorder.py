@@ -180,8 +180,8 @@ class EventRecorder:
             return [self._queue.popleft() for _ in range(count)]
 
     def _write(self, batch: list[QueuedEvent]) -> bool:
-        rows = [event_values(event) for event in batch]
         try:
+            rows = [event_values(event) for event in batch]
             self._insert(rows)
         except SQLAlchemyError as error:
             self._requeue(batch)
@@ -189,6 +189,13 @@ class EventRecorder:
             self._last_error = f"{type(error).__name__} at {utcnow():%Y-%m-%d %H:%M:%S} UTC"
             if self._failures == 1:
                 log.warning("event recorder: database unavailable (%s)", type(error).__name__)
+            return False
+        except Exception as error:  # not the database's fault: retrying would fail forever
+            with self._lock:
+                self._in_flight = 0
+                self._dropped += len(batch)
+                self._last_error = f"{type(error).__name__}: batch of {len(batch)} dropped"
+            log.exception("event recorder: could not write a batch")
             return False
         with self._lock:
             self._in_flight = 0
