@@ -33,6 +33,7 @@ migrate: $(RUN_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) bench/store.py
 	$(PY) bench/catalog.py
+	$(PY) bench/analytics.py
 
 screenshots: $(DEV_STAMP)
 	REELMATCH_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser

@@ -15,12 +15,16 @@ from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.catalog.tmdb import TmdbCatalog
 from reelmatch.catalog.tmdb_client import TmdbClient
 from reelmatch.config import Settings, load_settings
-from reelmatch.events import DiscardEvents, EventSink
+from reelmatch.events import EventSink
+from reelmatch.observability import configure_logging, init_error_reporting
+from reelmatch.services.analytics import AnalyticsService
 from reelmatch.services.demo import DemoAccount
 from reelmatch.services.discovery import DiscoveryService
+from reelmatch.services.event_recorder import EventRecorder, QueueHealth
 from reelmatch.services.exports import ExportService
 from reelmatch.services.imports import ImportLimits, ImportService
 from reelmatch.services.library import LibraryService
+from reelmatch.services.stats import PersonalStatsService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
 
@@ -37,14 +41,32 @@ class Services:
     demo: DemoAccount
     imports: ImportService
     exports: ExportService
+    analytics: AnalyticsService
+    stats: PersonalStatsService
     cache: Cache
     #: Clean-ups for what `build_services` created (a catalog passed in belongs to the caller).
     closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
+    def event_queue_health(self) -> QueueHealth | None:
+        """The recorder's queue health, or None when events go to a sink of the caller's."""
+        return self.events.health() if isinstance(self.events, EventRecorder) else None
+
     def close(self) -> None:
+        """Write the queued events, close what was built here, release the database."""
+        close_events = getattr(self.events, "close", None)
+        if callable(close_events):
+            close_events()
         for close in self.closers:
             close()
         self.database.dispose()
+
+
+def setup_observability(settings: Settings, *, default_level: str = "INFO") -> None:
+    """JSON log lines at `REELMATCH_LOG_LEVEL` (else `default_level`), and Sentry when
+    `SENTRY_DSN` is set. Entry points call this once: the app, the CLI."""
+    configure_logging(settings.log_level or default_level)
+    dsn = settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None
+    init_error_reporting(dsn)
 
 
 def build_catalog(
@@ -76,9 +98,10 @@ def build_services(
     events: EventSink | None = None,
     bcrypt_rounds: int = 12,
 ) -> Services:
+    """`events` replaces the batching recorder (tests, benchmarks: e.g. `DiscardEvents()`)."""
     settings = settings or load_settings()
     database = Database.from_url(settings.effective_database_url)
-    events = events if events is not None else DiscardEvents()
+    events = events if events is not None else EventRecorder(database)
     cache = build_cache(settings)
     closers: list[Callable[[], None]] = []
     if catalog is None:
@@ -104,6 +127,8 @@ def build_services(
             limits=ImportLimits.from_megabytes(settings.max_upload_mb),
         ),
         exports=ExportService(library),
+        analytics=AnalyticsService(database),
+        stats=PersonalStatsService(database),
         cache=cache,
         closers=closers,
     )

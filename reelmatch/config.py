@@ -34,6 +34,7 @@ from reelmatch.errors import InvalidInput
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 COOKIE_KEY_FILE = "cookie_key"
 MIN_COOKIE_KEY_BYTES = 32
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class TokenPrice(BaseModel):
@@ -120,9 +121,16 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(
         10.0, gt=0, le=1024, validation_alias=AliasChoices("REELMATCH_MAX_UPLOAD_MB")
     )
+    sentry_dsn: SecretStr | None = _env("SENTRY_DSN")
+    log_level: str | None = _env("REELMATCH_LOG_LEVEL")
 
     @field_validator(
-        "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"
+        "tmdb_api_key",
+        "tmdb_read_access_token",
+        "openai_api_key",
+        "redis_url",
+        "openai_base_url",
+        "sentry_dsn",
     )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -145,6 +153,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 'must be JSON such as {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}'
             ) from None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
 
     @field_validator("cookie_key")
     @classmethod

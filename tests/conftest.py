@@ -3,6 +3,7 @@ services wired the way the app wires them."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -48,6 +49,8 @@ _SCRUBBED = (
     "REELMATCH_TMDB_RETRIES",
     "REELMATCH_TMDB_CONCURRENCY",
     "REELMATCH_MAX_UPLOAD_MB",
+    "REELMATCH_LOG_LEVEL",
+    "SENTRY_DSN",
 )
 
 
@@ -124,3 +127,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`configure_logging` (run by the CLI and the app) sets the `reelmatch` logger's level and
+    handler for the whole process; put them back so one test cannot mute another's logs."""
+    logger = logging.getLogger("reelmatch")
+    level, handlers = logger.level, list(logger.handlers)
+    yield
+    logger.setLevel(level)
+    logger.handlers[:] = handlers

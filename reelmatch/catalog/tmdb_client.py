@@ -25,6 +25,7 @@ from tenacity.wait import wait_exponential_jitter
 from reelmatch.cache.ratelimit import RateLimiter
 from reelmatch.errors import NotFound, RateLimited, UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
+from reelmatch.observability import log_request
 
 log = logging.getLogger("reelmatch.tmdb")
 
@@ -134,13 +135,14 @@ class TmdbClient:
     def _report(self, endpoint: str, status: int, started: float, *, outcome: str = "") -> None:
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
         template = endpoint_template(endpoint)
-        log.info(
-            "tmdb_request endpoint=%s status=%s latency_ms=%.1f%s",
-            template,
-            status,
-            latency_ms,
-            f" error={outcome}" if outcome else "",
-            extra={"endpoint": template, "status": status, "latency_ms": latency_ms},
+        log_request(
+            log,
+            service="tmdb",
+            endpoint=template,
+            status=status,
+            latency_ms=latency_ms,
+            cache="miss",
+            error=outcome or None,
         )
         self._events.record(
             "api_call",

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from reelmatch.bootstrap import Services, build_services
+from reelmatch.bootstrap import Services, build_services, setup_observability
 from reelmatch.domain import User
 
 
@@ -23,6 +23,8 @@ class AppContext:
     def services(self) -> Services:
         if self._services is None:
             self._services = self._factory()
+            # Scripts read stdout and stderr: only warnings unless REELMATCH_LOG_LEVEL says so.
+            setup_observability(self._services.settings, default_level="WARNING")
         return self._services
 
     def user(self, username: str) -> User:

@@ -39,7 +39,7 @@ def doctor(app: AppContext, as_json: bool) -> None:
     settings = load_settings()
     database = Database.from_url(settings.effective_database_url)
     try:
-        checks = run_checks(settings, database)
+        checks = run_checks(settings, database, events=app.services.event_queue_health())
     finally:
         database.dispose()
     if as_json:

@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx2
 import openai
@@ -28,6 +27,7 @@ from reelmatch.llm.pricing import PriceTable
 from reelmatch.llm.prompts import build_messages, response_format
 from reelmatch.llm.retry import RetryPolicy, is_transient, stop_strategy, wait_strategy
 from reelmatch.llm.types import AiPicks, Candidate, TasteProfile
+from reelmatch.observability import log_request
 
 log = logging.getLogger(__name__)
 
@@ -244,33 +244,37 @@ class OpenAIClient:
         )
 
     def _log_success(self, result: AiPicks, *, candidates: int, k: int) -> None:
-        fields: dict[str, Any] = {
-            "endpoint": ENDPOINT,
-            "model": result.model,
-            "outcome": "ok",
-            "attempts": result.attempts,
-            "latency_ms": round(result.latency_ms, 1),
-            "prompt_tokens": result.usage.prompt_tokens,
-            "completion_tokens": result.usage.completion_tokens,
-            "cost_usd": result.cost_usd,
-            "candidates": candidates,
-            "k": k,
-            "picks": len(result.picks),
-        }
-        log.info(_line(fields), extra={"openai": fields})
+        log_request(
+            log,
+            service="openai",
+            endpoint=ENDPOINT,
+            status=200,
+            latency_ms=result.latency_ms,
+            model=result.model,
+            outcome="ok",
+            attempts=result.attempts,
+            prompt_tokens=result.usage.prompt_tokens,
+            completion_tokens=result.usage.completion_tokens,
+            cost_usd=result.cost_usd,
+            candidates=candidates,
+            k=k,
+            picks=len(result.picks),
+        )
         if result.cost_usd is None:
             log.warning("no price for model %r: set OPENAI_PRICES to count its cost", result.model)
 
     def _log_failure(self, error: ReelmatchError, *, outcome: _Outcome, started: float) -> None:
-        fields: dict[str, Any] = {
-            "endpoint": ENDPOINT,
-            "model": self._config.model,
-            "outcome": type(error).__name__,
-            "status": outcome.status,
-            "attempts": outcome.attempts,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-        }
-        log.warning(_line(fields), extra={"openai": fields})
+        log_request(
+            log,
+            service="openai",
+            endpoint=ENDPOINT,
+            status=outcome.status if outcome.status is not None else "none",
+            latency_ms=(time.perf_counter() - started) * 1000,
+            level=logging.WARNING,
+            model=self._config.model,
+            outcome=type(error).__name__,
+            attempts=outcome.attempts,
+        )
 
 
 @dataclass(slots=True)
@@ -288,8 +292,3 @@ def _check_request(candidates: Sequence[Candidate], *, k: int) -> None:
         raise InvalidInput("AI picks need at least one candidate movie to choose from.")
     if len(candidates) > MAX_CANDIDATES:
         raise InvalidInput(f"At most {MAX_CANDIDATES} candidates fit in one AI request.")
-
-
-def _line(fields: dict[str, Any]) -> str:
-    """`openai_request key=value ...`: greppable, and the same fields ride along in `extra`."""
-    return "openai_request " + " ".join(f"{key}={value}" for key, value in fields.items())

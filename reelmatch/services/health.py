@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from reelmatch.config import Settings, masked_url
+from reelmatch.services.event_recorder import QueueHealth
 from reelmatch.store.database import Database
 from reelmatch.store.migrate import current_revision, head_revision
+from reelmatch.store.repositories.events import EventRepository
+from reelmatch.store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,36 @@ def check_openai(settings: Settings) -> Check:
     return Check("openai", True, f"{settings.openai_model} via {where}")
 
 
-def run_checks(settings: Settings, database: Database) -> list[Check]:
-    return [
+def check_events(health: QueueHealth, database: Database) -> Check:
+    """This process's event queue, and whether events reach the database at all (the last
+    24 hours' count shows the app's other processes writing too)."""
+    last = f"{health.last_flush_at:%Y-%m-%d %H:%M:%S} UTC" if health.last_flush_at else "never"
+    detail = (
+        f"queue {health.queued}/{health.capacity}, {health.dropped} dropped, "
+        f"{health.written} written, last flush {last}"
+    )
+    if health.last_error:
+        detail += f", last error {health.last_error}"
+    try:
+        with database.session(read_only=True) as session:
+            recent = EventRepository(session).count_since(utcnow() - timedelta(hours=24))
+        detail += f"; {recent} events stored in the last 24 h"
+    except SQLAlchemyError as error:
+        detail += f"; stored events unknown ({type(error).__name__})"
+    ok = health.dropped == 0 and health.last_error is None and health.running
+    return Check("events", ok, detail)
+
+
+def run_checks(
+    settings: Settings, database: Database, *, events: QueueHealth | None = None
+) -> list[Check]:
+    checks = [
         Check("config", True, "settings are valid"),
         check_database(database, settings.effective_database_url),
         check_redis(settings),
         check_tmdb(settings),
         check_openai(settings),
     ]
+    if events is not None:
+        checks.append(check_events(events, database))
+    return checks

@@ -44,7 +44,10 @@ class Base(DeclarativeBase):
 
 class UserRow(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'admin')", name="role"),
+        Index(None, "created_at"),  # new users per day (analytics)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, which makes uniqueness case-insensitive on every database.
@@ -107,6 +110,7 @@ class UserMovieRow(Base):
             name="rating_half_stars",
         ),
         Index(None, "movie_id"),
+        Index(None, "rated_at"),  # ratings in a date range (analytics)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,17 +139,61 @@ class WatchRow(Base):
 
 
 class EventRow(Base):
-    """One analytics event (see reelmatch/events.py for the kinds). Stored in UTC."""
+    """One analytics event (see reelmatch/events.py for the kinds). Stored in UTC.
+
+    The properties the analytics group and sum by are promoted to columns (`subject`,
+    `service`, `status`, `cache`, `movie_id`, `tokens`, `cost_usd`) so aggregation is plain
+    SQL on both databases; everything else stays in `properties`.
+    """
 
     __tablename__ = "events"
-    __table_args__ = (Index(None, "kind", "ts"), Index(None, "user_id", "ts"))
+    __table_args__ = (
+        # Covers the per-kind aggregates (index-only scans for api_call and page_view).
+        Index(None, "kind", "ts", "service", "subject", "status", "cache", "duration_ms"),
+        Index(None, "user_id", "ts"),
+        Index(None, "ts", "user_id"),  # covers distinct active users per day
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     ts: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
+    #: What the event is about: the page (page_view), endpoint (api_call), where (error),
+    #: model (ai_usage), engine (recommendation_*), source (import_done).
+    subject: Mapped[str | None] = mapped_column(String(200))
+    service: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[int | None]
+    cache: Mapped[str | None] = mapped_column(String(10))
+    movie_id: Mapped[int | None]
+    tokens: Mapped[int | None]
+    cost_usd: Mapped[float | None]
     properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
     duration_ms: Mapped[float | None]
+
+
+class EventDailyRow(Base):
+    """Events older than the retention window, rolled up per UTC day (`metrics prune`).
+
+    One row per (day, kind, service, subject); '' stands for "none" so the key is unique on
+    both databases. The row with kind '*' counts the day's distinct users over every kind.
+    """
+
+    __tablename__ = "event_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
+    users: Mapped[int] = mapped_column(default=0)
+    events: Mapped[int] = mapped_column(default=0)
+    duration_ms_sum: Mapped[float] = mapped_column(default=0.0)
+    duration_count: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    rate_limited: Mapped[int] = mapped_column(default=0)
+    cache_hits: Mapped[int] = mapped_column(default=0)
+    cache_lookups: Mapped[int] = mapped_column(default=0)
+    tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
 
 
 class RecommendationRunRow(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reelmatch.bootstrap import Services, build_services
+from reelmatch.bootstrap import Services, build_services, setup_observability
 
 
 def _release(services: Services) -> None:
@@ -14,5 +14,7 @@ def _release(services: Services) -> None:
 @st.cache_resource(show_spinner=False, on_release=_release)
 def get_services() -> Services:
     """The app's services (database, catalog, …), shared by every session of this process;
-    closed (connections, threads) when the cache lets go of them."""
-    return build_services()
+    closed (connections, threads, queued events) when the cache lets go of them."""
+    services = build_services()
+    setup_observability(services.settings)
+    return services

@@ -92,7 +92,7 @@ def test_doctor_reports_each_part(cli_env: str) -> None:
     outcome = run_cli("doctor", "--json")
     assert outcome.code == 0, outcome.out + outcome.err
     checks = {c["name"]: c for c in outcome.json()}
-    assert set(checks) == {"config", "database", "cache", "tmdb", "openai"}
+    assert set(checks) == {"config", "database", "cache", "tmdb", "openai", "events"}
     assert all(c["ok"] for c in checks.values())
     assert "offline" in checks["tmdb"]["detail"]
 

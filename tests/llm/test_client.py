@@ -371,8 +371,9 @@ def test_one_log_line_per_request_and_never_the_key(
     assert len(ours) == 2
     assert "outcome=ok attempts=2" in ours[0].getMessage()
     assert "prompt_tokens=1000 completion_tokens=200" in ours[0].getMessage()
-    assert ours[0].openai["cost_usd"] == pytest.approx(0.00027)  # type: ignore[attr-defined]
-    assert "outcome=AiRefused status=200" in ours[1].getMessage()
+    assert ours[0].cost_usd == pytest.approx(0.00027)  # type: ignore[attr-defined]
+    assert "status=200" in ours[1].getMessage()
+    assert "outcome=AiRefused" in ours[1].getMessage()
     assert fake_openai.requests[0].headers["authorization"] == f"Bearer {TEST_KEY}"
     everything = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert TEST_KEY not in everything

@@ -1,0 +1,253 @@
+"""Analytics benchmark on SYNTHETIC activity (bench/synthetic_activity.py; never real data).
+
+    .venv/bin/python bench/analytics.py [--events 1000000] [--users 10000] [--skip-postgres]
+
+Loads 10,000 users, 1,000,000 events over a year, 200,000 ratings, 50,000 diary entries and
+10,000 recommendation runs into a temp SQLite file and a throwaway PostgreSQL schema, then
+times every AnalyticsService query for the last 30 days (with the previous 30 for the KPIs),
+the whole Analytics page (`dashboard`) for 7, 30 and 90 days, My stats for one user, and the
+cost of `EventRecorder.record()`.
+Targets (issue 6): each query < 500 ms, the page < 1.5 s, record() p95 < 0.2 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from bench.common import postgres_schema, print_table, summary, timed_ms, write_json
+from bench.synthetic_activity import (
+    EVENT_COLUMNS,
+    Sizes,
+    copy_rows,
+    event_rows,
+    library_rows,
+    recommendation_rows,
+    seed_reference_data,
+)
+from reelmatch.bootstrap import build_services
+from reelmatch.catalog.offline import OfflineCatalog
+from reelmatch.config import load_settings
+from reelmatch.events import DiscardEvents
+from reelmatch.services.analytics import Period
+from reelmatch.services.analytics.series import ACTIVITY_KINDS
+from reelmatch.services.event_recorder import EventRecorder
+from reelmatch.store.database import Database
+from reelmatch.store.migrate import upgrade
+from reelmatch.store.repositories.analytics import AnalyticsRepository
+from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
+from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UnitOfWork
+
+QUERY_TARGET_MS, PAGE_TARGET_MS, RECORD_TARGET_MS = 500.0, 1500.0, 0.2
+REPEAT = 5
+
+
+def load(url: str, sizes: Sizes) -> dict[str, float]:
+    """Fill the database; returns seconds per table."""
+    database = Database.from_url(url)
+    now = utcnow()
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    movie_ids = seed_reference_data(database, OfflineCatalog(), sizes, now=now)
+    library, watches = library_rows(sizes, movie_ids, now=now)
+    copy_rows(
+        database,
+        "user_movies",
+        ("user_id", "movie_id", "rating", "on_watchlist", "added_at", "updated_at", "rated_at"),
+        library,
+    )
+    copy_rows(
+        database, "watches", ("user_id", "movie_id", "watched_on", "rewatch", "created_at"), watches
+    )
+    runs, items = recommendation_rows(sizes, movie_ids, now=now)
+    copy_rows(database, "recommendation_runs", RUN_COLUMNS, runs)
+    copy_rows(database, "recommendation_items", ITEM_COLUMNS, items)
+    seconds["users, movies, library, recommendations"] = time.perf_counter() - start
+    start = time.perf_counter()
+    copy_rows(database, "events", EVENT_COLUMNS, event_rows(sizes, movie_ids, now=now))
+    seconds["events"] = time.perf_counter() - start
+    start = time.perf_counter()
+    # What autovacuum does after a bulk insert (PostgreSQL: visibility map for index-only scans).
+    statement = "VACUUM ANALYZE" if database.dialect == "postgresql" else "ANALYZE"
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(statement))
+    seconds["analyze"] = time.perf_counter() - start
+    database.dispose()
+    return seconds
+
+
+RUN_COLUMNS = (
+    "id", "user_id", "created_at", "engine", "fingerprint", "filters", "prompt_tokens",
+    "completion_tokens", "cost_usd", "latency_ms", "hallucinations",
+)  # fmt: skip
+ITEM_COLUMNS = (
+    "run_id", "user_id", "movie_id", "rank", "score", "reasons", "source", "shown_at",
+    "clicked_at", "feedback", "feedback_at", "converted", "converted_at",
+)  # fmt: skip
+
+
+def measure(url: str) -> dict[str, Any]:
+    services = build_services(load_settings(DATABASE_URL=url), events=DiscardEvents())
+    admin = services.users.get_user("synthetic00000")
+    heavy = services.users.get_user("synthetic00001")
+    month = Period.last(30)
+    analytics = services.analytics
+    calls: dict[str, Callable[[], object]] = {
+        "service: kpis (30 d + previous 30 d)": lambda: analytics.kpis(admin, month),
+        "service: activity": lambda: analytics.activity(admin, month),
+        "service: conversion": lambda: analytics.conversion(admin, month),
+        "service: recommendations": lambda: analytics.recommendations(admin, month),
+        "service: top_movies": lambda: analytics.top_movies(admin, month),
+        "service: top_genres": lambda: analytics.top_genres(admin, month),
+        "service: cache_hit_rate": lambda: analytics.cache_hit_rate(admin, month),
+        "service: api_errors": lambda: analytics.api_errors(admin, month),
+        "service: api_latency": lambda: analytics.api_latency(admin, month),
+        "service: ai_usage": lambda: analytics.ai_usage(admin, month),
+        "service: page_render": lambda: analytics.page_render(admin, month),
+        "service: my_stats (one user)": lambda: services.stats.my_stats(heavy),
+        "service: year_in_review (one user)": lambda: services.stats.year_in_review(
+            heavy, month.end.year
+        ),
+    }
+    results: dict[str, Any] = {"sql": {}, "queries": {}, "page": {}}
+    for name, sql in sql_statements(services.database, month).items():
+        sql()
+        results["sql"][name] = summary(timed_ms(sql, repeat=REPEAT))
+    for name, call in calls.items():
+        call()  # warm-up
+        results["queries"][name] = summary(timed_ms(call, repeat=REPEAT))
+    for days in (7, 30, 90):
+        period = Period.last(days)
+        analytics.dashboard(admin, period)
+        results["page"][f"{days} days"] = summary(
+            timed_ms(lambda p=period: analytics.dashboard(admin, p), repeat=REPEAT)  # type: ignore[misc]
+        )
+    results["record_ms"] = measure_recording(services.database)
+    services.close()
+    return results
+
+
+def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], object]]:
+    """Each SQL statement behind the page on its own (KPIs cover the month and the one
+    before it, so the per-day series span 60 days)."""
+    both, days = month.extended_back(month.days), month.local_days()
+    spans = [month.span, month.previous().span]
+
+    def run(call: Callable[[AnalyticsRepository, SystemAnalyticsRepository], object]) -> Any:
+        def timed() -> object:
+            with UnitOfWork(database, read_only=True) as uow:
+                return call(
+                    AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session)
+                )
+
+        return timed
+
+    kinds = list(ACTIVITY_KINDS.values())
+    trailing = [p.trailing(d) for p in (month, month.previous()) for d in (7, 30)]
+    return {
+        "active users per day (60 d)": run(lambda a, s: a.active_users_per_day(both.local_days())),
+        "events per day by kind (60 d)": run(
+            lambda a, s: a.events_per_day(both.local_days(), kinds)
+        ),
+        "new users per day (60 d)": run(lambda a, s: a.new_users_per_day(both.local_days())),
+        "distinct users, 6 spans": run(lambda a, s: a.distinct_users(spans + trailing)),
+        "watchlist conversion": run(
+            lambda a, s: a.watchlist_conversion(days.bounds, window_days=30)
+        ),
+        "recommendations by engine": run(lambda a, s: a.recommendations_by_engine(month.span)),
+        "ratings per movie": run(lambda a, s: a.ratings_per_movie(month.span)),
+        "api calls per day (60 d)": run(lambda a, s: s.api_per_day(both.local_days())),
+        "ai usage per day (60 d)": run(lambda a, s: s.ai_per_day(both.local_days())),
+        "api latency per endpoint": run(lambda a, s: s.api_latency(month.span)),
+        "api p95, both periods": run(lambda a, s: s.p95_per_span("api_call", spans)),
+        "page render per page": run(lambda a, s: s.page_render(month.span)),
+        "page p95, both periods": run(lambda a, s: s.p95_per_span("page_view", spans)),
+    }
+
+
+def measure_recording(database: Database, *, count: int = 50_000) -> dict[str, float]:
+    """`record()` latency while the writer thread flushes to the real database."""
+    recorder = EventRecorder(database, capacity=count * 2)
+    samples = []
+    clock = time.perf_counter_ns
+    for index in range(count):
+        start = clock()
+        recorder.record("page_view", user_id=1 + index % 100, duration_ms=42.0, page="Discover")
+        samples.append((clock() - start) / 1e6)
+    recorder.close(timeout=60)
+    health = recorder.health()
+    return {**summary(samples), "written": health.written, "dropped": health.dropped}
+
+
+@contextmanager
+def database(kind: str) -> Iterator[str]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/analytics-bench.db"
+    else:
+        base = os.environ.get(
+            "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+        with postgres_schema(base) as url:
+            yield url
+
+
+def report(results: dict[str, Any]) -> None:
+    rows = []
+    for kind, result in results.items():
+        for name, s in result["sql"].items():
+            rows.append((kind, f"SQL: {name}", s["p50"], s["p95"], f"< {QUERY_TARGET_MS:g}",
+                         _met(s["p95"], QUERY_TARGET_MS)))  # fmt: skip
+        for name, s in result["queries"].items():
+            rows.append((kind, name, s["p50"], s["p95"], f"< {QUERY_TARGET_MS:g}",
+                         _met(s["p95"], QUERY_TARGET_MS)))  # fmt: skip
+        for name, s in result["page"].items():
+            rows.append((kind, f"whole page, {name}", s["p50"], s["p95"],
+                         f"< {PAGE_TARGET_MS:g}", _met(s["p95"], PAGE_TARGET_MS)))  # fmt: skip
+        r = result["record_ms"]
+        rows.append((kind, f"record() x{r['n']}", r["p50"], r["p95"],
+                     f"< {RECORD_TARGET_MS:g}", _met(r["p95"], RECORD_TARGET_MS)))  # fmt: skip
+    print_table(
+        "Analytics on synthetic activity (ms)",
+        ["database", "query", "p50", "p95", "target", "met"],
+        rows,
+    )
+
+
+def _met(value: float, target: float) -> str:
+    return "yes" if value < target else "NO"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--ratings", type=int, default=200_000)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    sizes = Sizes(users=args.users, events=args.events, ratings=args.ratings)
+    results: dict[str, Any] = {}
+    for kind in ["sqlite"] + ([] if args.skip_postgres else ["postgresql"]):
+        with database(kind) as url:
+            upgrade(url)
+            loaded = load(url, sizes)
+            print(f"{kind}: loaded in " + ", ".join(f"{k} {v:.1f} s" for k, v in loaded.items()))
+            results[kind] = {"load_seconds": loaded, **measure(url)}
+    report(results)
+    write_json("analytics", {"synthetic": True, "sizes": vars(sizes), "results": results})
+
+
+if __name__ == "__main__":
+    main()

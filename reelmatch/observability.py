@@ -1,0 +1,122 @@
+"""Structured logs and optional error reporting.
+
+`configure_logging` makes every `reelmatch.*` logger write one JSON object per line to
+standard error (idempotent; the app and the CLI call it once at start). Clients log one line
+per TMDB/OpenAI request with `log_request`. Values under secret-looking keys are masked, and
+exceptions are logged as their type only (messages and tracebacks can carry URLs with keys).
+
+`init_error_reporting(dsn)` turns on Sentry when `SENTRY_DSN` is set, and only then.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+SECRET_KEY = re.compile(r"api_?key|token|secret|password|passwd|authorization|cookie|dsn", re.I)
+MASK = "***"
+#: Attributes every LogRecord has; anything else came from `extra=` and is logged as a field.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+_HANDLER_NAME = "reelmatch-json"
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                data[key] = redact(key, value)
+        if record.exc_info and record.exc_info[0] is not None:
+            data["error"] = record.exc_info[0].__name__
+        return orjson.dumps(data, default=str).decode()
+
+
+def redact(key: str, value: Any) -> Any:
+    """`value`, masked when `key` looks like it names a secret (nested dicts too)."""
+    if SECRET_KEY.search(key):
+        return MASK
+    if isinstance(value, dict):
+        return {str(k): redact(str(k), v) for k, v in value.items()}
+    return value
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever `sys.stderr` is at the time (test runners and the CLI swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """JSON lines on standard error for the `reelmatch` loggers, at `level`."""
+    logger = logging.getLogger("reelmatch")
+    if not any(h.get_name() == _HANDLER_NAME for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.set_name(_HANDLER_NAME)
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
+def log_request(
+    logger: logging.Logger,
+    *,
+    service: str,
+    endpoint: str,
+    status: int | str,
+    latency_ms: float,
+    level: int = logging.INFO,
+    **fields: Any,
+) -> None:
+    """The one line per upstream request (TMDB, OpenAI): `tmdb_request endpoint=movie/{id}
+    status=200 latency_ms=12.3 cache=miss`. `endpoint` is the route template, never a URL;
+    `fields` must hold no secrets and no user data. The same fields ride along as `extra`
+    for the JSON formatter."""
+    values = {"endpoint": endpoint, "status": status, "latency_ms": round(latency_ms, 1)}
+    values.update((key, value) for key, value in fields.items() if value is not None)
+    message = " ".join([f"{service}_request", *(f"{k}={v}" for k, v in values.items())])
+    logger.log(level, message, extra={"service": service, **values})
+
+
+def init_error_reporting(dsn: str | None, *, environment: str | None = None) -> bool:
+    """Start Sentry when a DSN is given; returns whether it is on. The SDK's defaults send no
+    personal data; local variables and request bodies are not attached either."""
+    if not dsn:
+        return False
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        include_local_variables=False,  # locals can hold keys and passwords
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+        before_send=_scrub_event,
+    )
+    return True
+
+
+def _scrub_event(event: Any, _hint: dict[str, Any]) -> Any:
+    """Mask secret-looking keys in what Sentry collected (extra data, local variables)."""
+    for section in ("extra", "contexts", "request"):
+        if isinstance(event.get(section), dict):
+            event[section] = redact(section, event[section])
+    for exception in (event.get("exception") or {}).get("values") or []:
+        for frame in (exception.get("stacktrace") or {}).get("frames") or []:
+            if isinstance(frame.get("vars"), dict):
+                frame["vars"] = redact("vars", frame["vars"])
+    return event

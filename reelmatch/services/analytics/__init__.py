@@ -1,0 +1,24 @@
+"""Team analytics (admins) over events, ratings and recommendations, in SQL on both
+databases; the data behind the Analytics page and `python -m reelmatch metrics`."""
+
+from reelmatch.services.analytics.kpis import KPI_DEFINITIONS, Kpi
+from reelmatch.services.analytics.period import Period, parse_days
+from reelmatch.services.analytics.team import (
+    OPERATOR,
+    AnalyticsService,
+    Conversion,
+    PruneResult,
+    TeamDashboard,
+)
+
+__all__ = [
+    "KPI_DEFINITIONS",
+    "OPERATOR",
+    "AnalyticsService",
+    "Conversion",
+    "Kpi",
+    "Period",
+    "PruneResult",
+    "TeamDashboard",
+    "parse_days",
+]

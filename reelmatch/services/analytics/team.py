@@ -1,0 +1,242 @@
+"""`AnalyticsService`: the team's analytics (admins only) and `metrics prune`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+
+from reelmatch.domain import User
+from reelmatch.errors import InvalidInput, NotAllowed
+from reelmatch.events import API_CALL, PAGE_VIEW
+from reelmatch.services.analytics import series
+from reelmatch.services.analytics.kpis import DailyFrames, Kpi, kpi_list, kpi_values
+from reelmatch.services.analytics.period import Period
+from reelmatch.store.database import Database
+from reelmatch.store.repositories.analytics import AnalyticsRepository
+from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
+from reelmatch.store.repositories.events import EventRepository
+from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UnitOfWork
+
+#: Who the command line acts as: whoever can run it can read the database directly anyway.
+OPERATOR = User(
+    id=0,
+    username="operator",
+    display_name="Command-line operator",
+    role="admin",
+    created_at=datetime(1970, 1, 1, tzinfo=UTC),
+)
+CONVERSION_DAYS = 30
+PRUNE_CHUNK_DAYS = 31
+MIN_RETENTION_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Conversion:
+    watchlisted: int
+    converted: int
+    window_days: int
+
+    @property
+    def rate(self) -> float | None:
+        return series.ratio(self.converted, self.watchlisted)
+
+
+@dataclass(frozen=True)
+class TeamDashboard:
+    """Everything the Analytics page shows for one period, from one set of queries."""
+
+    period: Period
+    kpis: list[Kpi]
+    activity: pd.DataFrame
+    conversion: Conversion
+    recommendations: pd.DataFrame
+    top_movies: pd.DataFrame
+    top_genres: pd.DataFrame
+    cache_hit_rate: pd.DataFrame
+    api_errors: pd.DataFrame
+    api_latency: pd.DataFrame
+    ai_usage: pd.DataFrame
+    page_render: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    cutoff: datetime
+    events_removed: int
+    rollup_rows: int
+
+
+@dataclass
+class _Repos:
+    analytics: AnalyticsRepository
+    system: SystemAnalyticsRepository
+
+
+class AnalyticsService:
+    def __init__(self, database: Database, *, conversion_days: int = CONVERSION_DAYS) -> None:
+        self._database = database
+        self._conversion_days = conversion_days
+
+    # The page's data ------------------------------------------------------------------------
+
+    def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
+        with self._read(user) as repos:
+            frames = self._frames(repos, period.extended_back(period.days))
+            conversion = self._conversion(repos, period)
+            engines = repos.analytics.recommendations_by_engine(period.span)
+            known = {
+                "conversion": (conversion.watchlisted, conversion.converted),
+                "recommendations": engines,
+            }
+            kpis = self._kpis(repos, period, frames, known=known)
+            current = frames.within(period)
+            movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
+            return TeamDashboard(
+                period=period,
+                kpis=kpis,
+                activity=current.activity,
+                conversion=conversion,
+                recommendations=series.recommendation_frame(engines),
+                top_movies=movies,
+                top_genres=genres,
+                cache_hit_rate=current.cache,
+                api_errors=current.api,
+                api_latency=series.api_latency(repos.system, period),
+                ai_usage=current.ai,
+                page_render=series.page_render(repos.system, period),
+            )
+
+    def kpis(self, user: User, period: Period) -> list[Kpi]:
+        """The KPI tiles with the previous period's values (for deltas)."""
+        with self._read(user) as repos:
+            frames = self._frames(repos, period.extended_back(period.days))
+            return self._kpis(repos, period, frames)
+
+    def activity(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.activity(repos.analytics, period)
+
+    def conversion(self, user: User, period: Period) -> Conversion:
+        with self._read(user) as repos:
+            return self._conversion(repos, period)
+
+    def recommendations(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.recommendations(repos.analytics, period)
+
+    def top_movies(self, user: User, period: Period, *, limit: int = 10) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.top_movies_and_genres(repos.analytics, period, limit=limit)[0]
+
+    def top_genres(self, user: User, period: Period, *, limit: int = 10) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.top_movies_and_genres(repos.analytics, period, limit=limit)[1]
+
+    def cache_hit_rate(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.cache_and_api(repos.system, period)[0]
+
+    def api_errors(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.cache_and_api(repos.system, period)[1]
+
+    def api_latency(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.api_latency(repos.system, period)
+
+    def ai_usage(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.ai_usage(repos.system, period)
+
+    def page_render(self, user: User, period: Period) -> pd.DataFrame:
+        with self._read(user) as repos:
+            return series.page_render(repos.system, period)
+
+    # Retention --------------------------------------------------------------------------------
+
+    def prune(self, user: User, *, older_than_days: int) -> PruneResult:
+        """Roll events older than `older_than_days` (whole UTC days) into `event_daily` and
+        delete them, a month per transaction (an interrupted prune loses nothing)."""
+        _require_admin(user)
+        if older_than_days < MIN_RETENTION_DAYS:
+            raise InvalidInput(f"Keep at least {MIN_RETENTION_DAYS} days of events.")
+        cutoff_day = utcnow().date() - timedelta(days=older_than_days)
+        cutoff = datetime.combine(cutoff_day, time(), tzinfo=UTC)
+        removed = written = 0
+        while True:
+            with UnitOfWork(self._database) as uow:
+                events = EventRepository(uow.session)
+                oldest = events.oldest_before(cutoff)
+                if oldest is None:
+                    return PruneResult(cutoff, removed, written)
+                start = datetime.combine(oldest.date(), time(), tzinfo=UTC)
+                stop = min(cutoff, start + timedelta(days=PRUNE_CHUNK_DAYS))
+                gone, rows = events.roll_up(start=start, end=stop)
+                uow.commit()
+            removed, written = removed + gone, written + rows
+
+    # Helpers ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self, user: User) -> Iterator[_Repos]:
+        _require_admin(user)
+        with UnitOfWork(self._database, read_only=True) as uow:
+            yield _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
+
+    def _frames(self, repos: _Repos, period: Period) -> DailyFrames:
+        cache, api = series.cache_and_api(repos.system, period)
+        return DailyFrames(
+            activity=series.activity(repos.analytics, period),
+            cache=cache,
+            api=api,
+            ai=series.ai_usage(repos.system, period),
+        )
+
+    def _kpis(
+        self,
+        repos: _Repos,
+        period: Period,
+        frames: DailyFrames,
+        *,
+        known: dict[str, Any] | None = None,
+    ) -> list[Kpi]:
+        previous = period.previous()
+        spans = [
+            p.span if days is None else p.trailing(days)
+            for p in (period, previous)
+            for days in (None, 7, 30)
+        ]
+        active = repos.analytics.distinct_users(spans)
+        both = [period.span, previous.span]
+        api_p95 = repos.system.p95_per_span(API_CALL, both)
+        page_p95 = repos.system.p95_per_span(PAGE_VIEW, both)
+        values = [
+            kpi_values(
+                repos.analytics,
+                p,
+                frames=frames.within(p),
+                active=(active[3 * k], active[3 * k + 1], active[3 * k + 2]),
+                p95=(api_p95[k], page_p95[k]),
+                conversion_days=self._conversion_days,
+                known=known if p is period else None,
+            )
+            for k, p in enumerate((period, previous))
+        ]
+        return kpi_list(values[0], values[1])
+
+    def _conversion(self, repos: _Repos, period: Period) -> Conversion:
+        total, converted = repos.analytics.watchlist_conversion(
+            period.bounds(), window_days=self._conversion_days
+        )
+        return Conversion(total, converted, self._conversion_days)
+
+
+def _require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise NotAllowed("Team analytics are for admins only.")

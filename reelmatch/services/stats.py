@@ -1,0 +1,177 @@
+"""My stats: every user's own numbers (never anyone else's), Year in Review and the
+"rate what you watched recently" nudge."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from reelmatch.domain import DiaryEntry, User
+from reelmatch.errors import InvalidInput
+from reelmatch.services.analytics.period import local_midnight, today_in, zone
+from reelmatch.store.database import Database
+from reelmatch.store.repositories.stats import StatsRepository
+from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UnitOfWork
+
+STAR_STEPS = tuple(step / 2 for step in range(1, 11))
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class WatchlistSummary:
+    size: int
+    median_age_days: float | None
+    oldest_added_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PersonalStats:
+    ratings_count: int
+    average_rating: float | None
+    star_distribution: pd.DataFrame  # stars, ratings (every half star, zeros included)
+    favourite_genres: pd.DataFrame  # genre, ratings, average_rating
+    decades: pd.DataFrame  # decade, ratings, average_rating
+    films_watched: int
+    rewatches: int
+    hours_watched: float
+    watchlist: WatchlistSummary
+
+
+@dataclass(frozen=True)
+class YearInReview:
+    year: int
+    films_watched: int
+    rewatches: int
+    hours_watched: float
+    ratings_given: int
+    average_rating: float | None
+    star_distribution: pd.DataFrame  # stars, ratings
+    top_rated: pd.DataFrame  # movie_id, title, year, rating
+    top_genres: pd.DataFrame  # genre, watches
+    months: pd.DataFrame  # month, name, watches
+    busiest_month: int | None
+
+
+class PersonalStatsService:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def my_stats(self, user: User, *, top: int = 10) -> PersonalStats:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            repo = StatsRepository(uow.session)
+            stars = repo.star_counts(user_id=user.id)
+            rated = repo.rated_movies(user_id=user.id)
+            entries, rewatches, minutes = repo.watch_totals(user_id=user.id)
+            added = repo.watchlist_added(user_id=user.id)
+        count = sum(stars.values())
+        return PersonalStats(
+            ratings_count=count,
+            average_rating=_average(stars),
+            star_distribution=_star_frame(stars),
+            favourite_genres=_genre_frame(rated, top=top),
+            decades=_decade_frame(rated),
+            films_watched=entries,
+            rewatches=rewatches,
+            hours_watched=minutes / 60,
+            watchlist=_watchlist_summary(added),
+        )
+
+    def year_in_review(
+        self, user: User, year: int, *, timezone: str = "UTC", top: int = 5
+    ) -> YearInReview:
+        if not 1870 <= year <= today_in(timezone).year:
+            raise InvalidInput(f"{year} is not a year to review.")
+        tz = zone(timezone)
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        rated_from, rated_to = local_midnight(first, tz), local_midnight(date(year + 1, 1, 1), tz)
+        with UnitOfWork(self._database, read_only=True) as uow:
+            repo = StatsRepository(uow.session)
+            entries, rewatches, minutes = repo.watch_totals(user_id=user.id, first=first, last=last)
+            stars = repo.star_counts(user_id=user.id, rated_from=rated_from, rated_to=rated_to)
+            best = repo.top_rated(
+                user_id=user.id, rated_from=rated_from, rated_to=rated_to, limit=top
+            )
+            genres = repo.watched_genres(user_id=user.id, first=first, last=last)
+            months = repo.watches_per_month(user_id=user.id, year=year)
+        genre_counts = Counter(g for movie in genres for g in movie)
+        top_genres = sorted(genre_counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+        return YearInReview(
+            year=year,
+            films_watched=entries,
+            rewatches=rewatches,
+            hours_watched=minutes / 60,
+            ratings_given=sum(stars.values()),
+            average_rating=_average(stars),
+            star_distribution=_star_frame(stars),
+            top_rated=pd.DataFrame(best, columns=["movie_id", "title", "year", "rating"]),
+            top_genres=pd.DataFrame(top_genres, columns=["genre", "watches"]),
+            months=pd.DataFrame(
+                [(m + 1, MONTHS[m], n) for m, n in enumerate(months)],
+                columns=["month", "name", "watches"],
+            ),
+            busiest_month=months.index(max(months)) + 1 if any(months) else None,
+        )
+
+    def rate_recent(
+        self, user: User, *, days: int = 14, limit: int = 10, timezone: str = "UTC"
+    ) -> list[DiaryEntry]:
+        """Movies the user logged in the last `days` days (today included) and has not rated
+        yet, newest first: the "rate what you watched recently" nudge."""
+        if days < 1:
+            raise InvalidInput("Look back at least one day.")
+        since = today_in(timezone) - timedelta(days=days - 1)
+        with UnitOfWork(self._database, read_only=True) as uow:
+            return StatsRepository(uow.session).unrated_watches(
+                user_id=user.id, since=since, limit=limit
+            )
+
+
+def _average(stars: dict[float, int]) -> float | None:
+    count = sum(stars.values())
+    return sum(s * n for s, n in stars.items()) / count if count else None
+
+
+def _star_frame(stars: dict[float, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(step, stars.get(step, 0)) for step in STAR_STEPS], columns=["stars", "ratings"]
+    )
+
+
+def _genre_frame(rated: list[tuple[float, int | None, list[str]]], *, top: int) -> pd.DataFrame:
+    counts: Counter[str] = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
+    for stars, _year, genres in rated:
+        for genre in genres:
+            counts[genre] += 1
+            totals[genre] += stars
+    ranked = sorted(counts, key=lambda g: (-counts[g], -totals[g] / counts[g], g))[:top]
+    return pd.DataFrame(
+        [(g, counts[g], totals[g] / counts[g]) for g in ranked],
+        columns=["genre", "ratings", "average_rating"],
+    )
+
+
+def _decade_frame(rated: list[tuple[float, int | None, list[str]]]) -> pd.DataFrame:
+    counts: Counter[int] = Counter()
+    totals: defaultdict[int, float] = defaultdict(float)
+    for stars, year, _genres in rated:
+        if year is not None:
+            counts[year // 10 * 10] += 1
+            totals[year // 10 * 10] += stars
+    return pd.DataFrame(
+        [(d, counts[d], totals[d] / counts[d]) for d in sorted(counts)],
+        columns=["decade", "ratings", "average_rating"],
+    )
+
+
+def _watchlist_summary(added: list[datetime]) -> WatchlistSummary:
+    if not added:
+        return WatchlistSummary(0, None, None)
+    now = utcnow()
+    ages = [(now - moment).total_seconds() / 86400 for moment in added]
+    return WatchlistSummary(len(added), statistics.median(ages), min(added))

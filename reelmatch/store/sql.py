@@ -1,0 +1,169 @@
+"""SQL building blocks that give the same answers on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    select,
+    values,
+)
+
+from reelmatch.store.types import UTCDateTime
+
+
+def utc_day(timestamp: Any, dialect: str) -> ColumnElement[Any]:
+    """The UTC calendar day of a UTCDateTime column (a date on PostgreSQL, ISO text on
+    SQLite, where the stored text is already UTC)."""
+    if dialect == "sqlite":
+        return func.date(timestamp)
+    return func.date(func.timezone("UTC", timestamp))
+
+
+@dataclass(frozen=True, slots=True)
+class DayBound:
+    """One local calendar day as a half-open UTC interval."""
+
+    day: date
+    start: datetime
+    stop: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LocalDays:
+    """Consecutive local days: their UTC bounds, and the zone's UTC offset (seconds) from
+    each instant on (`offsets[0]` starts at the first day; DST changes add entries)."""
+
+    bounds: tuple[DayBound, ...]
+    offsets: tuple[tuple[datetime, int], ...]
+
+    @property
+    def start(self) -> datetime:
+        return self.bounds[0].start
+
+    @property
+    def stop(self) -> datetime:
+        return self.bounds[-1].stop
+
+
+def epoch_seconds(timestamp: Any, dialect: str) -> ColumnElement[Any]:
+    """Whole seconds since 1970 (UTC) of a UTCDateTime column, truncated on both databases."""
+    if dialect == "sqlite":
+        return func.cast(func.strftime("%s", timestamp), BigInteger)
+    return func.cast(func.floor(func.extract("epoch", timestamp)), BigInteger)
+
+
+def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElement[Any]:
+    """Which of `days` (0, 1, ...) `timestamp` falls on, for timestamps within them.
+
+    Local time is UTC plus the offset in force at that instant (a CASE over the DST changes
+    inside the range), and local days are exactly 86,400 local seconds apart, so integer
+    division gives the day: the same arithmetic on both databases, one index range scan, and
+    a statement SQLAlchemy can cache (unlike a VALUES list of days)."""
+    (first, first_offset), *changes = days.offsets
+    base = int(first.timestamp()) + first_offset
+    offset: Any = literal(first_offset, BigInteger)
+    if changes:
+        # Before the k-th change the previous offset holds.
+        pairs = zip(changes, days.offsets, strict=False)
+        whens = [
+            (timestamp < since, literal(before, BigInteger)) for (since, _), (_, before) in pairs
+        ]
+        offset = case(*whens, else_=literal(changes[-1][1], BigInteger))
+    local = epoch_seconds(timestamp, dialect) + offset - literal(base, BigInteger)
+    index: ColumnElement[Any] = local // literal(86_400, BigInteger)
+    return index
+
+
+def day_buckets(bounds: Sequence[DayBound], *, window_days: int = 0, name: str = "days") -> CTE:
+    """A CTE of (i, start, stop, day, until): one row per day; `until` is `day` plus
+    `window_days` (for "within N days" questions).
+
+    Joining events on `ts >= start AND ts < stop` buckets them by the viewer's local days
+    (bounds come from zoneinfo, so DST days of 23 or 25 hours are right) with an index
+    range scan per day, identically on both databases."""
+    rows = [
+        (index, b.start, b.stop, b.day, b.day + timedelta(days=window_days))
+        for index, b in enumerate(bounds)
+    ]
+    return (
+        values(
+            column("i", Integer),
+            column("start", UTCDateTime()),
+            column("stop", UTCDateTime()),
+            column("day", Date()),
+            column("until", Date()),
+            name=name,
+        )
+        .data(rows)
+        .cte(name)
+    )
+
+
+def in_day(timestamp: Any, days: CTE, bounds: Sequence[DayBound]) -> ColumnElement[bool]:
+    """`timestamp` falls in the day row of `days`; the constant outer range lets the planner
+    pick the few rows of the whole period first (PostgreSQL otherwise may scan a kind's
+    events over all time and compare each with every day)."""
+    return and_(
+        timestamp >= days.c.start,
+        timestamp < days.c.stop,
+        timestamp >= bounds[0].start,
+        timestamp < bounds[-1].stop,
+    )
+
+
+def percentile_query(
+    base: Select[*tuple[Any, ...]],
+    *,
+    group_names: Sequence[str],
+    value_name: str,
+    fractions: Sequence[float],
+    dialect: str,
+) -> Select[Any]:
+    """Nearest-rank percentiles (PostgreSQL's `percentile_disc`: the smallest value with at
+    least `fraction` of the values at or below it) of `value_name` per group.
+
+    `base` selects the group columns and the value (already filtered). The result has the
+    group columns, `n` and one `p{index}` column per fraction. PostgreSQL computes them
+    natively; SQLite numbers each group's rows with a window function and takes, for each
+    fraction, the smallest value whose rank reaches `fraction * n` (the same rule, so both
+    databases return identical numbers)."""
+    rows = base.where(base.selected_columns[value_name].is_not(None)).subquery("measured")
+    groups = [rows.c[name] for name in group_names]
+    measured = rows.c[value_name]
+    if dialect == "postgresql":
+        columns = [
+            func.percentile_disc(fraction).within_group(measured).label(f"p{index}")
+            for index, fraction in enumerate(fractions)
+        ]
+        return select(*groups, func.count().label("n"), *columns).group_by(*groups)
+    ranked = select(
+        *groups,
+        measured.label("v"),
+        func.row_number().over(partition_by=groups, order_by=measured).label("rn"),
+        func.count().over(partition_by=groups).label("n"),
+    ).subquery("ranked")
+    outer_groups = [ranked.c[name] for name in group_names]
+    columns = [
+        func.min(_when_reached(ranked, fraction)).label(f"p{index}")
+        for index, fraction in enumerate(fractions)
+    ]
+    return select(*outer_groups, func.max(ranked.c.n).label("n"), *columns).group_by(*outer_groups)
+
+
+def _when_reached(ranked: Any, fraction: float) -> ColumnElement[Any]:
+    return case((ranked.c.rn >= literal(fraction) * ranked.c.n, ranked.c.v))
