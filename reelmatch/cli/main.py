@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from reelmatch.cli import db, library, users
+from reelmatch.cli import db, evaluate, library, users
 from reelmatch.cli.context import AppContext
 from reelmatch.errors import ReelmatchError
 
@@ -20,7 +20,7 @@ def cli(ctx: click.Context) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (db, users, library):
+for module in (db, users, library, evaluate):
     module.register(cli)
 
 
