@@ -172,11 +172,16 @@ class Recommender(ABC):
         """The engine from unpacked `to_bytes` output (see `serialization.unpack`)."""
         if meta.get("engine") != cls.name:
             raise InvalidInput(f"This saved model is a {meta.get('engine')!r} engine.")
-        engine = cls(cls.config_type(**meta["config"]))
-        engine._index = ItemIndex.from_arrays(unprefixed("index", arrays), meta["index"])
-        engine._users = UserTable(unprefixed("users", arrays))
-        engine._parts_from_arrays(unprefixed("parts", arrays), meta["parts"])
-        engine.info = FitInfo(**meta["info"])
+        try:
+            engine = cls(cls.config_type(**meta["config"]))
+            engine._index = ItemIndex.from_arrays(unprefixed("index", arrays), meta["index"])
+            engine._users = UserTable(unprefixed("users", arrays))
+            engine._parts_from_arrays(unprefixed("parts", arrays), meta["parts"])
+            engine.info = FitInfo(**meta["info"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise InvalidInput(
+                f"This saved model is incomplete ({type(error).__name__})."
+            ) from None
         return engine
 
     # What an engine provides ---------------------------------------------------------------

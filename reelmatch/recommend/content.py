@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from reelmatch.recommend.data import MovieFeatures
 from reelmatch.recommend.index import ItemIndex
-from reelmatch.recommend.links import Links
+from reelmatch.recommend.links import Links, gather_rows, spread_rows
 from reelmatch.recommend.query import Query, title_of
 from reelmatch.recommend.serialization import Arrays, sparse_from, sparse_to
 
@@ -88,12 +88,7 @@ class ContentModel:
         """Cosine between each movie and the user's weighted taste profile (−1 … 1)."""
         if not len(query):
             return np.zeros(self.vectors.shape[0])
-        size = self.vectors.shape[0]
-        weights = sp.csr_matrix(
-            (query.weights, (np.zeros(len(query), dtype=np.int64), query.positions)),
-            shape=(1, size),
-        )
-        profile = np.asarray((weights @ self.vectors).toarray(), dtype=np.float64).ravel()
+        profile = spread_rows(self.vectors, query.positions, query.weights)
         norm = float(np.linalg.norm(profile))
         if norm == 0:
             return np.zeros(self.vectors.shape[0])
@@ -113,11 +108,19 @@ class ContentModel:
         """ "Shares heist and director Michael Mann with Heat", naming the closest liked movie."""
         if not len(query) or not len(picks):
             return [None for _ in picks]
-        similarity = (self.vectors[query.positions] @ self.vectors[picks].T).toarray()
-        return [
-            self._similar_reason(query, similarity[:, column], int(pick), index)
-            for column, pick in enumerate(picks.tolist())
-        ]
+        owner, tokens, values = gather_rows(self.vectors, query.positions)
+        reasons = []
+        for pick in picks.tolist():
+            weights = values * self._dense_row(pick)[tokens]
+            similarity = np.asarray(np.bincount(owner, weights, len(query)), dtype=np.float64)
+            reasons.append(self._similar_reason(query, similarity, int(pick), index))
+        return reasons
+
+    def _dense_row(self, position: int) -> FloatArray:
+        row = np.zeros(self.vectors.shape[1])
+        span = slice(self.vectors.indptr[position], self.vectors.indptr[position + 1])
+        row[self.vectors.indices[span]] = self.vectors.data[span]
+        return row
 
     def related_reasons(
         self, query: Query, picks: npt.NDArray[np.int64], index: ItemIndex

@@ -7,7 +7,6 @@ person's current state, which `recommend` accepts so a new rating counts without
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -244,7 +243,3 @@ def _latest_per_pair(
 
 def _frozen(mapping: Mapping[int, Iterable[int]] | None) -> dict[int, frozenset[int]]:
     return {int(user): frozenset(int(m) for m in ids) for user, ids in (mapping or {}).items()}
-
-
-def finite_or_none(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

@@ -27,6 +27,7 @@ COLLABORATIVE_ONLY = HybridConfig(
     related_weight=0.0,
     favourite_weight=0.0,
     popularity_weight=1e-3,  # only orders what CF cannot tell apart (e.g. an empty history)
+    cold_popularity_weight=0.0,
     cf_shrink=0.0,
     diversity=0.0,
 )
@@ -36,6 +37,7 @@ CONTENT_ONLY = HybridConfig(
     content_weight=1.0,
     related_weight=0.5,
     popularity_weight=0.05,
+    cold_popularity_weight=0.0,
     diversity=0.0,
 )
 

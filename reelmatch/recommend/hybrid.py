@@ -2,9 +2,12 @@
 
 total = trust·(collaborative_weight·ease + sequence_weight·sequence)
         + content_weight·content + related_weight·related
-        + popularity_weight·prior + favourite_weight·[has a favourite genre]
-with each signal scaled so its best candidate scores 1, and trust = n / (n + cf_shrink) for the
-n liked movies the CF models know (a user with two ratings leans on content and the prior).
+        + (popularity_weight + cold_popularity_weight·(1 − experience))·prior
+        + favourite_weight·[has a favourite genre]·(best score so far)
+with each signal scaled so its best candidate scores 1, trust = n / (n + cf_shrink) and
+experience = n / (n + experience_scale) for the n liked movies the CF models know: a user with
+two ratings leans on content and the prior. CF scores are divided by support^popularity_exponent
+so a well-matched lesser-known movie can beat the blockbuster everyone has seen.
 Then diversity re-ranking. The single-signal engines in `engines.py` are this same blend with
 other weights, so every engine shares one scoring, filtering and explaining path.
 
@@ -66,16 +69,18 @@ class HybridConfig:
     # Scoring (`reconfigured` applies these to a fitted model).
     collaborative_weight: float = 1.0
     sequence_weight: float = 0.5
-    popularity_exponent: float = 0.5
+    popularity_exponent: float = 0.6
     half_life: float = 2.5
     recency_floor: float = 0.2
     neutral_stars: float = 3.0
     watchlist_weight: float = 0.5
     cf_shrink: float = 5.0
-    content_weight: float = 0.05
+    experience_scale: float = 5.0
+    cold_popularity_weight: float = 2.0
+    content_weight: float = 0.2
     related_weight: float = 0.2
-    popularity_weight: float = 0.05
-    favourite_weight: float = 0.1
+    popularity_weight: float = 0.1
+    favourite_weight: float = 0.25
     diversity: float = 0.3
     pool: int = 50
     max_per_collection: int = 2
@@ -200,7 +205,11 @@ class HybridRecommender(Recommender):
         config = self.config
         known = self._ease.known(query)
         trust = known / (known + config.cf_shrink) if known else 0.0
+        # Newcomers' tastes are closer to the crowd's: lean on the prior until the user has
+        # rated enough to say otherwise.
+        experience = known / (known + config.experience_scale) if known else 0.0
         exponent = config.popularity_exponent
+        prior_weight = config.popularity_weight + config.cold_popularity_weight * (1 - experience)
         collaborative = self._ease.scores(query, popularity_exponent=exponent)
         sequence = self._sequence.scores(
             query, support=self._ease.support, popularity_exponent=exponent
@@ -212,10 +221,14 @@ class HybridRecommender(Recommender):
             "content": config.content_weight * _unit(self._content.scores(query), candidates),
             "related": config.related_weight
             * _unit(self._content.related_scores(query), candidates),
-            "popularity": config.popularity_weight * self._prior.prior,
-            "favourite": config.favourite_weight * favourite,
+            "popularity": prior_weight * self._prior.prior,
         }
         total = np.sum(list(parts.values()), axis=0)
+        # Favourite genres lift a movie by a share of the best candidate's score, so they
+        # matter as much for a newcomer (prior-heavy scores) as for a regular.
+        best = float(np.abs(total[candidates]).max()) if candidates.any() else 0.0
+        parts["favourite"] = config.favourite_weight * best * favourite
+        total = total + parts["favourite"]
         return Blend(parts=parts, total=total)
 
     # Reasons -----------------------------------------------------------------------------
@@ -238,14 +251,18 @@ class HybridRecommender(Recommender):
         }
         result = []
         for column, position in enumerate(picks.tolist()):
-            ranked = sorted(blend.parts, key=lambda name: (-blend.parts[name][position], name))
+            # Personal reasons first (strongest signal first), the crowd's last: "Because you
+            # rated Heat 5★" says more to a person than "Popular with people here".
+            personal = sorted(
+                (name for name in blend.parts if name != "popularity"),
+                key=lambda name: (-blend.parts[name][position], name),
+            )
             reasons = [
                 sentence
-                for name in ranked
-                if blend.parts[name][position] > 0
+                for name in [*personal, "popularity"]
+                if blend.parts[name][position] > 0 or name == "popularity"
                 for sentence in sentences[name][column]
             ]
-            reasons = reasons or list(sentences["popularity"][column])
             result.append(tuple(dict.fromkeys(reasons))[:MAX_REASONS])
         return result
 

@@ -40,7 +40,7 @@ def unpack(data: bytes) -> tuple[dict[str, Any], Arrays]:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
         meta = json.loads(arrays.pop(META_KEY).tobytes().decode())
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as error:
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as error:
         raise InvalidInput(f"Not a saved recommendation model ({type(error).__name__}).") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
         raise InvalidInput("This saved recommendation model has an unknown format; retrain it.")
