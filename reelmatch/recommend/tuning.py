@@ -89,33 +89,36 @@ def tune_hybrid(
         for l2 in l2_values
     }
     best_l2 = max(l2_values, key=lambda l2: search.goal(models[l2], {"l2": l2}))
-    model = models[best_l2]
-    for _round in range(2):
-        for name, values in space.items():
-            # The current value stays a candidate, so a pass never makes things worse.
-            candidates = dict.fromkeys([getattr(model.config, name), *values])
-            best_value = max(candidates, key=lambda v: search.goal(model, {name: v}))
-            model = model.reconfigured(replace(model.config, **{name: best_value}))
+    model = _coordinate_search(search, models[best_l2], space)
     cold_ndcg = None
     if cold_start_space:
         search.cold = cold_start_split(validation.train)
         search.cold_model = HybridRecommender(model.config).fit(search.cold.train, features)
         model, cold_ndcg = _tune_cold_start(search, model, cold_start_space)
     best_ndcg = search.goal(model, {})[1]
-    chosen = max(
-        (
-            d
-            for d in diversity_values
-            if search.goal(model, {"diversity": d})[1] >= (1 - tolerance) * best_ndcg
-        ),
-        default=0.0,
-    )
+    fine = [
+        d
+        for d in diversity_values
+        if search.goal(model, {"diversity": d})[1] >= (1 - tolerance) * best_ndcg
+    ]
     return TuningResult(
-        best=replace(model.config, diversity=chosen),
+        best=replace(model.config, diversity=max(fine, default=0.0)),
         best_ndcg=best_ndcg,
         cold_start_ndcg=cold_ndcg,
         trials=search.trials,
     )
+
+
+def _coordinate_search(
+    search: _Search, model: HybridRecommender, space: Mapping[str, Sequence[Any]]
+) -> HybridRecommender:
+    for _round in range(2):
+        for name, values in space.items():
+            # The current value stays a candidate, so a pass never makes things worse.
+            candidates = dict.fromkeys([getattr(model.config, name), *values])
+            best_value = max(candidates, key=lambda v: search.goal(model, {name: v}))
+            model = model.reconfigured(replace(model.config, **{name: best_value}))
+    return model
 
 
 def _tune_cold_start(

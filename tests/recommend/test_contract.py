@@ -69,6 +69,9 @@ def test_history_given_at_call_time_is_what_counts(engine: Recommender) -> None:
     shown = set(everything(engine, now))
     assert not shown & {201, 202, 203, 204}
     assert 101 in shown  # rated in the snapshot, but this history does not have it any more
+    seen_too = set(everything(engine, now, include_seen=True))
+    assert {201, 202} <= seen_too  # rated and watched count as seen
+    assert not seen_too & {203, 204}
 
 
 def test_filters_genres_years_and_allowed_ids(engine: Recommender) -> None:
