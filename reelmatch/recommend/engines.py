@@ -21,7 +21,13 @@ __all__ = [
     "load_recommender",
 ]
 
+# EASE alone, its λ, popularity exponent and recency chosen by the same validation search
+# (`tune_hybrid(..., base=COLLABORATIVE_ONLY)`, steps 1–2, no coverage floor): 0.142 there.
 COLLABORATIVE_ONLY = HybridConfig(
+    l2=250.0,
+    popularity_exponent=0.2,
+    half_life=2.5,
+    recency_floor=0.1,
     sequence_weight=0.0,
     content_weight=0.0,
     related_weight=0.0,

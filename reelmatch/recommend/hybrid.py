@@ -87,7 +87,7 @@ class HybridRecommender(Recommender):
                 window=config.sequence_window,
                 neighbours=config.neighbours,
             )
-            if collaborative and config.sequence_window > 0
+            if config.sequence_weight > 0 and config.sequence_window > 0
             else SequenceModel.empty(len(index))
         )
         self._content = ContentModel.fit(features, index, settings=ContentSettings())
@@ -95,7 +95,10 @@ class HybridRecommender(Recommender):
     def reconfigured(self, config: HybridConfig) -> HybridRecommender:
         """The fitted model with other scoring settings (for tuning), without retraining."""
         retrain = [n for n in TRAINING_FIELDS if getattr(config, n) != getattr(self.config, n)]
-        if retrain or (_collaborative(config) and not _collaborative(self.config)):
+        switched_on = (_collaborative(config) and not _collaborative(self.config)) or (
+            config.sequence_weight > 0 >= self.config.sequence_weight
+        )
+        if retrain or switched_on:
             raise InvalidInput("Those settings change training; call fit() instead.")
         engine = type(self)(config)
         engine._index, engine._users, engine.info = self._index, self._users, self.info

@@ -180,6 +180,10 @@ def test_reconfigured_refuses_training_settings(hybrid: HybridRecommender) -> No
         hybrid.reconfigured(replace(hybrid.config, l2=10.0))
     lighter = hybrid.reconfigured(replace(hybrid.config, content_weight=0.0))
     assert lighter.recommend(1, 3)
+    ease_only = create_recommender("collaborative").fit(world.snapshot(), world.features())
+    assert isinstance(ease_only, HybridRecommender)
+    with pytest.raises(InvalidInput, match="fit"):  # the sequence model was never trained
+        ease_only.reconfigured(replace(ease_only.config, sequence_weight=0.5))
 
 
 def test_a_movie_nobody_rated_can_still_be_found_through_content() -> None:
