@@ -7,7 +7,8 @@ import math
 import pytest
 
 from reelmatch.domain import Movie
-from reelmatch.recommend import MovieFeatures, RatingsSnapshot
+from reelmatch.recommend import MovieFeatures, RatingsSnapshot, create_recommender
+from reelmatch.recommend.coldstart import cold_start_split, score_cold_start
 from reelmatch.recommend.evaluation import (
     coverage,
     evaluate_engine,
@@ -78,3 +79,24 @@ def test_evaluate_engine_by_hand() -> None:
     assert report.coverage == pytest.approx(2 / 6)
     assert report.train_seconds >= 0
     assert report.latency_p95_ms >= report.latency_p50_ms > 0
+
+
+def test_cold_start_split_withholds_users_and_gives_their_first_likes() -> None:
+    likes = {u: list(range(u * 100, u * 100 + 8)) for u in range(1, 11)}
+    rows = [(u, m, 4.5, t) for u, movies in likes.items() for t, m in enumerate(movies)]
+    rows.append((1, 999, 1.0, 0))  # a dislike is never given as a like
+    split = cold_start_split(RatingsSnapshot.from_rows(rows), share=0.3, given=5, seed=1)
+    askers = {history.user_id for history, _ in split.asks}
+    assert len(askers) == 3
+    assert not askers & set(split.train.user_ids.tolist())  # unseen in training
+    for history, liked in split.asks:
+        assert history.user_id is not None
+        movies = likes[history.user_id]
+        assert [r.movie_id for r in history.ratings] == movies[:5]
+        assert liked == frozenset(movies[5:])
+    engine = create_recommender("popular").fit(
+        split.train, [MovieFeatures(movie=Movie(id=m, title=str(m))) for m in range(100, 1100)]
+    )
+    scores = score_cold_start(engine, split, catalog_size=1000, k=3)
+    assert scores.ndcg == 0.0  # nobody else liked these users' movies
+    assert len(scores.latencies) == 3
