@@ -1,4 +1,4 @@
-"""What a recommender returns, whichever engine made it."""
+"""What a recommender returns, whichever engine made it, and what it may be asked for."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from reelmatch.domain.movies import Movie
+from reelmatch.domain.users import Preferences
 
 Source = Literal["local", "ai", "popular", "content", "collaborative", "movie-night"]
 
@@ -22,6 +23,18 @@ class Recommendation:
 
 
 class RecommendationFilters(BaseModel):
+    """What a page asks for, plus the user's standing preferences.
+
+    - `genres`: keep movies with at least one of these genres (TMDB names).
+    - `year_from` / `year_to` / `release_to`: movies with no known date are left out when set.
+    - `avoided_genres`: never shown, except a genre also asked for in `genres`.
+    - `favourite_genres`: not a filter; engines lean towards them and say so.
+    - `only_my_services` + `allowed_movie_ids`: the service layer resolves "on my streaming
+      services" to ids; engines keep only `allowed_movie_ids` whenever it is set.
+    - `include_seen`: allow movies the user rated or logged as watched; `include_watchlist`
+      likewise for the watchlist. Dismissed movies are never recommended.
+    """
+
     model_config = ConfigDict(frozen=True)
     genres: tuple[str, ...] = ()
     year_from: int | None = None
@@ -29,3 +42,18 @@ class RecommendationFilters(BaseModel):
     only_my_services: bool = False
     release_to: date | None = None
     include_seen: bool = False
+    include_watchlist: bool = False
+    avoided_genres: tuple[str, ...] = ()
+    favourite_genres: tuple[str, ...] = ()
+    hide_adult: bool = True
+    allowed_movie_ids: frozenset[int] | None = None
+
+    def with_preferences(self, preferences: Preferences) -> RecommendationFilters:
+        """These filters plus the user's favourite/avoided genres and adult setting."""
+        return self.model_copy(
+            update={
+                "avoided_genres": preferences.avoided_genres,
+                "favourite_genres": preferences.favourite_genres,
+                "hide_adult": preferences.hide_adult,
+            }
+        )
