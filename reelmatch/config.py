@@ -120,6 +120,14 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(
         10.0, gt=0, le=1024, validation_alias=AliasChoices("REELMATCH_MAX_UPLOAD_MB")
     )
+    # The app's background refresh of the local `movies` copy (live TMDB only).
+    metadata_refresh: bool = Field(
+        True, validation_alias=AliasChoices("REELMATCH_METADATA_REFRESH")
+    )
+    # TMDB's terms allow keeping its data 6 months at most.
+    metadata_max_age_days: float = Field(
+        30.0, gt=0, le=180, validation_alias=AliasChoices("REELMATCH_METADATA_MAX_AGE_DAYS")
+    )
 
     @field_validator(
         "tmdb_api_key", "tmdb_read_access_token", "openai_api_key", "redis_url", "openai_base_url"
