@@ -122,8 +122,8 @@ class ImportService:
         on_imported: Callable[[], None] | None = None,
     ) -> None:
         """`snapshot`: the bundled snapshot to match against before asking a live `catalog`
-        (see snapshot.py). `on_imported`: called after an import wrote something (the app
-        wakes the metadata refresher with it); it must return quickly."""
+        (see snapshot.py). `on_imported`: called after an applied import that matched movies
+        (the app wakes the metadata refresher with it); it must return quickly."""
         self._database = database
         self._catalog = catalog
         self._events = events
