@@ -8,8 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from reelmatch.bootstrap import Services
+from reelmatch.bootstrap import Services, build_services
 from reelmatch.domain import User
+from reelmatch.ui import state
 from tests.conftest import ROOT
 from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
 
@@ -20,13 +21,24 @@ PAGES = ROOT / "pages"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_streamlit_caches() -> Iterator[None]:
-    """st.cache_resource/st.cache_data are process-wide: each test starts clean."""
+def _fresh_streamlit_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """st.cache_resource/st.cache_data are process-wide: each test starts clean, and the
+    services the app built are closed afterwards (an unclosed TMDB client's sockets would
+    otherwise be garbage-collected, with a ResourceWarning, in the middle of a later test)."""
+    built: list[Services] = []
+
+    def build_and_remember() -> Services:
+        built.append(build_services())
+        return built[-1]
+
+    monkeypatch.setattr(state, "build_services", build_and_remember)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+    for services in built:
+        services.close()
 
 
 @pytest.fixture
