@@ -8,22 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from reelmatch.cache import Cache, TwoTierCache, build_cache, build_rate_limiter
 from reelmatch.catalog import Catalog
-from reelmatch.catalog.offline import OfflineCatalog
+from reelmatch.catalog.offline import OfflineCatalog, bundled_snapshot
 from reelmatch.catalog.tmdb import TmdbCatalog
 from reelmatch.catalog.tmdb_client import TmdbClient
 from reelmatch.config import Settings, load_settings
 from reelmatch.events import EventSink
 from reelmatch.observability import configure_logging, init_error_reporting
 from reelmatch.services.analytics import AnalyticsService
+from reelmatch.services.background_refresh import BackgroundRefresher
 from reelmatch.services.demo import DemoAccount
 from reelmatch.services.discovery import DiscoveryService
 from reelmatch.services.event_recorder import EventRecorder, QueueHealth
 from reelmatch.services.exports import ExportService
 from reelmatch.services.imports import ImportLimits, ImportService
 from reelmatch.services.library import LibraryService
+from reelmatch.services.metadata_refresh import RATE_LIMIT_SHARE, MetadataRefresher
 from reelmatch.services.stats import PersonalStatsService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
@@ -44,6 +47,10 @@ class Services:
     analytics: AnalyticsService
     stats: PersonalStatsService
     cache: Cache
+    #: Refreshes stale `movies` rows from the catalog (`movies refresh`; the app's thread).
+    metadata: MetadataRefresher
+    #: The app's daemon thread around `metadata`; started by `start_background()` only.
+    metadata_thread: BackgroundRefresher
     #: Clean-ups for what `build_services` created (a catalog passed in belongs to the caller).
     closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -51,8 +58,16 @@ class Services:
         """The recorder's queue health, or None when events go to a sink of the caller's."""
         return self.events.health() if isinstance(self.events, EventRecorder) else None
 
+    def start_background(self) -> None:
+        """Start the app's background work: the metadata refresher, on live TMDB when
+        `REELMATCH_METADATA_REFRESH` is on. The CLI and tests do not call this."""
+        if self.metadata.live and self.settings.metadata_refresh:
+            self.metadata_thread.start()
+
     def close(self) -> None:
-        """Write the queued events, close what was built here, release the database."""
+        """Stop background work, write the queued events, close what was built here, release
+        the database."""
+        self.metadata_thread.stop()
         close_events = getattr(self.events, "close", None)
         if callable(close_events):
             close_events()
@@ -111,6 +126,8 @@ def build_services(
     closers.append(cache.close)
     users = UserService(database, bcrypt_rounds=bcrypt_rounds)
     library = LibraryService(database, catalog=catalog, events=events)
+    metadata = build_metadata_refresher(settings, database=database, catalog=catalog, events=events)
+    metadata_thread = BackgroundRefresher(metadata)
     return Services(
         settings=settings,
         database=database,
@@ -125,10 +142,27 @@ def build_services(
             catalog=catalog,
             events=events,
             limits=ImportLimits.from_megabytes(settings.max_upload_mb),
+            snapshot=bundled_snapshot if catalog.mode == "tmdb" else None,
+            on_imported=metadata_thread.wake,
         ),
         exports=ExportService(library),
         analytics=AnalyticsService(database),
         stats=PersonalStatsService(database),
         cache=cache,
+        metadata=metadata,
+        metadata_thread=metadata_thread,
         closers=closers,
+    )
+
+
+def build_metadata_refresher(
+    settings: Settings, *, database: Database, catalog: Catalog, events: EventSink
+) -> MetadataRefresher:
+    """Paced to a share of `TMDB_RATE_LIMIT`, so pages keep most of the budget."""
+    return MetadataRefresher(
+        database,
+        catalog=catalog,
+        events=events,
+        max_age=timedelta(days=settings.metadata_max_age_days),
+        rate=settings.tmdb_rate_limit * RATE_LIMIT_SHARE,
     )

@@ -123,6 +123,14 @@ class Settings(BaseSettings):
     )
     sentry_dsn: SecretStr | None = _env("SENTRY_DSN")
     log_level: str | None = _env("REELMATCH_LOG_LEVEL")
+    # The app's background refresh of the local `movies` copy (live TMDB only).
+    metadata_refresh: bool = Field(
+        True, validation_alias=AliasChoices("REELMATCH_METADATA_REFRESH")
+    )
+    # TMDB's terms allow keeping its data 6 months at most.
+    metadata_max_age_days: float = Field(
+        30.0, gt=0, le=180, validation_alias=AliasChoices("REELMATCH_METADATA_MAX_AGE_DAYS")
+    )
 
     @field_validator(
         "tmdb_api_key",

@@ -17,6 +17,8 @@ def test_defaults_without_any_configuration(tmp_path: Path) -> None:
     assert settings.redis_url is None
     assert settings.tmdb_rate_limit == 40
     assert settings.openai_model == "gpt-4o-mini"
+    assert settings.metadata_refresh is True
+    assert settings.metadata_max_age_days == 30
     assert settings.effective_database_url == f"sqlite:///{tmp_path / 'var' / 'reelmatch.db'}"
 
 
@@ -29,6 +31,10 @@ def test_defaults_without_any_configuration(tmp_path: Path) -> None:
         ("REELMATCH_COOKIE_KEY", "too-short", "REELMATCH_COOKIE_KEY must be at least 32 bytes"),
         ("DATABASE_URL", "not a url", "DATABASE_URL"),
         ("REELMATCH_ALLOW_SIGNUP", "maybe", "REELMATCH_ALLOW_SIGNUP"),
+        ("REELMATCH_METADATA_REFRESH", "sometimes", "REELMATCH_METADATA_REFRESH"),
+        # TMDB's terms: its data may be kept six months at most.
+        ("REELMATCH_METADATA_MAX_AGE_DAYS", "365", "REELMATCH_METADATA_MAX_AGE_DAYS"),
+        ("REELMATCH_METADATA_MAX_AGE_DAYS", "0", "REELMATCH_METADATA_MAX_AGE_DAYS"),
     ],
 )
 def test_invalid_values_name_the_variable(

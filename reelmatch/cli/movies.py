@@ -4,12 +4,14 @@ shell, live TMDB or the offline snapshot, whichever the settings choose."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import click
 
 from reelmatch.catalog import Catalog
 from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
 from reelmatch.domain import MovieDetails, MoviePage, to_data
+from reelmatch.errors import UpstreamUnavailable
 
 page_option = click.option(
     "--page", type=int, default=1, show_default=True, help="Page of 20 (1–500)."
@@ -78,6 +80,50 @@ def show(app: AppContext, movie_id: int, as_json: bool) -> None:
         emit_json(to_data(movie))
         return
     _print_details(movie, poster=app.services.catalog.configuration().poster_url)
+
+
+@movies_group.command("refresh")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refresh at most N movies (default: every one that is due).",
+)
+@json_option
+@pass_app
+def refresh(app: AppContext, limit: int | None, as_json: bool) -> None:
+    """Update the local copy of movie data from TMDB: posters and details for movies imported
+    through the bundled snapshot, then anything older than REELMATCH_METADATA_MAX_AGE_DAYS.
+    Paced to a quarter of TMDB_RATE_LIMIT; the app does the same in the background."""
+    metadata = app.services.metadata
+    if not metadata.live:
+        data = {"catalog": "offline", "refreshed": 0, "gone": 0, "remaining": 0, "error": None}
+        _emit_refresh(data, as_json=as_json, notice="the offline catalog has nothing newer.")
+        return
+    report = metadata.refresh(limit=limit)
+    data = {
+        "catalog": "tmdb",
+        "refreshed": report.refreshed,
+        "gone": report.gone,
+        "remaining": report.remaining,
+        "error": report.error,
+    }
+    _emit_refresh(data, as_json=as_json)
+    if report.error is not None:
+        raise UpstreamUnavailable(f"{report.error} Nothing was lost; run it again later.")
+
+
+def _emit_refresh(data: dict[str, Any], *, as_json: bool, notice: str | None = None) -> None:
+    if as_json:
+        emit_json(data)
+    elif notice is not None:
+        click.echo(f"Nothing to refresh: {notice}")
+    else:
+        remaining = "unknown" if data["remaining"] is None else data["remaining"]
+        click.echo(
+            f"Refreshed {data['refreshed']} movies ({data['gone']} no longer on TMDB); "
+            f"{remaining} still due."
+        )
 
 
 def _emit_page(page: MoviePage, *, as_json: bool) -> None:

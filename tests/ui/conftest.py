@@ -18,7 +18,9 @@ __all__ = ["PAGES", "fake_tmdb", "new_app", "tmdb_server"]
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches() -> Iterator[None]:
-    """st.cache_resource/st.cache_data are process-wide: each test starts clean."""
+    """st.cache_resource/st.cache_data are process-wide: each test starts clean. Clearing
+    the resource cache closes the services the app built (their `on_release`), so no TMDB
+    client is left for the garbage collector to complain about in a later test."""
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from reelmatch.domain import Preferences
 from reelmatch.services.imports.plan import Changes, LibraryState, MoviePlan, diff
 from reelmatch.store.mapping import preference_values
+from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 
@@ -33,9 +34,14 @@ def write_import(
     step: Step,
 ) -> Changes:
     """Movies first (the library rows point at them), then the user's ratings, watchlist,
-    diary and preferences. Nothing is committed here."""
+    diary and preferences. Nothing is committed here. Movies from TMDB are written through;
+    movies from the bundled snapshot only fill gaps, stamped as needing a refresh."""
     now = utcnow()
-    uow.movies.refresh(plan.movie for plan in plans.values())
+    uow.movies.refresh(plan.movie for plan in plans.values() if not plan.from_snapshot)
+    uow.movies.add_missing(
+        (plan.movie for plan in plans.values() if plan.from_snapshot),
+        fetched_at=NEEDS_REFRESH_AT,
+    )
     step(0.2, "Saved movie details")
     changes = diff(plans, read_state(uow, user_id=user_id, movie_ids=list(plans)))
     uow.library.set_ratings(user_id=user_id, ratings=changes.ratings, now=now)

@@ -1,11 +1,13 @@
 """Rows to catalog movies: by TMDB id when the export has one, by IMDb id through TMDB's `find`,
-else by title + year through `search` with a strictness check, so "Heat (1995)" never lands on
-"The Heat (2013)".
+else by title + year through `search` with a strictness check (titles.py), so "Heat (1995)"
+never lands on "The Heat (2013)".
 
-Each distinct id or (title, year) is looked up once, on a bounded thread pool (the live catalog
-is HTTP). The progress callback is only ever called from the calling thread, so a Streamlit
-progress bar can be driven from it. Catalog failures (`UpstreamUnavailable`) propagate: an
-import half-matched because TMDB was down would silently lose rows.
+On live TMDB a matcher given the bundled snapshot asks it first (snapshot.py) and sends only
+what it cannot answer with certainty to TMDB. Each distinct id or (title, year) is looked up
+once; TMDB lookups run on a bounded thread pool. The progress callback is only ever called
+from the calling thread, so a Streamlit progress bar can be driven from it. Catalog failures
+(`UpstreamUnavailable`) propagate: an import half-matched because TMDB was down would
+silently lose rows.
 """
 
 from __future__ import annotations
@@ -15,21 +17,30 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
-from rapidfuzz import fuzz
-
 from reelmatch.catalog.title_search import normalise
 from reelmatch.domain import Movie, MovieDetails, MoviePage
 from reelmatch.services.imports.records import ImportRow
+from reelmatch.services.imports.snapshot import SnapshotCatalog, SnapshotMatcher
+from reelmatch.services.imports.titles import TitleKey, best_candidate
+
+__all__ = [
+    "MatchCatalog",
+    "MatchMethod",
+    "MatchedRow",
+    "MovieMatcher",
+    "TitleKey",
+    "UnmatchedRow",
+    "best_candidate",
+]
 
 MatchMethod = Literal["tmdb id", "imdb id", "title and year", "title"]
 Progress = Callable[[float, str], None]
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-#: rapidfuzz ratio (0–100) from which two normalised titles count as the same title.
-CLOSE_TITLE = 90.0
 ID_BATCH = 50
-_ARTICLES = ("the ", "a ", "an ")
+#: Snapshot lookups done between two progress reports (each takes well under a millisecond).
+SNAPSHOT_TICK = 100
 
 
 class MatchCatalog(Protocol):
@@ -47,6 +58,9 @@ class MatchedRow:
     row: ImportRow
     movie: Movie
     method: MatchMethod
+    #: True when the bundled snapshot answered: `movie` then has no poster and old figures,
+    #: and is stored marked for the metadata refresher.
+    from_snapshot: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,52 +70,86 @@ class UnmatchedRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TitleKey:
-    title: str
-    year: int | None
-    original_title: str | None = None
-
-    @classmethod
-    def of(cls, row: ImportRow) -> TitleKey | None:
-        if not normalise(row.title) and not row.original_title:
-            return None
-        original = row.original_title if row.original_title != row.title else None
-        return cls(row.title, row.year, original)
+class _Hit:
+    movie: Movie
+    method: MatchMethod
+    from_snapshot: bool = False
 
 
 class MovieMatcher:
-    def __init__(self, catalog: MatchCatalog, *, workers: int = 8) -> None:
+    def __init__(
+        self,
+        catalog: MatchCatalog,
+        *,
+        snapshot: Callable[[], SnapshotCatalog] | None = None,
+        workers: int = 8,
+    ) -> None:
+        """`snapshot` (called on the first match, so loading it costs nothing until then)
+        is asked first; leave it out when `catalog` is the snapshot itself."""
         self._catalog = catalog
+        self._snapshot = snapshot
         self._workers = max(1, workers)
 
     def match(
         self, rows: Sequence[ImportRow], *, progress: Progress | None = None
     ) -> tuple[list[MatchedRow], list[UnmatchedRow]]:
         counter = _Counter(_estimate_lookups(rows), progress)
-        tmdb_ids = _unique(row.tmdb_id for row in rows)
-        by_tmdb = self._by_tmdb_ids(tmdb_ids, counter)
+        snapshot = SnapshotMatcher(self._snapshot()) if self._snapshot and rows else None
+        by_tmdb = self._match_tmdb_ids(_unique(row.tmdb_id for row in rows), snapshot, counter)
         pending = [row for row in rows if row.tmdb_id not in by_tmdb]
         imdb_ids = _unique(row.imdb_id for row in pending)
         by_imdb = self._lookup(self._catalog.find_by_imdb_id, imdb_ids, counter, "IMDb ids")
         pending = [row for row in pending if by_imdb.get(row.imdb_id or "") is None]
         keys = _unique(TitleKey.of(row) for row in pending)
-        by_title = self._lookup(self._by_title, keys, counter, "titles")
+        by_title = self._match_titles(keys, snapshot, counter)
         matched, unmatched = [], []
         for row in rows:
-            found = _found(row, by_tmdb, by_imdb, by_title)
-            if found is None:
+            hit = _found(row, by_tmdb, by_imdb, by_title)
+            if hit is None:
                 unmatched.append(UnmatchedRow(row=row, reason=_reason(row)))
             else:
-                matched.append(MatchedRow(row=row, movie=found[0], method=found[1]))
+                matched.append(
+                    MatchedRow(
+                        row=row, movie=hit.movie, method=hit.method, from_snapshot=hit.from_snapshot
+                    )
+                )
         counter.finish()
         return matched, unmatched
 
-    def _by_tmdb_ids(self, ids: list[int], counter: _Counter) -> dict[int, Movie]:
-        found: dict[int, Movie] = {}
+    def _match_tmdb_ids(
+        self, ids: list[int], snapshot: SnapshotMatcher | None, counter: _Counter
+    ) -> dict[int, _Hit]:
+        known = snapshot.by_ids(ids) if snapshot is not None else {}
+        hits = {movie_id: _Hit(movie, "tmdb id", True) for movie_id, movie in known.items()}
+        if hits:
+            counter.tick(len(hits), "Looking up TMDB ids")
+        hits.update(self._by_tmdb_ids([i for i in ids if i not in known], counter))
+        return hits
+
+    def _match_titles(
+        self, keys: list[TitleKey], snapshot: SnapshotMatcher | None, counter: _Counter
+    ) -> dict[TitleKey, _Hit | None]:
+        hits: dict[TitleKey, _Hit | None] = {}
+        if snapshot is not None:
+            reported = 0
+            for done, key in enumerate(keys, start=1):
+                movie = snapshot.by_title(key)
+                if movie is not None:
+                    hits[key] = _Hit(movie, "title and year", True)
+                if done % SNAPSHOT_TICK == 0 or done == len(keys):
+                    counter.tick(len(hits) - reported, "Matching titles")
+                    reported = len(hits)
+        rest = [key for key in keys if key not in hits]
+        hits.update(self._lookup(self._by_title, rest, counter, "titles"))
+        return hits
+
+    def _by_tmdb_ids(self, ids: list[int], counter: _Counter) -> dict[int, _Hit]:
+        found: dict[int, _Hit] = {}
         for start in range(0, len(ids), ID_BATCH):
             batch = ids[start : start + ID_BATCH]
             for movie in self._catalog.movies(batch):
-                found[movie.id] = movie.summary() if isinstance(movie, MovieDetails) else movie
+                summary = movie.summary() if isinstance(movie, MovieDetails) else movie
+                found[movie.id] = _Hit(summary, "tmdb id")
             counter.tick(len(batch), "Looking up TMDB ids")
         return found
 
@@ -124,7 +172,7 @@ class MovieMatcher:
                 raise
         return results
 
-    def _by_title(self, key: TitleKey) -> tuple[Movie, MatchMethod] | None:
+    def _by_title(self, key: TitleKey) -> _Hit | None:
         """The catalog's best acceptable hit: searching with the year, then the years either
         side (catalogs disagree by one year around New Year releases and festivals), then the
         original title. A year-restricted search is precise on TMDB (a bare "Hamlet" has more
@@ -141,57 +189,21 @@ class MovieMatcher:
                 continue
             best = best_candidate(key, self._catalog.search(query, year=year).movies)
             if best is not None:
-                return (best, method)
+                return _Hit(best, method)
         return None
-
-
-def best_candidate(key: TitleKey, candidates: Iterable[Movie]) -> Movie | None:
-    """The candidate whose title is the same (or very close, when the year confirms it) and
-    whose year is equal or one off; exact years and titles first, then catalog order. Without
-    a year only an exact title is accepted."""
-    wanted = [normalise(t) for t in (key.title, key.original_title) if t]
-    ranked = []
-    for index, movie in enumerate(candidates):
-        closeness = title_closeness(wanted, normalise(movie.title))
-        if key.year is None:
-            if closeness == 2:
-                ranked.append(((0, 0, index), movie))
-            continue
-        if closeness and movie.year is not None and abs(movie.year - key.year) <= 1:
-            ranked.append(((abs(movie.year - key.year), -closeness, index), movie))
-    return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
-
-
-def title_closeness(wanted: list[str], candidate: str) -> int:
-    """2: the same normalised title; 1: the same but for a leading article or a near-identical
-    spelling; 0: another title."""
-    if candidate in wanted:
-        return 2
-    bare = _without_article(candidate)
-    for title in wanted:
-        if _without_article(title) == bare or fuzz.ratio(title, candidate) >= CLOSE_TITLE:
-            return 1
-    return 0
-
-
-def _without_article(title: str) -> str:
-    for article in _ARTICLES:
-        if title.startswith(article):
-            return title[len(article) :]
-    return title
 
 
 def _found(
     row: ImportRow,
-    by_tmdb: dict[int, Movie],
+    by_tmdb: dict[int, _Hit],
     by_imdb: dict[str, MovieDetails | None],
-    by_title: dict[TitleKey, tuple[Movie, MatchMethod] | None],
-) -> tuple[Movie, MatchMethod] | None:
+    by_title: dict[TitleKey, _Hit | None],
+) -> _Hit | None:
     if row.tmdb_id is not None and row.tmdb_id in by_tmdb:
-        return (by_tmdb[row.tmdb_id], "tmdb id")
+        return by_tmdb[row.tmdb_id]
     found = by_imdb.get(row.imdb_id) if row.imdb_id else None
     if found is not None:
-        return (found.summary(), "imdb id")
+        return _Hit(found.summary(), "imdb id")
     key = TitleKey.of(row)
     return by_title.get(key) if key is not None else None
 

@@ -22,6 +22,8 @@ from reelmatch.store.repositories.library import RatingWrite, WatchWrite
 @dataclass
 class MoviePlan:
     movie: Movie
+    #: The movie's data comes from the bundled snapshot (stored marked for a refresh).
+    from_snapshot: bool = False
     rating: float | None = None
     rated_at: datetime | None = None
     #: Which kind of row set the rating: a current rating (True) beats one from the diary.
@@ -64,12 +66,17 @@ class MoviePlan:
 
 
 def build_plan(matched: Sequence[MatchedRow]) -> dict[int, MoviePlan]:
-    """One plan per movie, in movie id order (writers lock rows in the same order)."""
+    """One plan per movie, in movie id order (writers lock rows in the same order). A movie
+    matched both through TMDB and the snapshot keeps TMDB's data."""
     plans: dict[int, MoviePlan] = {}
     for item in matched:
         plan = plans.get(item.movie.id)
         if plan is None:
-            plan = plans[item.movie.id] = MoviePlan(movie=item.movie)
+            plan = plans[item.movie.id] = MoviePlan(
+                movie=item.movie, from_snapshot=item.from_snapshot
+            )
+        elif plan.from_snapshot and not item.from_snapshot:
+            plan.movie, plan.from_snapshot = item.movie, False
         plan.merge(item.row)
     return {movie_id: plans[movie_id] for movie_id in sorted(plans)}
 

@@ -32,6 +32,7 @@ from reelmatch.services.imports.records import (
     RowProblem,
     UploadedFile,
 )
+from reelmatch.services.imports.snapshot import SnapshotCatalog
 from reelmatch.store.database import Database
 from reelmatch.store.mapping import preferences_from_row
 from reelmatch.store.uow import UnitOfWork
@@ -117,12 +118,18 @@ class ImportService:
         events: EventSink,
         limits: ImportLimits | None = None,
         lookup_workers: int = 8,
+        snapshot: Callable[[], SnapshotCatalog] | None = None,
+        on_imported: Callable[[], None] | None = None,
     ) -> None:
+        """`snapshot`: the bundled snapshot to match against before asking a live `catalog`
+        (see snapshot.py). `on_imported`: called after an applied import that matched movies
+        (the app wakes the metadata refresher with it); it must return quickly."""
         self._database = database
         self._catalog = catalog
         self._events = events
         self.limits = limits or ImportLimits()
-        self._matcher = MovieMatcher(catalog, workers=lookup_workers)
+        self._matcher = MovieMatcher(catalog, snapshot=snapshot, workers=lookup_workers)
+        self._on_imported = on_imported
 
     def parse(
         self, fmt: str, files: Sequence[UploadedFile], *, source_user: int | None = None
@@ -195,6 +202,8 @@ class ImportService:
             ) from None
         report(1.0, "Import finished")
         result = _result(preview, changes)
+        if plans:
+            self._after_import()
         self._events.record(
             "import_done",
             user_id=user.id,
@@ -206,6 +215,15 @@ class ImportService:
             unmatched=result.unmatched,
         )
         return result
+
+    def _after_import(self) -> None:
+        """The hook runs after the commit: its failure must not report the import as failed."""
+        if self._on_imported is None:
+            return
+        try:
+            self._on_imported()
+        except Exception:
+            log.exception("the after-import hook failed; the import itself was saved")
 
     def _preferences(
         self, parsed: ParsedImport, current: Preferences, notices: list[str]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from reelmatch.domain import Movie
@@ -15,6 +15,9 @@ from reelmatch.store.repositories.upsert import upsert
 from reelmatch.store.types import utcnow
 
 REFRESH_AFTER = timedelta(days=1)
+#: The `fetched_at` of rows written from the bundled snapshot rather than from TMDB: older than
+#: any refresh cut-off, so the metadata refresher replaces them first (posters, today's data).
+NEEDS_REFRESH_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 _METADATA = [column for column in movie_values(Movie(id=0, title="")) if column != "id"]
 
@@ -51,6 +54,45 @@ class MovieRepository:
             )
         )
         self.upsert_many(movie for movie_id, movie in wanted.items() if movie_id not in fresh)
+
+    def add_missing(self, movies: Iterable[Movie], *, fetched_at: datetime) -> None:
+        """Insert the movies this table does not hold yet, stamped `fetched_at`; rows that
+        exist are left alone (they are at least as good: from TMDB, or the same snapshot)."""
+        unique = {movie.id: movie for movie in movies}
+        rows = [
+            {**movie_values(unique[movie_id]), "fetched_at": fetched_at}
+            for movie_id in sorted(unique)
+        ]
+        upsert(
+            self._session,
+            MovieRow.__table__,  # type: ignore[arg-type]
+            rows,
+            keys=["id"],
+            update=[],
+        )
+
+    def stale_ids(self, *, fetched_before: datetime, limit: int) -> list[int]:
+        """Ids of rows fetched before `fetched_before`, oldest first (snapshot rows first)."""
+        query = (
+            select(MovieRow.id)
+            .where(MovieRow.fetched_at < fetched_before)
+            .order_by(MovieRow.fetched_at, MovieRow.id)
+            .limit(limit)
+        )
+        return list(self._session.scalars(query))
+
+    def count_stale(self, *, fetched_before: datetime) -> int:
+        query = select(func.count()).where(MovieRow.fetched_at < fetched_before)
+        return int(self._session.scalar(query.select_from(MovieRow)) or 0)
+
+    def mark_fetched(self, movie_ids: Iterable[int], *, at: datetime) -> None:
+        """Stamp rows as fetched without changing their data (for ids TMDB no longer knows:
+        asking again every round would never end)."""
+        ids = sorted(set(movie_ids))
+        if ids:
+            self._session.execute(
+                update(MovieRow).where(MovieRow.id.in_(ids)).values(fetched_at=at)
+            )
 
     def get(self, movie_id: int) -> MovieRow | None:
         return self._session.get(MovieRow, movie_id)

@@ -1,0 +1,164 @@
+"""The metadata refresher against the fake TMDB: movies imported through the snapshot get
+their posters; TMDB failing loses nothing and a later pass catches up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from reelmatch.bootstrap import Services, build_services
+from reelmatch.config import load_settings
+from reelmatch.domain import Movie, User
+from reelmatch.services.metadata_refresh import MetadataRefresher
+from reelmatch.store.models import MovieRow
+from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
+from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UnitOfWork
+from tests.services.refresh_support import FILMS, import_films, posters
+from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
+
+__all__ = ["fake_tmdb", "tmdb_server"]
+
+
+@pytest.fixture
+def live(db_url: str, tmp_path: Path, fake_tmdb: FakeTmdb) -> Iterator[Services]:
+    settings = load_settings(
+        DATABASE_URL=db_url,
+        REELMATCH_DATA_DIR=str(tmp_path / "var"),
+        TMDB_API_KEY=API_KEY,
+        TMDB_API_BASE=fake_tmdb.base_url,
+        TMDB_RATE_LIMIT=1000,
+        REELMATCH_TMDB_RETRIES=0,
+    )
+    services = build_services(settings, bcrypt_rounds=4)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def amy(live: Services) -> User:
+    return live.users.create_user(username="amy", password="password1")
+
+
+def fetched(services: Services) -> dict[int, object]:
+    with UnitOfWork(services.database, read_only=True) as uow:
+        return {i: row.fetched_at for i, row in uow.movies.get_many(list(FILMS)).items()}
+
+
+def test_imported_movies_get_posters_after_a_refresh(
+    live: Services, amy: User, fake_tmdb: FakeTmdb
+) -> None:
+    import_films(live, amy)
+    assert fake_tmdb.requests("movie/") == 0  # the import asked TMDB for no details
+    assert posters(live, amy) == dict.fromkeys(FILMS)
+    assert live.metadata.pending() == len(FILMS)
+
+    report = live.metadata.refresh()
+
+    assert (report.refreshed, report.gone, report.remaining, report.error) == (4, 0, 0, None)
+    assert posters(live, amy) == {movie_id: f"/poster{movie_id}.jpg" for movie_id in FILMS}
+    assert fake_tmdb.requests("movie/") == len(FILMS)
+    assert all(at > utcnow() - timedelta(minutes=5) for at in fetched(live).values())
+    again = live.metadata.refresh()  # nothing is due: no request
+    assert (again.refreshed, again.remaining) == (0, 0)
+    assert fake_tmdb.requests("movie/") == len(FILMS)
+
+
+def test_tmdb_down_loses_nothing_and_a_later_pass_catches_up(
+    live: Services, amy: User, fake_tmdb: FakeTmdb
+) -> None:
+    import_films(live, amy)
+    fake_tmdb.outage = True
+
+    report = live.metadata.refresh()
+
+    assert report.failed
+    assert report.error
+    assert (report.refreshed, report.remaining) == (0, len(FILMS))
+    assert set(fetched(live).values()) == {NEEDS_REFRESH_AT}
+    library = live.library.library(amy)
+    assert sorted((e.movie.title, e.rating) for e in library.ratings) == sorted(
+        (title, 4.0) for title, _ in FILMS.values()
+    )
+    fake_tmdb.outage = False
+    assert live.metadata.refresh().refreshed == len(FILMS)
+    assert None not in posters(live, amy).values()
+
+
+def test_a_pass_that_fails_midway_keeps_the_batches_it_finished(
+    live: Services, amy: User, fake_tmdb: FakeTmdb
+) -> None:
+    import_films(live, amy)
+    refresher = MetadataRefresher(live.database, catalog=live.catalog, batch_size=2)
+
+    def tmdb_goes_down(seconds: float) -> bool:
+        fake_tmdb.outage = True
+        return False
+
+    report = refresher.refresh(wait=tmdb_goes_down)
+
+    assert (report.refreshed, report.remaining, report.failed) == (2, 2, True)
+    assert sum(poster is not None for poster in posters(live, amy).values()) == 2
+
+
+def test_movies_tmdb_no_longer_knows_are_kept_and_not_asked_for_again(
+    live: Services, fake_tmdb: FakeTmdb
+) -> None:
+    with UnitOfWork(live.database) as uow:
+        uow.movies.add_missing([Movie(id=99999901, title="Lost Film")], fetched_at=NEEDS_REFRESH_AT)
+        uow.commit()
+
+    report = live.metadata.refresh()
+
+    assert (report.refreshed, report.gone, report.remaining) == (0, 1, 0)
+    assert live.metadata.refresh().gone == 0
+    assert fake_tmdb.requests("movie/99999901") == 1
+    with UnitOfWork(live.database, read_only=True) as uow:
+        row = uow.movies.get(99999901)
+        assert row is not None
+        assert row.title == "Lost Film"
+        assert row.fetched_at > NEEDS_REFRESH_AT
+
+
+def test_oldest_first_within_the_limit_paced_and_only_what_is_due(live: Services) -> None:
+    snapshot_ids = [13, 14, 15, 16, 18, 19]
+    aged = {20: timedelta(days=40), 21: timedelta(days=10)}
+    with UnitOfWork(live.database) as uow:
+        movies = [Movie(id=i, title=f"Movie {i}") for i in [*snapshot_ids, *aged]]
+        uow.movies.upsert_many(movies)
+        uow.session.execute(
+            update(MovieRow)
+            .where(MovieRow.id.in_(snapshot_ids))
+            .values(fetched_at=NEEDS_REFRESH_AT)
+        )
+        for movie_id, age in aged.items():
+            uow.session.execute(
+                update(MovieRow).where(MovieRow.id == movie_id).values(fetched_at=utcnow() - age)
+            )
+        uow.commit()
+    refresher = MetadataRefresher(
+        live.database, catalog=live.catalog, max_age=timedelta(days=30), batch_size=3, rate=1.0
+    )
+    waits: list[float] = []
+
+    first = refresher.refresh(limit=6, wait=lambda seconds: bool(waits.append(seconds)))
+
+    assert first.refreshed + first.gone == 6
+    assert first.remaining == 1  # the 40-day-old row; the 10-day-old one is not due
+    assert len(waits) == 2
+    assert all(0 < w <= 3 for w in waits)  # 3 movies at 1/s: a batch may take 3 s
+    with UnitOfWork(live.database, read_only=True) as uow:
+        assert uow.movies.stale_ids(fetched_before=utcnow() - timedelta(days=30), limit=9) == [20]
+    stopped = refresher.refresh(wait=lambda seconds: True)  # asked to stop after one batch
+    assert stopped.refreshed + stopped.gone == 1
+    assert refresher.pending() == 0
+
+
+def test_offline_there_is_nothing_to_refresh(services: Services) -> None:
+    assert services.metadata.live is False
+    services.start_background()
+    assert services.metadata_thread.running is False
