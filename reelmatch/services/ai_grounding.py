@@ -13,19 +13,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from rapidfuzz import fuzz
-
-from reelmatch.catalog.title_search import normalise
+from reelmatch.catalog.title_match import same_film, titles_match
 from reelmatch.domain import Movie, MovieDetails, MoviePage, Recommendation
 from reelmatch.llm import AiPick
 
 DropReason = Literal[
     "not_in_catalog", "not_a_candidate", "rated", "watchlisted", "dismissed", "duplicate"
 ]
-TITLE_SIMILARITY = 90.0  # rapidfuzz ratio, 0-100, after normalising and dropping an article
-MIN_FUZZY_LENGTH = 8  # shorter titles must match exactly: "Alien" is not "Aliens"
-YEAR_TOLERANCE = 1  # release years differ by country and source
-ARTICLES = ("the ", "a ", "an ")
 
 
 class PickLookup(Protocol):
@@ -149,32 +143,8 @@ def _drop_reason(
 
 
 def same_movie(pick: AiPick, movie: Movie) -> bool:
-    """Title and year agree closely enough to be the same film. Without a year only an exact
-    (normalised) title counts: "Heat" must not become "The Heat" (2013)."""
-    if pick.year is None:
-        return normalise(pick.title) == normalise(movie.title)
-    if movie.year is None or abs(movie.year - pick.year) > YEAR_TOLERANCE:
-        return False
-    return titles_match(pick.title, movie.title)
-
-
-def titles_match(left: str, right: str) -> bool:
-    """Equal after normalising (case, accents, punctuation) and dropping a leading article,
-    or, for longer titles, a near miss of a typo or two ("The Godfater")."""
-    a, b = _without_article(normalise(left)), _without_article(normalise(right))
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    long_enough = min(len(a), len(b)) >= MIN_FUZZY_LENGTH
-    return long_enough and fuzz.ratio(a, b) >= TITLE_SIMILARITY
-
-
-def _without_article(title: str) -> str:
-    for article in ARTICLES:
-        if title.startswith(article):
-            return title[len(article) :]
-    return title
+    """The pick names this movie (see `reelmatch.catalog.title_match.same_film`)."""
+    return same_film(pick.title, pick.year, movie_title=movie.title, movie_year=movie.year)
 
 
 def _summary(movie: Movie) -> Movie:

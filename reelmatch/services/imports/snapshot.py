@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from reelmatch.catalog.title_match import title_closeness
 from reelmatch.catalog.title_search import normalise
 from reelmatch.domain import Movie, MovieDetails, MoviePage
-from reelmatch.services.imports.titles import TitleKey, title_closeness
+from reelmatch.services.imports.titles import TitleKey
 
 
 class SnapshotCatalog(Protocol):

@@ -1,5 +1,6 @@
 """Deciding whether a catalog movie is the film an import row names: title + year keys and
-the strictness check, so "Heat (1995)" never lands on "The Heat (2013)".
+the strictness check, so "Heat (1995)" never lands on "The Heat (2013)". What counts as the
+same title is `reelmatch.catalog.title_match`, the rule AI grounding applies too.
 
 Shared by live matching (matching.py) and snapshot-first matching (snapshot.py), so both
 judge candidates by the same rules.
@@ -10,15 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
+from reelmatch.catalog.title_match import title_closeness, years_match
 from reelmatch.catalog.title_search import normalise
 from reelmatch.domain import Movie
 from reelmatch.services.imports.records import ImportRow
-
-#: rapidfuzz ratio (0–100) from which two normalised titles count as the same title.
-CLOSE_TITLE = 90.0
-_ARTICLES = ("the ", "a ", "an ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,25 +48,6 @@ def best_candidate(key: TitleKey, candidates: Iterable[Movie]) -> Movie | None:
             if closeness == 2:
                 ranked.append(((0, 0, index), movie))
             continue
-        if closeness and movie.year is not None and abs(movie.year - key.year) <= 1:
+        if closeness and movie.year is not None and years_match(key.year, movie.year):
             ranked.append(((abs(movie.year - key.year), -closeness, index), movie))
     return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
-
-
-def title_closeness(wanted: list[str], candidate: str) -> int:
-    """2: the same normalised title; 1: the same but for a leading article or a near-identical
-    spelling; 0: another title."""
-    if candidate in wanted:
-        return 2
-    bare = _without_article(candidate)
-    for title in wanted:
-        if _without_article(title) == bare or fuzz.ratio(title, candidate) >= CLOSE_TITLE:
-            return 1
-    return 0
-
-
-def _without_article(title: str) -> str:
-    for article in _ARTICLES:
-        if title.startswith(article):
-            return title[len(article) :]
-    return title
