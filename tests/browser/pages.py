@@ -40,10 +40,18 @@ def see(page: Page, text: str) -> None:
     expect(visible(page.get_by_text(text, exact=False))).to_be_visible(timeout=TIMEOUT)
 
 
+COOKIE_READER = "iframe[title='extra_streamlit_components.CookieManager.cookie_manager']"
+
+
 def idle(page: Page, *, quiet_ms: int = 1200) -> None:
     """Wait until Streamlit has been idle for `quiet_ms`: the run finished and so did the
-    reruns its components cause when they first load (the cookie reader sends its value
-    back a moment after the page appears)."""
+    rerun the login cookie reader causes when it first loads (it sends the browser's cookies
+    back a moment after the page appears; input given before that can be lost)."""
+    reader = page.locator(COOKIE_READER).first
+    reader.wait_for(state="attached", timeout=TIMEOUT)
+    frame = reader.content_frame
+    if frame is not None:
+        frame.locator("body").wait_for(state="attached", timeout=TIMEOUT)
     running = page.locator("[data-testid='stStatusWidget']")
     quiet = 0
     for _ in range(TIMEOUT // 100):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,34 @@ def test_import_a_letterboxd_export(page: Page, live_app: LiveApp, tmp_path: Pat
     heading(page, "Library")
     assert int(metric(page, "Rated")) >= 5
     assert int(metric(page, "Diary entries")) >= 3
+
+
+def test_try_the_demo_log_a_watch_and_export(page: Page, live_app: LiveApp) -> None:
+    page.goto(live_app.url)
+    idle(page)
+    click(page, "Try the demo")
+    heading(page, "Discover")
+    idle(page)
+
+    page.goto(f"{live_app.url}/movie?id=680")
+    heading(page, "Pulp Fiction (1994)")
+    visible(page.get_by_text("I watched it", exact=True)).click()  # the expander
+    idle(page)
+    fill(page, "Note (optional)", "Royale with cheese")
+    click(page, "Log it")
+    see(page, "Logged in your diary.")
+
+    page.goto(f"{live_app.url}/library")
+    heading(page, "Library")
+    click(page, "Diary", role="tab")
+    see(page, "Pulp Fiction (1994)")
+    see(page, "Royale with cheese")
+
+    page.goto(f"{live_app.url}/settings")
+    idle(page)
+    click(page, "Export", role="tab")
+    with page.expect_download() as download:
+        click(page, "Download Everything (JSON)")
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["user"]["username"] == "demo"
+    assert any(d["note"] == "Royale with cheese" for d in exported["diary"])
