@@ -13,12 +13,9 @@ Targets (issue 6): each query < 500 ms, the page < 1.5 s, record() p95 < 0.2 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from bench.common import postgres_schema, print_table, summary, timed_ms, write_json
+from bench.common import database, print_table, summary, timed_ms, write_json
 from bench.synthetic_activity import (
     EVENT_COLUMNS,
     Sizes,
@@ -189,19 +186,6 @@ def measure_recording(database: Database, *, count: int = 50_000) -> dict[str, f
     recorder.close(timeout=60)
     health = recorder.health()
     return {**summary(samples), "written": health.written, "dropped": health.dropped}
-
-
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/analytics-bench.db"
-    else:
-        base = os.environ.get(
-            "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        )
-        with postgres_schema(base) as url:
-            yield url
 
 
 def report(results: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import statistics
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -81,3 +82,16 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def database(kind: str) -> Iterator[str]:
+    """A throwaway database of `kind` ("sqlite": a temp file; "postgresql": a schema on
+    TEST_DATABASE_URL), as a URL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.db"
+        return
+    base = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    with postgres_schema(base) as url:
+        yield url

@@ -10,12 +10,8 @@ Targets (issue 2): rate_movie p95 < 5 ms on SQLite and < 10 ms on PostgreSQL; li
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from bench.common import postgres_schema, print_table, summary, timed_ms, write_json
+from bench.common import database, print_table, summary, timed_ms, write_json
 from reelmatch.bootstrap import build_services
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import load_settings
@@ -74,13 +70,13 @@ def seed(url: str, catalog: OfflineCatalog, *, users: int, ratings: int) -> dict
         uow.session.execute(insert(UserMovieRow), rows)
         uow.commit()
     services.close()
-    return {"movie_ids": movie_ids, "heavy_user": f"user{users:05d}"}
+    return {"movie_ids": movie_ids, "heavy_user": f"user{users:05d}", "users": users}
 
 
 def measure(url: str, catalog: OfflineCatalog, seeded: dict[str, Any]) -> dict[str, Any]:
     services = build_services(load_settings(DATABASE_URL=url), catalog=catalog, bcrypt_rounds=4)
     rng = random.Random(11)
-    users = [services.users.get_user(f"user{i:05d}") for i in range(200)]
+    users = [services.users.get_user(f"user{i:05d}") for i in range(min(200, seeded["users"]))]
     heavy = services.users.get_user(seeded["heavy_user"])
 
     def rate() -> None:
@@ -94,19 +90,6 @@ def measure(url: str, catalog: OfflineCatalog, seeded: dict[str, Any]) -> dict[s
     rows = len(services.library.library(heavy).ratings)
     services.close()
     return {"rate_movie_ms": rate_ms, "library_ms": library_ms, "heavy_user_ratings": rows}
-
-
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-    else:
-        base = os.environ.get(
-            "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        )
-        with postgres_schema(base) as url:
-            yield url
 
 
 def main() -> None:
