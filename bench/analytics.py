@@ -163,9 +163,7 @@ def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], 
         ),
         "new users per day (60 d)": run(lambda a, s: a.new_users_per_day(both.local_days())),
         "distinct users, 6 spans": run(lambda a, s: a.distinct_users(spans + trailing)),
-        "watchlist conversion": run(
-            lambda a, s: a.watchlist_conversion(days.bounds, window_days=30)
-        ),
+        "watchlist conversion": run(lambda a, s: a.watchlist_conversion(days, window_days=30)),
         "recommendations by engine": run(lambda a, s: a.recommendations_by_engine(month.span)),
         "ratings per movie": run(lambda a, s: a.ratings_per_movie(month.span)),
         "api calls per day (60 d)": run(lambda a, s: s.api_per_day(both.local_days())),

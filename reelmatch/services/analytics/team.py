@@ -10,11 +10,14 @@ from typing import Any
 
 import pandas as pd
 
+from reelmatch.cache import Cache
+from reelmatch.cache.keys import analytics_key
 from reelmatch.domain import User
 from reelmatch.errors import InvalidInput, NotAllowed
 from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics import series
-from reelmatch.services.analytics.kpis import DailyFrames, Kpi, kpi_list, kpi_values
+from reelmatch.services.analytics.daily import ClosedDays, DailyFrames, daily_rows, period_key
+from reelmatch.services.analytics.kpis import Kpi, kpi_list, kpi_values
 from reelmatch.services.analytics.period import Period
 from reelmatch.store.database import Database
 from reelmatch.store.repositories.analytics import AnalyticsRepository
@@ -34,6 +37,8 @@ OPERATOR = User(
 CONVERSION_DAYS = 30
 PRUNE_CHUNK_DAYS = 31
 MIN_RETENTION_DAYS = 31
+#: How long the previous period's KPIs (the deltas' baseline) are reused.
+PREVIOUS_TTL_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class TeamDashboard:
     period: Period
     kpis: list[Kpi]
     activity: pd.DataFrame
+    #: The previous period's activity, for comparison.
+    previous_activity: pd.DataFrame
     conversion: Conversion
     recommendations: pd.DataFrame
     top_movies: pd.DataFrame
@@ -79,44 +86,54 @@ class _Repos:
 
 
 class AnalyticsService:
-    def __init__(self, database: Database, *, conversion_days: int = CONVERSION_DAYS) -> None:
+    """`cache` (the app's) keeps what past days' numbers are, see `daily.py`; without one
+    every call queries everything."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        cache: Cache | None = None,
+        conversion_days: int = CONVERSION_DAYS,
+    ) -> None:
         self._database = database
+        self._closed = ClosedDays(cache)
         self._conversion_days = conversion_days
 
     # The page's data ------------------------------------------------------------------------
 
     def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
         with self._read(user) as repos:
-            frames = self._frames(repos, period.extended_back(period.days))
+            frames = self._frames(repos, period)
+            before = self._frames(repos, period.previous())
             conversion = self._conversion(repos, period)
             engines = repos.analytics.recommendations_by_engine(period.span)
             known = {
                 "conversion": (conversion.watchlisted, conversion.converted),
                 "recommendations": engines,
             }
-            kpis = self._kpis(repos, period, frames, known=known)
-            current = frames.within(period)
+            kpis = self._kpis(repos, period, frames, known=known, previous_frames=before)
             movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
             return TeamDashboard(
                 period=period,
                 kpis=kpis,
-                activity=current.activity,
+                activity=frames.activity,
+                previous_activity=before.activity,
                 conversion=conversion,
                 recommendations=series.recommendation_frame(engines),
                 top_movies=movies,
                 top_genres=genres,
-                cache_hit_rate=current.cache,
-                api_errors=current.api,
+                cache_hit_rate=frames.cache,
+                api_errors=frames.api,
                 api_latency=series.api_latency(repos.system, period),
-                ai_usage=current.ai,
+                ai_usage=frames.ai,
                 page_render=series.page_render(repos.system, period),
             )
 
     def kpis(self, user: User, period: Period) -> list[Kpi]:
         """The KPI tiles with the previous period's values (for deltas)."""
         with self._read(user) as repos:
-            frames = self._frames(repos, period.extended_back(period.days))
-            return self._kpis(repos, period, frames)
+            return self._kpis(repos, period, self._frames(repos, period))
 
     def activity(self, user: User, period: Period) -> pd.DataFrame:
         with self._read(user) as repos:
@@ -190,13 +207,10 @@ class AnalyticsService:
             yield _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
 
     def _frames(self, repos: _Repos, period: Period) -> DailyFrames:
-        cache, api = series.cache_and_api(repos.system, period)
-        return DailyFrames(
-            activity=series.activity(repos.analytics, period),
-            cache=cache,
-            api=api,
-            ai=series.ai_usage(repos.system, period),
+        rows = self._closed.rows(
+            period, lambda days: daily_rows(repos.analytics, repos.system, days)
         )
+        return rows.frames()
 
     def _kpis(
         self,
@@ -205,36 +219,52 @@ class AnalyticsService:
         frames: DailyFrames,
         *,
         known: dict[str, Any] | None = None,
+        previous_frames: DailyFrames | None = None,
     ) -> list[Kpi]:
+        """The period's KPIs (live) and the previous period's (all in the past, so cached
+        for `PREVIOUS_TTL_SECONDS`: only its conversions and feedback still move)."""
         previous = period.previous()
-        spans = [
-            p.span if days is None else p.trailing(days)
-            for p in (period, previous)
-            for days in (None, 7, 30)
-        ]
-        active = repos.analytics.distinct_users(spans)
-        both = [period.span, previous.span]
-        api_p95 = repos.system.p95_per_span(API_CALL, both)
-        page_p95 = repos.system.p95_per_span(PAGE_VIEW, both)
-        values = [
-            kpi_values(
-                repos.analytics,
-                p,
-                frames=frames.within(p),
-                active=(active[3 * k], active[3 * k + 1], active[3 * k + 2]),
-                p95=(api_p95[k], page_p95[k]),
-                conversion_days=self._conversion_days,
-                known=known if p is period else None,
-            )
-            for k, p in enumerate((period, previous))
-        ]
-        return kpi_list(values[0], values[1])
+        before = self._closed.value(
+            analytics_key("kpis", period_key(previous), str(self._conversion_days)),
+            lambda: self._kpi_values(
+                repos, previous, previous_frames or self._frames(repos, previous)
+            ),
+            encode=_same,
+            decode=_same,
+            ttl=PREVIOUS_TTL_SECONDS,
+        )
+        return kpi_list(self._kpi_values(repos, period, frames, known=known), before)
+
+    def _kpi_values(
+        self,
+        repos: _Repos,
+        period: Period,
+        frames: DailyFrames,
+        *,
+        known: dict[str, Any] | None = None,
+    ) -> dict[str, float | None]:
+        active = repos.analytics.distinct_users([period.span, *map(period.trailing, (7, 30))])
+        (api_p95,) = repos.system.p95_per_span(API_CALL, [period.span])
+        (page_p95,) = repos.system.p95_per_span(PAGE_VIEW, [period.span])
+        return kpi_values(
+            repos.analytics,
+            period,
+            frames=frames,
+            active=(active[0], active[1], active[2]),
+            p95=(api_p95, page_p95),
+            conversion_days=self._conversion_days,
+            known=known,
+        )
 
     def _conversion(self, repos: _Repos, period: Period) -> Conversion:
         total, converted = repos.analytics.watchlist_conversion(
-            period.bounds(), window_days=self._conversion_days
+            period.local_days(), window_days=self._conversion_days
         )
         return Conversion(total, converted, self._conversion_days)
+
+
+def _same(values: dict[str, float | None]) -> dict[str, float | None]:
+    return values
 
 
 def _require_admin(user: User) -> None:
