@@ -4,9 +4,11 @@
 
 Loads 10,000 users, 1,000,000 events over a year, 200,000 ratings, 50,000 diary entries and
 10,000 recommendation runs into a temp SQLite file and a throwaway PostgreSQL schema, then
-times every AnalyticsService query for the last 30 days (with the previous 30 for the KPIs),
-the whole Analytics page (`dashboard`) for 7, 30 and 90 days, My stats for one user, and the
-cost of `EventRecorder.record()`.
+times every SQL statement and AnalyticsService query for the last 30 days (with the previous
+30 for the KPIs; service calls with the analytics cache emptied first, so nothing is reused),
+the real Analytics page run by AppTest for 7, 30 and 90 days (bench/analytics_page.py: cold
+cache, past days cached, and the live tiles' refresh), My stats for one user, and the cost of
+`EventRecorder.record()`.
 Targets (issue 6): each query < 500 ms, the page < 1.5 s, record() p95 < 0.2 ms.
 """
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
+from bench.analytics_page import measure_page
 from bench.common import postgres_schema, print_table, summary, timed_ms, write_json
 from bench.synthetic_activity import (
     EVENT_COLUMNS,
@@ -36,7 +39,7 @@ from bench.synthetic_activity import (
     recommendation_rows,
     seed_reference_data,
 )
-from reelmatch.bootstrap import build_services
+from reelmatch.bootstrap import Services, build_services
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import load_settings
 from reelmatch.events import DiscardEvents
@@ -121,22 +124,25 @@ def measure(url: str) -> dict[str, Any]:
             heavy, month.end.year
         ),
     }
-    results: dict[str, Any] = {"sql": {}, "queries": {}, "page": {}}
+    results: dict[str, Any] = {"sql": {}, "queries": {}}
     for name, sql in sql_statements(services.database, month).items():
         sql()
         results["sql"][name] = summary(timed_ms(sql, repeat=REPEAT))
     for name, call in calls.items():
-        call()  # warm-up
-        results["queries"][name] = summary(timed_ms(call, repeat=REPEAT))
-    for days in (7, 30, 90):
-        period = Period.last(days)
-        analytics.dashboard(admin, period)
-        results["page"][f"{days} days"] = summary(
-            timed_ms(lambda p=period: analytics.dashboard(admin, p), repeat=REPEAT)  # type: ignore[misc]
-        )
+        call()  # warm-up (the database's own caches, not ours)
+        results["queries"][name] = summary(timed_ms(_uncached(services, call), repeat=REPEAT))
     results["record_ms"] = measure_recording(services.database)
     services.close()
+    results["page"] = measure_page(url, admin, repeat=REPEAT)
     return results
+
+
+def _uncached(services: Services, call: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        services.cache.invalidate_prefix("analytics:")
+        return call()
+
+    return run
 
 
 def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], object]]:
@@ -212,8 +218,9 @@ def report(results: dict[str, Any]) -> None:
             rows.append((kind, name, s["p50"], s["p95"], f"< {QUERY_TARGET_MS:g}",
                          _met(s["p95"], QUERY_TARGET_MS)))  # fmt: skip
         for name, s in result["page"].items():
-            rows.append((kind, f"whole page, {name}", s["p50"], s["p95"],
-                         f"< {PAGE_TARGET_MS:g}", _met(s["p95"], PAGE_TARGET_MS)))  # fmt: skip
+            target = QUERY_TARGET_MS if name.startswith("live") else PAGE_TARGET_MS
+            rows.append((kind, name, s["p50"], s["p95"], f"< {target:g}",
+                         _met(s["p95"], target)))  # fmt: skip
         r = result["record_ms"]
         rows.append((kind, f"record() x{r['n']}", r["p50"], r["p95"],
                      f"< {RECORD_TARGET_MS:g}", _met(r["p95"], RECORD_TARGET_MS)))  # fmt: skip

@@ -88,17 +88,11 @@ def dashboard_sections(board: TeamDashboard, *, compare: bool) -> None:
             f"{board.period.end:%d %b %Y}. {NEW_SERVER}",
             icon=":material/hourglass_empty:",
         )
-    engagement, recommendations, health, spend = st.tabs(
-        ["Engagement", "Recommendations", "System health", "AI spend"]
-    )
-    with engagement:
-        _engagement(board, compare=compare)
-    with recommendations:
-        _recommendations(board)
-    with health:
-        _health(board)
-    with spend:
-        _spend(board)
+    tabs = st.tabs(list(SECTIONS), key="an-tab", on_change="rerun")
+    for tab, draw in zip(tabs, SECTIONS.values(), strict=True):
+        if tab.open:  # only the open tab's charts are built (10-20 ms each)
+            with tab:
+                draw(board, compare)
 
 
 def section(
@@ -119,7 +113,7 @@ def section(
     frame_table(frame, name=name, period=(board.period.start, board.period.end))
 
 
-def _engagement(board: TeamDashboard, *, compare: bool) -> None:
+def _engagement(board: TeamDashboard, compare: bool) -> None:
     activity = board.activity
     quiet = None if has_activity(board) else "Nobody used the app in these days."
     previous = board.previous_activity if compare else None
@@ -180,7 +174,7 @@ def _engagement(board: TeamDashboard, *, compare: bool) -> None:
     )
 
 
-def _recommendations(board: TeamDashboard) -> None:
+def _recommendations(board: TeamDashboard, compare: bool) -> None:
     recs = board.recommendations
     shown = int(recs["shown"].sum()) if len(recs) else 0
     section(
@@ -193,7 +187,7 @@ def _recommendations(board: TeamDashboard) -> None:
     )
 
 
-def _health(board: TeamDashboard) -> None:
+def _health(board: TeamDashboard, compare: bool) -> None:
     cache, api, latency = board.cache_hit_rate, board.api_errors, board.api_latency
     offline = "None in these days (the offline catalog makes no upstream calls)."
     section(
@@ -232,7 +226,7 @@ def _health(board: TeamDashboard) -> None:
     )
 
 
-def _spend(board: TeamDashboard) -> None:
+def _spend(board: TeamDashboard, compare: bool) -> None:
     ai = board.ai_usage
     section(
         "OpenAI tokens and cost per day",
@@ -244,3 +238,12 @@ def _spend(board: TeamDashboard) -> None:
         if ai["calls"].sum()
         else "No OpenAI calls in these days (recommendations used the local engine).",
     )
+
+
+#: The tabs below the tiles and what draws each (the board, and whether to compare).
+SECTIONS: dict[str, Callable[[TeamDashboard, bool], None]] = {
+    "Engagement": _engagement,
+    "Recommendations": _recommendations,
+    "System health": _health,
+    "AI spend": _spend,
+}

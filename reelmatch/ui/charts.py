@@ -15,6 +15,10 @@ import pandas as pd
 
 DAY = alt.X("utcyearmonthdate(day):T", title=None)
 HEIGHT = 260
+#: Pixels per category on horizontal bar charts, and how much of a label to show.
+ROW = 30
+LABELS = alt.Axis(labelLimit=260, labelOverlap=False)
+THIS, BEFORE = "This period", "Previous period"
 
 #: Activity columns drawn as "actions per day", with their legend names.
 ACTIONS = {
@@ -38,10 +42,10 @@ def _long(frame: pd.DataFrame, columns: dict[str, str], *, keep: Sequence[str]) 
 def active_users(activity: pd.DataFrame, previous: pd.DataFrame | None = None) -> alt.Chart:
     """Active users per day; with `previous`, the previous period's line drawn on the same
     days (its first day over this period's first day), dashed."""
-    current = _with_iso_days(activity).assign(period="This period")
+    current = _with_iso_days(activity).assign(period=THIS)
     lines = current[["day", "active_users", "period"]]
     if previous is not None and len(previous) == len(activity):
-        shifted = previous.assign(day=list(current["day"]), period="Previous period")
+        shifted = previous.assign(day=list(current["day"]), period=BEFORE)
         lines = pd.concat([lines, shifted[["day", "active_users", "period"]]], ignore_index=True)
     chart: alt.Chart = (
         alt.Chart(lines, height=HEIGHT)
@@ -49,8 +53,17 @@ def active_users(activity: pd.DataFrame, previous: pd.DataFrame | None = None) -
         .encode(
             x=DAY,
             y=alt.Y("active_users:Q", title="Active users"),
-            color=alt.Color("period:N", title=None, legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.StrokeDash("period:N", legend=None),
+            color=alt.Color(
+                "period:N",
+                title=None,
+                scale=alt.Scale(domain=[THIS, BEFORE], range=["#1c83e1", "#9aa0a6"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "period:N",
+                scale=alt.Scale(domain=[THIS, BEFORE], range=[[1, 0], [5, 4]]),
+                legend=None,
+            ),
             tooltip=[alt.Tooltip("day:N", title="Day"), "period:N", "active_users:Q"],
         )
     )
@@ -80,10 +93,10 @@ def conversion(watchlisted: int, converted: int, *, window_days: int) -> alt.Cha
         }
     )
     chart: alt.Chart = (
-        alt.Chart(data, height=120)
+        alt.Chart(data, height=2 * ROW)
         .mark_bar()
         .encode(
-            y=alt.Y("step:N", title=None, sort=None),
+            y=alt.Y("step:N", title=None, sort=None, axis=LABELS),
             x=alt.X("movies:Q", title="Movies"),
             tooltip=["step:N", "movies:Q"],
         )
@@ -95,10 +108,10 @@ def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, title: str) -> a
     """Horizontal bars in the frame's order (the services rank them)."""
     tooltip = [c for c in frame.columns if c not in ("movie_id",)]
     chart: alt.Chart = (
-        alt.Chart(frame, height=max(120, 26 * len(frame)))
+        alt.Chart(frame, height=ROW * max(2, len(frame)))
         .mark_bar()
         .encode(
-            y=alt.Y(f"{label}:N", title=None, sort=None),
+            y=alt.Y(f"{label}:N", title=None, sort=None, axis=LABELS),
             x=alt.X(f"{value}:Q", title=title),
             tooltip=tooltip,
         )
@@ -108,10 +121,10 @@ def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, title: str) -> a
 
 def acceptance_by_engine(recommendations: pd.DataFrame) -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(recommendations, height=max(120, 40 * len(recommendations)))
+        alt.Chart(recommendations, height=ROW * max(2, len(recommendations)))
         .mark_bar()
         .encode(
-            y=alt.Y("engine:N", title=None),
+            y=alt.Y("engine:N", title=None, axis=LABELS),
             x=alt.X("acceptance_rate:Q", title="Accepted", axis=alt.Axis(format="%")),
             tooltip=[
                 "engine:N",
@@ -172,10 +185,10 @@ def p50_p95_bars(frame: pd.DataFrame, *, label: str, title: str) -> alt.Chart:
     """Side-by-side p50 and p95 bars per `label` (endpoint or page)."""
     data = _long(frame, {"p50_ms": "p50", "p95_ms": "p95"}, keep=[label])
     chart: alt.Chart = (
-        alt.Chart(data, height=max(140, 34 * len(frame)))
+        alt.Chart(data, height=2 * ROW * max(2, len(frame)))
         .mark_bar()
         .encode(
-            y=alt.Y(f"{label}:N", title=None, sort=list(frame[label])),
+            y=alt.Y(f"{label}:N", title=None, sort=list(frame[label]), axis=LABELS),
             yOffset=alt.YOffset("series:N"),
             x=alt.X("value:Q", title=title),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),

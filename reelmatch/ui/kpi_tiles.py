@@ -8,6 +8,7 @@ computed; a timed rerun sees those are older than half the interval and asks aga
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,16 @@ LOWER_IS_BETTER = frozenset(
 NEUTRAL = frozenset({"ai_tokens", "api_calls"})
 #: Counts shown with one decimal (averages).
 AVERAGES = frozenset({"dau"})
+#: Shorter tile titles where the service's label does not fit a tile (it goes in the help).
+SHORT_LABELS = {
+    "dau": "DAU (average)",
+    "wau": "WAU (last 7 days)",
+    "mau": "MAU (last 30 days)",
+    "watchlist_conversion": "Watchlist → watched",
+    "recommendation_acceptance": "Recs accepted",
+    "cost_per_accepted_usd": "Cost per accepted rec",
+    "api_calls": "Upstream calls",
+}
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -66,10 +77,19 @@ def format_value(kpi: Kpi, value: float | None) -> str:
     if kpi.unit == "ratio":
         return f"{value:.1%}"
     if kpi.unit == "usd":
-        return f"${value:,.2f}" if abs(value) >= 1 else f"${value:.4f}"
+        return _dollars(value)
     if kpi.unit == "ms":
         return f"{value:,.0f} ms"
     return f"{value:,.1f}" if kpi.key in AVERAGES else f"{value:,.0f}"
+
+
+def _dollars(amount: float) -> str:
+    """Cents for a dollar or more; below that, enough decimals for two significant digits
+    ($0.00018 rather than $0.0002 or $0.0000)."""
+    if amount == 0 or abs(amount) >= 1:
+        return f"${amount:,.2f}"
+    decimals = max(4, 1 - math.floor(math.log10(abs(amount))))
+    return f"${amount:.{decimals}f}"
 
 
 def format_delta(kpi: Kpi) -> str | None:
@@ -78,19 +98,21 @@ def format_delta(kpi: Kpi) -> str | None:
     delta = kpi.delta
     if delta is None:
         return None
+    if delta == 0:
+        return "no change"
     sign = "-" if delta < 0 else "+"
     size = abs(delta)
     if kpi.unit == "ratio":
         return f"{sign}{size * 100:.1f} pp"
     if kpi.unit == "usd":
-        return f"{sign}${size:,.2f}" if size >= 1 else f"{sign}${size:.4f}"
+        return f"{sign}{_dollars(size)}"
     if kpi.unit == "ms":
         return f"{sign}{size:,.0f} ms"
     return f"{sign}{size:,.1f}" if kpi.key in AVERAGES else f"{sign}{size:,.0f}"
 
 
 def delta_color(kpi: Kpi) -> str:
-    if kpi.key in NEUTRAL:
+    if kpi.key in NEUTRAL or kpi.delta == 0:
         return "off"
     return "inverse" if kpi.key in LOWER_IS_BETTER else "normal"
 
@@ -137,12 +159,15 @@ def _tiles(
 
 
 def _tile(column: DeltaGenerator, kpi: Kpi, *, compare: bool, compared: str) -> None:
-    help_text = f"Previous period ({compared}): {format_value(kpi, kpi.previous)}"
+    help_text = kpi.label
+    if compare:
+        help_text += f". Previous period ({compared}): {format_value(kpi, kpi.previous)}"
     column.metric(
-        kpi.label,
+        SHORT_LABELS.get(kpi.key, kpi.label),
         format_value(kpi, kpi.value),
         delta=format_delta(kpi) if compare else None,
         delta_color=delta_color(kpi),  # type: ignore[arg-type]
-        help=help_text if compare else None,
+        delta_arrow="off" if kpi.delta == 0 else "auto",
+        help=help_text,
         border=True,
     )

@@ -1,7 +1,10 @@
-"""What a newcomer does, in a real browser against `streamlit run app.py`."""
+"""What a newcomer (and an admin) does, in a real browser against `streamlit run app.py`."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from tests.browser.pages import (
     visible,
     wait_for_login_cookie,
 )
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LETTERBOXD = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "letterboxd"
@@ -153,3 +157,50 @@ def test_import_a_letterboxd_export(page: Page, live_app: LiveApp, tmp_path: Pat
     heading(page, "Library")
     assert int(metric(page, "Rated")) >= 5
     assert int(metric(page, "Diary entries")) >= 3
+
+
+def _cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:
+    """`python -m reelmatch ...` against the test server's database."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TMDB_", "OPENAI_", "REDIS_", "DATABASE_"))
+    }
+    env.update(DATABASE_URL=app.database_url, REELMATCH_DATA_DIR=str(app.data_dir))
+    subprocess.run(
+        [sys.executable, "-m", "reelmatch", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_an_admin_reads_analytics_and_their_own_stats(page: Page, live_app: LiveApp) -> None:
+    _cli(live_app, "users", "add", "statsboss", "--admin", "--password-stdin",
+         stdin="analytics-2026\n")  # fmt: skip
+    _cli(live_app, "import", "letterboxd", str(LETTERBOXD), "--user", "statsboss")
+    _cli(live_app, "watched", "statsboss", "603")  # today, not rated: nudged
+    log_in(page, live_app, "statsboss", "analytics-2026")
+
+    page.goto(f"{live_app.url}/my_stats")
+    heading(page, "My stats")
+    see(page, "Rate what you watched recently")
+    see(page, "Year in Review")
+    page.wait_for_timeout(1500)  # let the charts draw
+    page.screenshot(path=str(live_app.screenshots / "my-stats.png"), full_page=True)
+    nudge = page.get_by_test_id("stFeedback").first
+    nudge.locator("button, [role=button], span").nth(3).click()  # the fourth star
+    see(page, "Rated The Matrix 4★.")
+    expect(page.get_by_text("Rate what you watched recently")).to_have_count(0)
+
+    page.goto(f"{live_app.url}/analytics")
+    heading(page, "Analytics")
+    see(page, "Engagement")
+    assert int(metric(page, "Ratings").replace(",", "")) >= 5  # the import's ratings
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(live_app.screenshots / "analytics.png"), full_page=True)
+    click(page, "System health", role="tab")
+    see(page, "Page render time")

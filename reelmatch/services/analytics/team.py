@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -19,6 +19,12 @@ from reelmatch.services.analytics import series
 from reelmatch.services.analytics.daily import ClosedDays, DailyFrames, daily_rows, period_key
 from reelmatch.services.analytics.kpis import Kpi, kpi_list, kpi_values
 from reelmatch.services.analytics.period import Period
+from reelmatch.services.analytics.results import (
+    ChartTables,
+    Conversion,
+    PruneResult,
+    TeamDashboard,
+)
 from reelmatch.store.database import Database
 from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
@@ -39,44 +45,6 @@ PRUNE_CHUNK_DAYS = 31
 MIN_RETENTION_DAYS = 31
 #: How long the previous period's KPIs (the deltas' baseline) are reused.
 PREVIOUS_TTL_SECONDS = 600.0
-
-
-@dataclass(frozen=True)
-class Conversion:
-    watchlisted: int
-    converted: int
-    window_days: int
-
-    @property
-    def rate(self) -> float | None:
-        return series.ratio(self.converted, self.watchlisted)
-
-
-@dataclass(frozen=True)
-class TeamDashboard:
-    """Everything the Analytics page shows for one period, from one set of queries."""
-
-    period: Period
-    kpis: list[Kpi]
-    activity: pd.DataFrame
-    #: The previous period's activity, for comparison.
-    previous_activity: pd.DataFrame
-    conversion: Conversion
-    recommendations: pd.DataFrame
-    top_movies: pd.DataFrame
-    top_genres: pd.DataFrame
-    cache_hit_rate: pd.DataFrame
-    api_errors: pd.DataFrame
-    api_latency: pd.DataFrame
-    ai_usage: pd.DataFrame
-    page_render: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class PruneResult:
-    cutoff: datetime
-    events_removed: int
-    rollup_rows: int
 
 
 @dataclass
@@ -103,32 +71,34 @@ class AnalyticsService:
     # The page's data ------------------------------------------------------------------------
 
     def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
+        """Everything the page shows: this period's series and KPIs, the previous period's
+        (mostly from the cache) and the per-group tables, in one read-only session."""
         with self._read(user) as repos:
             frames = self._frames(repos, period)
-            before = self._frames(repos, period.previous())
             conversion = self._conversion(repos, period)
             engines = repos.analytics.recommendations_by_engine(period.span)
             known = {
                 "conversion": (conversion.watchlisted, conversion.converted),
                 "recommendations": engines,
             }
-            kpis = self._kpis(repos, period, frames, known=known, previous_frames=before)
-            movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
-            return TeamDashboard(
-                period=period,
-                kpis=kpis,
-                activity=frames.activity,
-                previous_activity=before.activity,
-                conversion=conversion,
-                recommendations=series.recommendation_frame(engines),
-                top_movies=movies,
-                top_genres=genres,
-                cache_hit_rate=frames.cache,
-                api_errors=frames.api,
-                api_latency=series.api_latency(repos.system, period),
-                ai_usage=frames.ai,
-                page_render=series.page_render(repos.system, period),
-            )
+            current = self._kpi_values(repos, period, frames, known=known)
+            before_frames, before_values = self._previous(repos, period.previous())
+            tables = self._tables(repos, period, limit)
+        return TeamDashboard(
+            period=period,
+            kpis=kpi_list(current, before_values),
+            activity=frames.activity,
+            previous_activity=before_frames.activity,
+            conversion=conversion,
+            recommendations=series.recommendation_frame(engines),
+            top_movies=tables.top_movies,
+            top_genres=tables.top_genres,
+            cache_hit_rate=frames.cache,
+            api_errors=frames.api,
+            api_latency=tables.api_latency,
+            ai_usage=frames.ai,
+            page_render=tables.page_render,
+        )
 
     def kpis(self, user: User, period: Period) -> list[Kpi]:
         """The KPI tiles with the previous period's values (for deltas)."""
@@ -204,7 +174,7 @@ class AnalyticsService:
     def _read(self, user: User) -> Iterator[_Repos]:
         _require_admin(user)
         with UnitOfWork(self._database, read_only=True) as uow:
-            yield _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
+            yield _repos(uow)
 
     def _frames(self, repos: _Repos, period: Period) -> DailyFrames:
         rows = self._closed.rows(
@@ -212,28 +182,35 @@ class AnalyticsService:
         )
         return rows.frames()
 
-    def _kpis(
-        self,
-        repos: _Repos,
-        period: Period,
-        frames: DailyFrames,
-        *,
-        known: dict[str, Any] | None = None,
-        previous_frames: DailyFrames | None = None,
-    ) -> list[Kpi]:
-        """The period's KPIs (live) and the previous period's (all in the past, so cached
-        for `PREVIOUS_TTL_SECONDS`: only its conversions and feedback still move)."""
-        previous = period.previous()
-        before = self._closed.value(
+    def _kpis(self, repos: _Repos, period: Period, frames: DailyFrames) -> list[Kpi]:
+        before = self._previous_values(repos, period.previous(), lambda: None)
+        return kpi_list(self._kpi_values(repos, period, frames), before)
+
+    def _previous(self, repos: _Repos, previous: Period) -> tuple[DailyFrames, dict[str, Any]]:
+        frames = self._frames(repos, previous)
+        return frames, self._previous_values(repos, previous, lambda: frames)
+
+    def _previous_values(
+        self, repos: _Repos, previous: Period, frames: Callable[[], DailyFrames | None]
+    ) -> dict[str, float | None]:
+        """The previous period's KPIs: all in the past, so reused for
+        `PREVIOUS_TTL_SECONDS` (only its conversions and feedback can still move)."""
+        return self._closed.value(
             analytics_key("kpis", period_key(previous), str(self._conversion_days)),
-            lambda: self._kpi_values(
-                repos, previous, previous_frames or self._frames(repos, previous)
-            ),
+            lambda: self._kpi_values(repos, previous, frames() or self._frames(repos, previous)),
             encode=_same,
             decode=_same,
             ttl=PREVIOUS_TTL_SECONDS,
         )
-        return kpi_list(self._kpi_values(repos, period, frames, known=known), before)
+
+    def _tables(self, repos: _Repos, period: Period, limit: int) -> ChartTables:
+        movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
+        return ChartTables(
+            top_movies=movies,
+            top_genres=genres,
+            api_latency=series.api_latency(repos.system, period),
+            page_render=series.page_render(repos.system, period),
+        )
 
     def _kpi_values(
         self,
@@ -261,6 +238,10 @@ class AnalyticsService:
             period.local_days(), window_days=self._conversion_days
         )
         return Conversion(total, converted, self._conversion_days)
+
+
+def _repos(uow: UnitOfWork) -> _Repos:
+    return _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
 
 
 def _same(values: dict[str, float | None]) -> dict[str, float | None]:
