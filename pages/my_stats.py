@@ -30,5 +30,5 @@ with guarded():
     taste(stats)
     st.header("Year in Review")
     years = review_years(stats, timezone=timezone)
-    year = st.selectbox("Year", years, key="review-year")
+    year = st.columns([1, 3])[0].selectbox("Year", years, key="review-year")
     year_in_review(stats_service.year_in_review(user, year, timezone=timezone))

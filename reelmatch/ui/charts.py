@@ -112,7 +112,7 @@ def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, title: str) -> a
         .mark_bar()
         .encode(
             y=alt.Y(f"{label}:N", title=None, sort=None, axis=LABELS),
-            x=alt.X(f"{value}:Q", title=title),
+            x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="~s")),
             tooltip=tooltip,
         )
     )
@@ -221,7 +221,7 @@ def counts_by(frame: pd.DataFrame, *, category: str, value: str, title: str) -> 
         .mark_bar()
         .encode(
             x=alt.X(f"{category}:O", title=None, sort=None),
-            y=alt.Y(f"{value}:Q", title=title),
+            y=alt.Y(f"{value}:Q", title=title, axis=alt.Axis(tickMinStep=1, format="d")),
             tooltip=[f"{category}:O", f"{value}:Q"],
         )
     )

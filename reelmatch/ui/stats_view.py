@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 
 import streamlit as st
 
 from reelmatch.domain import DiaryEntry, User
 from reelmatch.services.analytics.period import today_in
-from reelmatch.services.stats import MONTHS, PersonalStats, YearInReview
+from reelmatch.services.stats import PersonalStats, YearInReview
 from reelmatch.ui import charts
 from reelmatch.ui.cards import MOVIE_PAGE
 from reelmatch.ui.feedback import act
@@ -79,9 +80,10 @@ def overview(stats: PersonalStats) -> None:
     median = stats.watchlist.median_age_days
     oldest = stats.watchlist.oldest_added_at
     age.metric(
-        "Watchlist age (median)",
+        "Watchlist age",
         "—" if median is None else f"{median:,.0f} days",
-        help=None if oldest is None else f"Oldest entry added on {oldest:%d %b %Y}.",
+        help="How long movies have been waiting (median)"
+        + ("." if oldest is None else f"; the oldest was added on {oldest:%d %b %Y}."),
         border=True,
     )
 
@@ -145,7 +147,7 @@ def year_in_review(review: YearInReview) -> None:
     if review.busiest_month is not None:
         busiest = int(review.months["watches"].max())
         st.markdown(
-            f"Your busiest month was **{MONTHS[review.busiest_month - 1]}** "
+            f"Your busiest month was **{calendar.month_name[review.busiest_month]}** "
             f"with {busiest} film{'s' if busiest != 1 else ''}."
         )
         st.altair_chart(
@@ -155,7 +157,13 @@ def year_in_review(review: YearInReview) -> None:
     best, genres = st.columns(2)
     with best:
         st.markdown("**Your highest rated**")
-        st.dataframe(review.top_rated.drop(columns=["movie_id"]), hide_index=True)
+        if len(review.top_rated):
+            st.dataframe(review.top_rated.drop(columns=["movie_id"]), hide_index=True)
+        else:
+            st.caption(f"You rated nothing in {review.year}.")
     with genres:
         st.markdown("**Genres you watched most**")
-        st.dataframe(review.top_genres, hide_index=True)
+        if len(review.top_genres):
+            st.dataframe(review.top_genres, hide_index=True)
+        else:
+            st.caption(f"No diary entries in {review.year}.")

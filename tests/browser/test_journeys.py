@@ -191,15 +191,14 @@ def test_an_admin_reads_analytics_and_their_own_stats(page: Page, live_app: Live
     see(page, "Year in Review")
     page.wait_for_timeout(1500)  # let the charts draw
     page.screenshot(path=str(live_app.screenshots / "my-stats.png"), full_page=True)
-    nudge = page.get_by_test_id("stFeedback").first
-    nudge.locator("button, [role=button], span").nth(3).click()  # the fourth star
+    page.get_by_role("radio", name="4 out of 5 stars").first.click()
     see(page, "Rated The Matrix 4★.")
     expect(page.get_by_text("Rate what you watched recently")).to_have_count(0)
 
     page.goto(f"{live_app.url}/analytics")
     heading(page, "Analytics")
     see(page, "Engagement")
-    assert int(metric(page, "Ratings").replace(",", "")) >= 5  # the import's ratings
+    assert int(metric(page, "Ratings")) >= 1  # the nudge's, at least (imports record none)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(live_app.screenshots / "analytics.png"), full_page=True)
     click(page, "System health", role="tab")
