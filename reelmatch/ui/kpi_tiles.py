@@ -126,6 +126,12 @@ def grouped(kpis: Sequence[Kpi]) -> list[tuple[str, list[Kpi]]]:
     return [(title, tiles) for title, tiles in groups if tiles]
 
 
+def is_timed_rerun(computed_at: float, *, now: float) -> bool:
+    """True when the tiles' KPIs are older than half the refresh interval: the fragment is
+    rerunning on its timer with the KPIs of the last full run, which it must replace."""
+    return now - computed_at >= LIVE_SECONDS / 2
+
+
 @dataclass(frozen=True)
 class TileOptions:
     compare: bool
@@ -143,7 +149,7 @@ def _tiles(
     user: User, period: Period, kpis: list[Kpi], options: TileOptions, computed_at: float
 ) -> None:
     with guarded():
-        if options.live and time.monotonic() - computed_at >= LIVE_SECONDS / 2:
+        if options.live and is_timed_rerun(computed_at, now=time.monotonic()):
             kpis = get_services().analytics.kpis(user, period)
         previous = period.previous()
         compared = f"{previous.start:%b %d} – {previous.end:%b %d}"

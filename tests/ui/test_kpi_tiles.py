@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from reelmatch.services.analytics import KPI_DEFINITIONS, Kpi
-from reelmatch.ui.kpi_tiles import GROUPS, delta_color, format_delta, format_value, grouped
+from reelmatch.ui.kpi_tiles import (
+    GROUPS,
+    LIVE_SECONDS,
+    delta_color,
+    format_delta,
+    format_value,
+    grouped,
+    is_timed_rerun,
+)
 
 UNITS = {key: unit for key, _, unit in KPI_DEFINITIONS}
 
@@ -50,3 +58,8 @@ def test_every_kpi_has_a_tile_once() -> None:
     assert sorted(tiles) == sorted(kpi.key for kpi in kpis)
     assert grouped(kpis)[-1][1][-1].key == "new_kpi"  # unknown keys join the last group
     assert [title for title, _ in grouped(kpis)] == [title for title, _ in GROUPS]
+
+
+def test_a_timed_rerun_asks_for_fresh_kpis_and_a_full_run_does_not() -> None:
+    assert not is_timed_rerun(100.0, now=100.2)  # the page just computed them
+    assert is_timed_rerun(100.0, now=100.0 + LIVE_SECONDS)  # the fragment's timer fired
