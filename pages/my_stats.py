@@ -23,12 +23,12 @@ with guarded():
     timezone = user_timezone(user)
     rate_recent_nudge(stats_service.rate_recent(user, timezone=timezone), user=user)
     stats = stats_service.my_stats(user)
-    if not has_history(stats):
+    if has_history(stats):
+        overview(stats)
+        taste(stats)
+        st.header("Year in Review")
+        years = review_years(stats, timezone=timezone)
+        year = st.columns([1, 3])[0].selectbox("Year", years, key="review-year")
+        year_in_review(stats_service.year_in_review(user, year, timezone=timezone))
+    else:
         st.info(NOTHING_YET, icon=":material/bar_chart:")
-        st.stop()
-    overview(stats)
-    taste(stats)
-    st.header("Year in Review")
-    years = review_years(stats, timezone=timezone)
-    year = st.columns([1, 3])[0].selectbox("Year", years, key="review-year")
-    year_in_review(stats_service.year_in_review(user, year, timezone=timezone))

@@ -88,160 +88,112 @@ def dashboard_sections(board: TeamDashboard, *, compare: bool) -> None:
             f"{board.period.end:%d %b %Y}. {NEW_SERVER}",
             icon=":material/hourglass_empty:",
         )
-    tabs = st.tabs(list(SECTIONS), key="an-tab", on_change="rerun")
-    for tab, draw in zip(tabs, SECTIONS.values(), strict=True):
+    tabs = st.tabs(list(TABS), key="an-tab", on_change="rerun")
+    for tab, sections in zip(tabs, TABS.values(), strict=True):
         if tab.open:  # only the open tab's charts are built (10-20 ms each)
             with tab:
-                draw(board, compare)
+                for section in sections(board, compare):
+                    draw(section, board=board)
 
 
-def section(
-    title: str,
-    frame: pd.DataFrame,
-    chart: Callable[[], alt.Chart | alt.LayerChart],
-    *,
-    board: TeamDashboard,
-    name: str,
-    empty: str | None,
-) -> None:
-    """A chart with its table and CSV download, or `empty` when there is nothing to draw."""
-    st.subheader(title)
-    if empty is not None:
-        st.caption(empty)
+@dataclass(frozen=True)
+class Section:
+    """A chart with the table behind it; `empty` (why there is nothing) replaces both."""
+
+    title: str
+    frame: pd.DataFrame
+    chart: Callable[[], alt.Chart | alt.LayerChart]
+    name: str
+    empty: str | None = None
+
+
+def draw(section: Section, *, board: TeamDashboard) -> None:
+    st.subheader(section.title)
+    if section.empty is not None:
+        st.caption(section.empty)
         return
-    st.altair_chart(chart(), width="stretch")
-    frame_table(frame, name=name, period=(board.period.start, board.period.end))
+    st.altair_chart(section.chart(), width="stretch")
+    frame_table(section.frame, name=section.name, period=(board.period.start, board.period.end))
 
 
-def _engagement(board: TeamDashboard, compare: bool) -> None:
-    activity = board.activity
-    quiet = None if has_activity(board) else "Nobody used the app in these days."
+def _engagement(board: TeamDashboard, compare: bool) -> list[Section]:
+    activity, movies, genres = board.activity, board.top_movies, board.top_genres
     previous = board.previous_activity if compare else None
-    section(
-        "Active users per day",
-        activity,
-        lambda: charts.active_users(activity, previous),
-        board=board,
-        name="activity",
-        empty=quiet,
-    )
     actions = activity[list(charts.ACTIONS)].to_numpy().sum()
-    section(
-        "Actions per day",
-        activity,
-        lambda: charts.actions_per_day(activity),
-        board=board,
-        name="actions",
-        empty=None if actions else "No ratings, watchlist adds, watches or searches in these days.",
-    )
-    conversion = board.conversion
+    return [
+        Section("Active users per day", activity,
+                lambda: charts.active_users(activity, previous), "activity",
+                None if has_activity(board) else "Nobody used the app in these days."),
+        Section("Actions per day", activity, lambda: charts.actions_per_day(activity),
+                "actions", None if actions else "No ratings, watchlist adds, watches or "
+                "searches in these days."),
+        _conversion(board),
+        Section("Most rated movies", movies, lambda: charts.ranked_bars(
+                movies, label="title", value="ratings", title="Ratings"), "top-movies",
+                None if len(movies) else "No ratings in these days."),
+        Section("Most rated genres", genres, lambda: charts.ranked_bars(
+                genres, label="genre", value="ratings", title="Ratings"), "top-genres",
+                None if len(genres) else "No ratings in these days."),
+    ]  # fmt: skip
+
+
+def _conversion(board: TeamDashboard) -> Section:
+    done = board.conversion
     table = pd.DataFrame(
-        [
-            {
-                "watchlisted": conversion.watchlisted,
-                "converted": conversion.converted,
-                "window_days": conversion.window_days,
-                "rate": conversion.rate,
-            }
-        ]
-    )
-    section(
-        f"Watchlist → watched within {conversion.window_days} days",
+        [{"watchlisted": done.watchlisted, "converted": done.converted,
+          "window_days": done.window_days, "rate": done.rate}]
+    )  # fmt: skip
+    return Section(
+        f"Watchlist → watched within {done.window_days} days",
         table,
-        lambda: charts.conversion(
-            conversion.watchlisted, conversion.converted, window_days=conversion.window_days
-        ),
-        board=board,
-        name="conversion",
-        empty=None if conversion.watchlisted else "Nobody added a movie to a watchlist.",
-    )
-    movies, genres = board.top_movies, board.top_genres
-    section(
-        "Most rated movies",
-        movies,
-        lambda: charts.ranked_bars(movies, label="title", value="ratings", title="Ratings"),
-        board=board,
-        name="top-movies",
-        empty=None if len(movies) else "No ratings in these days.",
-    )
-    section(
-        "Most rated genres",
-        genres,
-        lambda: charts.ranked_bars(genres, label="genre", value="ratings", title="Ratings"),
-        board=board,
-        name="top-genres",
-        empty=None if len(genres) else "No ratings in these days.",
+        lambda: charts.conversion(done.watchlisted, done.converted, window_days=done.window_days),
+        "conversion",
+        None if done.watchlisted else "Nobody added a movie to a watchlist in these days.",
     )
 
 
-def _recommendations(board: TeamDashboard, compare: bool) -> None:
+def _recommendations(board: TeamDashboard, compare: bool) -> list[Section]:
     recs = board.recommendations
     shown = int(recs["shown"].sum()) if len(recs) else 0
-    section(
-        "Acceptance by engine",
-        recs,
-        lambda: charts.acceptance_by_engine(recs),
-        board=board,
-        name="recommendations",
-        empty=None if shown else "No recommendations were shown in these days.",
-    )
+    return [
+        Section("Acceptance by engine", recs, lambda: charts.acceptance_by_engine(recs),
+                "recommendations",
+                None if shown else "No recommendations were shown in these days."),
+    ]  # fmt: skip
 
 
-def _health(board: TeamDashboard, compare: bool) -> None:
+def _health(board: TeamDashboard, compare: bool) -> list[Section]:
     cache, api, latency = board.cache_hit_rate, board.api_errors, board.api_latency
-    offline = "None in these days (the offline catalog makes no upstream calls)."
-    section(
-        "Cache hit rate",
-        cache,
-        lambda: charts.cache_hit_rate(cache),
-        board=board,
-        name="cache-hit-rate",
-        empty=None if len(cache) else offline,
-    )
-    section(
-        "API latency per endpoint",
-        latency,
-        lambda: charts.p50_p95_bars(latency, label="endpoint", title="Milliseconds"),
-        board=board,
-        name="api-latency",
-        empty=None if len(latency) else offline,
-    )
-    rates = {"error_rate": "Errors (incl. 429)", "rate_limited_rate": "429 Too Many Requests"}
-    section(
-        "API error rate",
-        api,
-        lambda: charts.per_day_lines(api, columns=rates, title="Share of calls", percent=True),
-        board=board,
-        name="api-errors",
-        empty=None if api["calls"].sum() else offline,
-    )
     pages = board.page_render
-    section(
-        "Page render time",
-        pages,
-        lambda: charts.p50_p95_bars(pages, label="page", title="Milliseconds"),
-        board=board,
-        name="page-render",
-        empty=None if len(pages) else "No page views in these days.",
-    )
+    offline = "None in these days (the offline catalog makes no upstream calls)."
+    rates = {"error_rate": "Errors (incl. 429)", "rate_limited_rate": "429 Too Many Requests"}
+    return [
+        Section("Cache hit rate", cache, lambda: charts.cache_hit_rate(cache),
+                "cache-hit-rate", None if len(cache) else offline),
+        Section("API latency per endpoint", latency, lambda: charts.p50_p95_bars(
+                latency, label="endpoint", title="Milliseconds"), "api-latency",
+                None if len(latency) else offline),
+        Section("API error rate", api, lambda: charts.per_day_lines(
+                api, columns=rates, title="Share of calls", percent=True), "api-errors",
+                None if api["calls"].sum() else offline),
+        Section("Page render time", pages, lambda: charts.p50_p95_bars(
+                pages, label="page", title="Milliseconds"), "page-render",
+                None if len(pages) else "No page views in these days."),
+    ]  # fmt: skip
 
 
-def _spend(board: TeamDashboard, compare: bool) -> None:
+def _spend(board: TeamDashboard, compare: bool) -> list[Section]:
     ai = board.ai_usage
-    section(
-        "OpenAI tokens and cost per day",
-        ai,
-        lambda: charts.tokens_and_cost(ai),
-        board=board,
-        name="ai-usage",
-        empty=None
-        if ai["calls"].sum()
-        else "No OpenAI calls in these days (recommendations used the local engine).",
-    )
+    quiet = "No OpenAI calls in these days (recommendations used the local engine)."
+    return [
+        Section("OpenAI tokens and cost per day", ai, lambda: charts.tokens_and_cost(ai),
+                "ai-usage", None if ai["calls"].sum() else quiet),
+    ]  # fmt: skip
 
 
-#: The tabs below the tiles and what draws each (the board, and whether to compare).
-SECTIONS: dict[str, Callable[[TeamDashboard, bool], None]] = {
+#: The tabs below the tiles and the sections each shows (given the board and whether to
+#: compare with the previous period).
+TABS: dict[str, Callable[[TeamDashboard, bool], list[Section]]] = {
     "Engagement": _engagement,
     "Recommendations": _recommendations,
     "System health": _health,

@@ -181,6 +181,7 @@ def test_my_stats_for_a_newcomer(alice: User) -> None:
     assert not at.exception
     assert "Nothing to count yet" in texts(at)
     assert not at.metric
+    assert any("not endorsed or certified by TMDB" in c.value for c in at.caption)
 
 
 def test_the_nudge_rates_a_movie_in_one_click(services: Services, alice: User) -> None:
