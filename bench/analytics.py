@@ -4,9 +4,11 @@
 
 Loads 10,000 users, 1,000,000 events over a year, 200,000 ratings, 50,000 diary entries and
 10,000 recommendation runs into a temp SQLite file and a throwaway PostgreSQL schema, then
-times every AnalyticsService query for the last 30 days (with the previous 30 for the KPIs),
-the whole Analytics page (`dashboard`) for 7, 30 and 90 days, My stats for one user, and the
-cost of `EventRecorder.record()`.
+times every SQL statement and AnalyticsService query for the last 30 days (with the previous
+30 for the KPIs; service calls with the analytics cache emptied first, so nothing is reused),
+the real Analytics page run by AppTest for 7, 30 and 90 days (bench/analytics_page.py: cold
+cache, past days cached, and the live tiles' refresh), My stats for one user, and the cost of
+`EventRecorder.record()`.
 Targets (issue 6): each query < 500 ms, the page < 1.5 s, record() p95 < 0.2 ms.
 """
 
@@ -23,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
+from bench.analytics_page import measure_page
 from bench.common import database, print_table, summary, timed_ms, write_json
 from bench.synthetic_activity import (
     EVENT_COLUMNS,
@@ -33,7 +36,7 @@ from bench.synthetic_activity import (
     recommendation_rows,
     seed_reference_data,
 )
-from reelmatch.bootstrap import build_services
+from reelmatch.bootstrap import Services, build_services
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.config import load_settings
 from reelmatch.events import DiscardEvents
@@ -118,22 +121,28 @@ def measure(url: str) -> dict[str, Any]:
             heavy, month.end.year
         ),
     }
-    results: dict[str, Any] = {"sql": {}, "queries": {}, "page": {}}
+    results: dict[str, Any] = {"sql": {}, "queries": {}}
     for name, sql in sql_statements(services.database, month).items():
         sql()
         results["sql"][name] = summary(timed_ms(sql, repeat=REPEAT))
     for name, call in calls.items():
-        call()  # warm-up
-        results["queries"][name] = summary(timed_ms(call, repeat=REPEAT))
-    for days in (7, 30, 90):
-        period = Period.last(days)
-        analytics.dashboard(admin, period)
-        results["page"][f"{days} days"] = summary(
-            timed_ms(lambda p=period: analytics.dashboard(admin, p), repeat=REPEAT)  # type: ignore[misc]
-        )
-    results["record_ms"] = measure_recording(services.database)
+        call()  # warm-up (the database's own caches, not ours)
+        results["queries"][name] = summary(timed_ms(_uncached(services, call), repeat=REPEAT))
     services.close()
+    results["page"] = measure_page(url, admin, repeat=REPEAT)
+    # Last: it writes 50,000 events stamped now, which would make "today" unusually busy.
+    database = Database.from_url(url)
+    results["record_ms"] = measure_recording(database)
+    database.dispose()
     return results
+
+
+def _uncached(services: Services, call: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        services.cache.invalidate_prefix("analytics:")
+        return call()
+
+    return run
 
 
 def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], object]]:
@@ -160,9 +169,7 @@ def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], 
         ),
         "new users per day (60 d)": run(lambda a, s: a.new_users_per_day(both.local_days())),
         "distinct users, 6 spans": run(lambda a, s: a.distinct_users(spans + trailing)),
-        "watchlist conversion": run(
-            lambda a, s: a.watchlist_conversion(days.bounds, window_days=30)
-        ),
+        "watchlist conversion": run(lambda a, s: a.watchlist_conversion(days, window_days=30)),
         "recommendations by engine": run(lambda a, s: a.recommendations_by_engine(month.span)),
         "ratings per movie": run(lambda a, s: a.ratings_per_movie(month.span)),
         "api calls per day (60 d)": run(lambda a, s: s.api_per_day(both.local_days())),
@@ -198,8 +205,9 @@ def report(results: dict[str, Any]) -> None:
             rows.append((kind, name, s["p50"], s["p95"], f"< {QUERY_TARGET_MS:g}",
                          _met(s["p95"], QUERY_TARGET_MS)))  # fmt: skip
         for name, s in result["page"].items():
-            rows.append((kind, f"whole page, {name}", s["p50"], s["p95"],
-                         f"< {PAGE_TARGET_MS:g}", _met(s["p95"], PAGE_TARGET_MS)))  # fmt: skip
+            target = QUERY_TARGET_MS if name.startswith("live") else PAGE_TARGET_MS
+            rows.append((kind, name, s["p50"], s["p95"], f"< {target:g}",
+                         _met(s["p95"], target)))  # fmt: skip
         r = result["record_ms"]
         rows.append((kind, f"record() x{r['n']}", r["p50"], r["p95"],
                      f"< {RECORD_TARGET_MS:g}", _met(r["p95"], RECORD_TARGET_MS)))  # fmt: skip

@@ -41,6 +41,7 @@ SCENARIOS: list[tuple[str, dict[str, str], str | None]] = [
     ("movie", {"id": "550"}, None),
     ("library", {}, None),
     ("recommendations", {}, None),
+    ("my_stats", {}, None),
     ("settings", {}, None),
 ]
 

@@ -146,7 +146,7 @@ def build_services(
             on_imported=metadata_thread.wake,
         ),
         exports=ExportService(library),
-        analytics=AnalyticsService(database),
+        analytics=AnalyticsService(database, cache=cache),
         stats=PersonalStatsService(database),
         cache=cache,
         metadata=metadata,

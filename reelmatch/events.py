@@ -104,15 +104,31 @@ class DiscardEvents:
 
 @contextmanager
 def timed_event(
-    sink: EventSink, kind: str, *, user_id: int | None = None, **properties: Any
+    sink: EventSink,
+    kind: str,
+    *,
+    user_id: int | None = None,
+    unless: tuple[type[BaseException], ...] = (),
+    **properties: Any,
 ) -> Iterator[dict[str, Any]]:
-    """Record `kind` with the time the block took as `duration_ms` (also when it raises).
+    """Record `kind` with the time the block took as `duration_ms` (also when it raises,
+    except for the exception types in `unless`: a run cut short to start over is not one).
     The yielded dict takes properties learned inside the block. The hook for page views:
     `with timed_event(events, PAGE_VIEW, user_id=user.id, page="Discover"): render()`."""
     extra: dict[str, Any] = {}
     start = time.perf_counter()
     try:
         yield extra
-    finally:
-        elapsed = (time.perf_counter() - start) * 1000
-        sink.record(kind, user_id=user_id, duration_ms=elapsed, **properties, **extra)
+    except unless:
+        raise
+    except BaseException:
+        _record_elapsed(sink, kind, start, user_id=user_id, properties={**properties, **extra})
+        raise
+    _record_elapsed(sink, kind, start, user_id=user_id, properties={**properties, **extra})
+
+
+def _record_elapsed(
+    sink: EventSink, kind: str, start: float, *, user_id: int | None, properties: dict[str, Any]
+) -> None:
+    elapsed = (time.perf_counter() - start) * 1000
+    sink.record(kind, user_id=user_id, duration_ms=elapsed, **properties)

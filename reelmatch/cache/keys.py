@@ -1,5 +1,6 @@
 """Cache keys, one scheme for every process (DESIGN.md): `movies:popular:{page}`,
-`movie:{id}`, `tmdb:{endpoint}?{sorted params}`, `recs:{user_id}:{fingerprint}`.
+`movie:{id}`, `tmdb:{endpoint}?{sorted params}`, `recs:{user_id}:{fingerprint}`, and
+`analytics:{what}:{zone}:{first day}:{last day}` for team analytics of past days.
 
 Keys here are logical; the Redis backend puts its prefix (`rm:` by default) in front.
 """
@@ -36,3 +37,8 @@ def tmdb_key(endpoint: str, params: Mapping[str, object] | None = None) -> str:
 
 def recs_key(user_id: int, fingerprint: str) -> str:
     return f"recs:{user_id}:{fingerprint}"
+
+
+def analytics_key(what: str, *parts: str) -> str:
+    """`analytics:daily:Europe/Paris:2026-03-01:2026-03-30`."""
+    return ":".join(("analytics", what, *parts))

@@ -40,6 +40,9 @@ class PersonalStats:
     rewatches: int
     hours_watched: float
     watchlist: WatchlistSummary
+    #: The earliest year with a diary entry or a rating (None: nothing yet), for the Year
+    #: in Review's choice of years.
+    first_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class PersonalStatsService:
             rated = repo.rated_movies(user_id=user.id)
             entries, rewatches, minutes = repo.watch_totals(user_id=user.id)
             added = repo.watchlist_added(user_id=user.id)
+            first_watch, first_rating = repo.first_activity(user_id=user.id)
         count = sum(stars.values())
         return PersonalStats(
             ratings_count=count,
@@ -79,6 +83,7 @@ class PersonalStatsService:
             rewatches=rewatches,
             hours_watched=minutes / 60,
             watchlist=_watchlist_summary(added),
+            first_year=_first_year(first_watch, first_rating),
         )
 
     def year_in_review(
@@ -129,6 +134,11 @@ class PersonalStatsService:
             return StatsRepository(uow.session).unrated_watches(
                 user_id=user.id, since=since, limit=limit
             )
+
+
+def _first_year(watched: date | None, rated: datetime | None) -> int | None:
+    years = [moment.year for moment in (watched, rated) if moment is not None]
+    return min(years, default=None)
 
 
 def _average(stars: dict[float, int]) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,7 +15,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    and_,
     case,
     column,
     func,
@@ -114,16 +114,10 @@ def day_buckets(bounds: Sequence[DayBound], *, window_days: int = 0, name: str =
     )
 
 
-def in_day(timestamp: Any, days: CTE, bounds: Sequence[DayBound]) -> ColumnElement[bool]:
-    """`timestamp` falls in the day row of `days`; the constant outer range lets the planner
-    pick the few rows of the whole period first (PostgreSQL otherwise may scan a kind's
-    events over all time and compare each with every day)."""
-    return and_(
-        timestamp >= days.c.start,
-        timestamp < days.c.stop,
-        timestamp >= bounds[0].start,
-        timestamp < bounds[-1].stop,
-    )
+def nearest_rank(count: int, fraction: float) -> int:
+    """The 1-based rank of the nearest-rank percentile among `count` sorted values: the
+    smallest rank r with r >= fraction * count (the rule `percentile_query` applies)."""
+    return max(1, math.ceil(fraction * count))
 
 
 def percentile_query(

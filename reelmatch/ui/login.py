@@ -19,20 +19,22 @@ def login_screen(services: Services, auth: stauth.Authenticate) -> None:
         if services.settings.allow_signup:
             log_in, sign_up = st.tabs(["Log in", "Sign up"])
             with log_in:
-                login_form(auth)
+                login_form(services, auth)
             with sign_up:
                 signup_form(services, auth)
         else:
-            login_form(auth)
+            login_form(services, auth)
     with side:
         if not services.discovery.live:
             demo_offer(services, auth)
 
 
-def login_form(auth: stauth.Authenticate) -> None:
+def login_form(services: Services, auth: stauth.Authenticate) -> None:
     """Our own form over streamlit-authenticator's credential check. (Its built-in form writes
     the cookie from inside the login screen, which the shell clears once someone is in; the
-    shell writes the cookie itself, outside it.)"""
+    shell writes the cookie itself, outside it.) A username missing from the briefly cached
+    credentials is checked against the database, so an account just made elsewhere (the
+    command line, another replica) can log in at once."""
     with st.form("login"):
         st.subheader("Log in")
         username = st.text_input("Username", autocomplete="username")
@@ -46,8 +48,22 @@ def login_form(auth: stauth.Authenticate) -> None:
         clear_session()
         st.error(str(error))
         return
-    if not accepted:
+    if not accepted and not _created_elsewhere(services, auth, username, password):
         st.error("That username and password do not match an account.")
+
+
+def _created_elsewhere(
+    services: Services, auth: stauth.Authenticate, username: str, password: str
+) -> bool:
+    known = auth.authentication_controller.authentication_model.credentials["usernames"]
+    if username.lower().strip() in known:
+        return False
+    user = services.users.authenticate(username, password)
+    if user is None:
+        return False
+    forget_credentials()
+    sign_in(user)
+    return True
 
 
 def signup_form(services: Services, auth: stauth.Authenticate) -> None:

@@ -1,4 +1,6 @@
-"""The app shell: the login gate, the pages this user may open, and the page-view hook.
+"""The app shell: the login gate, the pages this user may open, and the page-view hook
+(`events.timed_event` around the page: one `page_view` with its render time per run of a
+page, including runs a page ends with `st.stop()`, not runs cut short by a rerun).
 
 Order matters (TOOLCHAIN.md): the re-login cookie and the login form are processed BEFORE
 `st.navigation`, so the pages exist in the very run where someone logs in, and a deep link
@@ -8,12 +10,12 @@ registered but hidden and never run: they see only the login screen.
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 from streamlit_authenticator.utilities import LoginError
 
 from reelmatch.domain import User
+from reelmatch.events import LOGIN, PAGE_VIEW, timed_event
 from reelmatch.ui.auth import (
     authenticator,
     clear_session,
@@ -44,12 +46,14 @@ def page_map(user: User | None) -> list[st.Page]:
         ),
         st.Page(PAGES_DIR / "library.py", title="Library", icon=":material/video_library:"),
         st.Page(PAGES_DIR / "recommendations.py", title="For you", icon=":material/auto_awesome:"),
+        st.Page(PAGES_DIR / "my_stats.py", title="My stats", icon=":material/bar_chart:"),
         st.Page(PAGES_DIR / "settings.py", title="Settings", icon=":material/settings:"),
     ]
     if user is not None and user.is_admin:
-        pages.append(
-            st.Page(PAGES_DIR / "status.py", title="Status", icon=":material/monitor_heart:")
-        )
+        pages += [
+            st.Page(PAGES_DIR / "analytics.py", title="Analytics", icon=":material/insights:"),
+            st.Page(PAGES_DIR / "status.py", title="Status", icon=":material/monitor_heart:"),
+        ]
     return pages
 
 
@@ -69,7 +73,7 @@ def run() -> None:
         user = current_user(services)
         if user is not None:
             gate.empty()
-            services.events.record("login", user_id=user.id)
+            services.events.record(LOGIN, user_id=user.id)
     navigation = st.navigation(page_map(user), position="top" if user else "hidden")
     if user is None:
         drop_login_cookie(auth)
@@ -82,13 +86,13 @@ def run() -> None:
             st.stop()
         keep_login_cookie(auth)
     show_messages()
-    started = time.perf_counter()
-    with guarded():
-        navigation.run()
-    services.events.record(
-        "page_view",
+    view = timed_event(
+        services.events,
+        PAGE_VIEW,
         user_id=user.id,
-        duration_ms=(time.perf_counter() - started) * 1000,
         page=navigation.title,
+        unless=(RerunException,),  # a run cut short to start over is not a view
     )
+    with view, guarded():
+        navigation.run()
     footer()

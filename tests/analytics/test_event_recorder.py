@@ -231,3 +231,17 @@ def test_timed_event_records_duration_even_on_error() -> None:
     assert (first["user_id"], first["page"], first["results"]) == (3, "Discover", 20)
     assert first["duration_ms"] >= 0
     assert second["page"] == "Movie"
+
+
+class _StartOver(BaseException):
+    """Stands in for a control-flow exception such as Streamlit's rerun."""
+
+
+def test_timed_event_skips_the_exceptions_it_is_told_to() -> None:
+    sink = _ListSink()
+    with pytest.raises(_StartOver), timed_event(sink, "page_view", unless=(_StartOver,)):
+        raise _StartOver
+    assert sink.events == []
+    with pytest.raises(KeyboardInterrupt), timed_event(sink, "page_view", unless=(_StartOver,)):
+        raise KeyboardInterrupt
+    assert [kind for kind, _ in sink.events] == ["page_view"]

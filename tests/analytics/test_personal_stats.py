@@ -94,12 +94,14 @@ def test_my_stats(services: Services, people: dict[str, User]) -> None:
     assert stats.hours_watched == pytest.approx((175 + 175 + 152 + 154) / 60)
     assert stats.watchlist.size == 2
     assert stats.watchlist.median_age_days == pytest.approx(20, abs=0.01)
+    assert stats.first_year == 2024  # the 2024 rating; the first diary entry is from 2025
 
 
 def test_stats_never_include_other_users(services: Services, people: dict[str, User]) -> None:
     stats = services.stats.my_stats(people["other"])
     assert (stats.ratings_count, stats.average_rating, stats.films_watched) == (1, 1.0, 2)
     assert stats.watchlist.size == 0
+    assert stats.first_year == 2025
 
 
 def test_year_in_review(services: Services, people: dict[str, User]) -> None:

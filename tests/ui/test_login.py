@@ -51,6 +51,21 @@ def test_wrong_password_is_refused(alice: User) -> None:
     assert "Discover" not in [t.value for t in at.title]
 
 
+def test_an_account_made_elsewhere_logs_in_at_once(services: Services, app_env: str) -> None:
+    at = new_app().run()  # the app has cached the (empty) credentials
+    services.users.create_user(username="cli-admin", password="made-by-cli", role="admin")
+    at.text_input[0].input("cli-admin")
+    at.text_input[1].input("wrong-password")
+    _button(at, "Log in").click().run()
+    assert "do not match" in texts(at)
+    at.text_input[0].input("cli-admin")
+    at.text_input[1].input("made-by-cli")
+    _button(at, "Log in").click().run()
+    assert not at.exception
+    assert session_user(at) == "cli-admin"
+    assert "Discover" in [t.value for t in at.title]
+
+
 def test_sign_up_creates_the_account_and_logs_in(services: Services, app_env: str) -> None:
     at = new_app().run()
     inputs = {t.label: t for t in at.text_input[2:]}

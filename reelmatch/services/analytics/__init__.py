@@ -3,13 +3,8 @@ databases; the data behind the Analytics page and `python -m reelmatch metrics`.
 
 from reelmatch.services.analytics.kpis import KPI_DEFINITIONS, Kpi
 from reelmatch.services.analytics.period import Period, parse_days
-from reelmatch.services.analytics.team import (
-    OPERATOR,
-    AnalyticsService,
-    Conversion,
-    PruneResult,
-    TeamDashboard,
-)
+from reelmatch.services.analytics.results import Conversion, PruneResult, TeamDashboard
+from reelmatch.services.analytics.team import OPERATOR, AnalyticsService
 
 __all__ = [
     "KPI_DEFINITIONS",

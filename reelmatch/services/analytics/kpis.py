@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import pandas as pd
-
+from reelmatch.services.analytics.daily import DailyFrames
 from reelmatch.services.analytics.period import Period
 from reelmatch.services.analytics.series import ratio
 from reelmatch.store.repositories.analytics import AnalyticsRepository
@@ -63,23 +62,6 @@ class Kpi:
         return {**asdict(self), "delta": self.delta, "change": self.change}
 
 
-@dataclass(frozen=True)
-class DailyFrames:
-    """The per-day series of a stretch of days (the period and the one before it)."""
-
-    activity: pd.DataFrame
-    cache: pd.DataFrame
-    api: pd.DataFrame
-    ai: pd.DataFrame
-
-    def within(self, period: Period) -> DailyFrames:
-        def cut(df: pd.DataFrame) -> pd.DataFrame:
-            keep = (df["day"] >= period.start) & (df["day"] <= period.end)
-            return df[keep].reset_index(drop=True)
-
-        return DailyFrames(cut(self.activity), cut(self.cache), cut(self.api), cut(self.ai))
-
-
 def kpi_list(current: dict[str, float | None], previous: dict[str, float | None]) -> list[Kpi]:
     return [
         Kpi(key, label, unit, current.get(key), previous.get(key))
@@ -106,7 +88,7 @@ def kpi_values(
     active_users, wau, mau = active
     dau = float(act["active_users"].mean()) if len(act) else 0.0
     watchlisted, converted = known.get("conversion") or analytics.watchlist_conversion(
-        period.bounds(), window_days=conversion_days
+        period.local_days(), window_days=conversion_days
     )
     recs = known.get("recommendations") or analytics.recommendations_by_engine(period.span)
     cost = sum(cost for _, _, cost, _, _, _ in recs)

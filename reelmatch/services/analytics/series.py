@@ -51,7 +51,11 @@ RECOMMENDATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+#: Chart rows: one dict per day or group, JSON data apart from `day` (a date).
+Rows = list[dict[str, Any]]
+
+
+def frame(rows: Rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -60,6 +64,10 @@ def ratio(part: float, whole: float) -> float | None:
 
 
 def activity(repo: AnalyticsRepository, period: Period) -> pd.DataFrame:
+    return frame(activity_rows(repo, period), ACTIVITY_COLUMNS)
+
+
+def activity_rows(repo: AnalyticsRepository, period: Period) -> Rows:
     """Per local day: active users, sign-ups and the count of each activity kind. Days that
     `metrics prune` rolled up come from `event_daily` (whole UTC days)."""
     days = period.local_days()
@@ -77,7 +85,7 @@ def activity(repo: AnalyticsRepository, period: Period) -> pd.DataFrame:
         for i, bound in enumerate(bounds)
     ]
     _merge_rollup(repo, period, rows)
-    return frame(rows, ACTIVITY_COLUMNS)
+    return rows
 
 
 def _merge_rollup(repo: AnalyticsRepository, period: Period, rows: list[dict[str, Any]]) -> None:
@@ -96,6 +104,11 @@ def _merge_rollup(repo: AnalyticsRepository, period: Period, rows: list[dict[str
 def cache_and_api(
     repo: SystemAnalyticsRepository, period: Period
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cache_rows, api_rows = cache_and_api_rows(repo, period)
+    return frame(cache_rows, CACHE_COLUMNS), frame(api_rows, API_DAY_COLUMNS)
+
+
+def cache_and_api_rows(repo: SystemAnalyticsRepository, period: Period) -> tuple[Rows, Rows]:
     """(cache hit rate per day and service, upstream calls and failure rates per day)."""
     days = period.local_days()
     bounds = days.bounds
@@ -128,10 +141,14 @@ def cache_and_api(
                 "rate_limited_rate": ratio(day["rate_limited"], calls),
             }
         )
-    return frame(cache_rows, CACHE_COLUMNS), frame(api_rows, API_DAY_COLUMNS)
+    return cache_rows, api_rows
 
 
 def ai_usage(repo: SystemAnalyticsRepository, period: Period) -> pd.DataFrame:
+    return frame(ai_usage_rows(repo, period), AI_COLUMNS)
+
+
+def ai_usage_rows(repo: SystemAnalyticsRepository, period: Period) -> Rows:
     days = period.local_days()
     bounds = days.bounds
     per_day = repo.ai_per_day(days)
@@ -139,7 +156,7 @@ def ai_usage(repo: SystemAnalyticsRepository, period: Period) -> pd.DataFrame:
     for i, bound in enumerate(bounds):
         calls, tokens, cost = per_day.get(i, (0, 0, 0.0))
         rows.append({"day": bound.day, "calls": calls, "tokens": tokens, "cost_usd": cost})
-    return frame(rows, AI_COLUMNS)
+    return rows
 
 
 def api_latency(repo: SystemAnalyticsRepository, period: Period) -> pd.DataFrame:
@@ -169,16 +186,15 @@ def top_movies_and_genres(
     """The most rated movies and genres of ratings given in the period (ties: higher
     average first, then title). Genres are counted over the per-movie totals."""
     per_movie = repo.ratings_per_movie(period.span)
-    ranked = sorted(per_movie, key=lambda r: (-r[3], -r[4] / r[3], r[1], r[0]))
+    ranked = sorted(per_movie, key=lambda r: (-r[4], -r[5] / r[4], r[1], r[0]))
     movies = [
         {"movie_id": m, "title": t, "year": y, "ratings": n, "average_rating": s / n}
-        for m, t, y, n, s in ranked[:limit]
+        for m, t, y, _genres, n, s in ranked[:limit]
     ]
     genre_counts: Counter[str] = Counter()
     genre_stars: defaultdict[str, float] = defaultdict(float)
-    genres = repo.genres_of([m for m, *_ in per_movie])
-    for movie_id, _title, _year, count, stars in per_movie:
-        for genre in genres.get(movie_id, []):
+    for *_, genres, count, stars in per_movie:
+        for genre in genres:
             genre_counts[genre] += count
             genre_stars[genre] += stars
     top_genres = sorted(genre_counts.items(), key=lambda item: (-item[1], item[0]))[:limit]

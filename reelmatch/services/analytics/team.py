@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -10,12 +10,21 @@ from typing import Any
 
 import pandas as pd
 
+from reelmatch.cache import Cache
+from reelmatch.cache.keys import analytics_key
 from reelmatch.domain import User
 from reelmatch.errors import InvalidInput, NotAllowed
 from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics import series
-from reelmatch.services.analytics.kpis import DailyFrames, Kpi, kpi_list, kpi_values
+from reelmatch.services.analytics.daily import ClosedDays, DailyFrames, daily_rows, period_key
+from reelmatch.services.analytics.kpis import Kpi, kpi_list, kpi_values
 from reelmatch.services.analytics.period import Period
+from reelmatch.services.analytics.results import (
+    ChartTables,
+    Conversion,
+    PruneResult,
+    TeamDashboard,
+)
 from reelmatch.store.database import Database
 from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
@@ -34,42 +43,8 @@ OPERATOR = User(
 CONVERSION_DAYS = 30
 PRUNE_CHUNK_DAYS = 31
 MIN_RETENTION_DAYS = 31
-
-
-@dataclass(frozen=True)
-class Conversion:
-    watchlisted: int
-    converted: int
-    window_days: int
-
-    @property
-    def rate(self) -> float | None:
-        return series.ratio(self.converted, self.watchlisted)
-
-
-@dataclass(frozen=True)
-class TeamDashboard:
-    """Everything the Analytics page shows for one period, from one set of queries."""
-
-    period: Period
-    kpis: list[Kpi]
-    activity: pd.DataFrame
-    conversion: Conversion
-    recommendations: pd.DataFrame
-    top_movies: pd.DataFrame
-    top_genres: pd.DataFrame
-    cache_hit_rate: pd.DataFrame
-    api_errors: pd.DataFrame
-    api_latency: pd.DataFrame
-    ai_usage: pd.DataFrame
-    page_render: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class PruneResult:
-    cutoff: datetime
-    events_removed: int
-    rollup_rows: int
+#: How long the previous period's KPIs (the deltas' baseline) are reused.
+PREVIOUS_TTL_SECONDS = 600.0
 
 
 @dataclass
@@ -79,44 +54,56 @@ class _Repos:
 
 
 class AnalyticsService:
-    def __init__(self, database: Database, *, conversion_days: int = CONVERSION_DAYS) -> None:
+    """`cache` (the app's) keeps what past days' numbers are, see `daily.py`; without one
+    every call queries everything."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        cache: Cache | None = None,
+        conversion_days: int = CONVERSION_DAYS,
+    ) -> None:
         self._database = database
+        self._closed = ClosedDays(cache)
         self._conversion_days = conversion_days
 
     # The page's data ------------------------------------------------------------------------
 
     def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
+        """Everything the page shows: this period's series and KPIs, the previous period's
+        (mostly from the cache) and the per-group tables, in one read-only session."""
         with self._read(user) as repos:
-            frames = self._frames(repos, period.extended_back(period.days))
+            frames = self._frames(repos, period)
             conversion = self._conversion(repos, period)
             engines = repos.analytics.recommendations_by_engine(period.span)
             known = {
                 "conversion": (conversion.watchlisted, conversion.converted),
                 "recommendations": engines,
             }
-            kpis = self._kpis(repos, period, frames, known=known)
-            current = frames.within(period)
-            movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
-            return TeamDashboard(
-                period=period,
-                kpis=kpis,
-                activity=current.activity,
-                conversion=conversion,
-                recommendations=series.recommendation_frame(engines),
-                top_movies=movies,
-                top_genres=genres,
-                cache_hit_rate=current.cache,
-                api_errors=current.api,
-                api_latency=series.api_latency(repos.system, period),
-                ai_usage=current.ai,
-                page_render=series.page_render(repos.system, period),
-            )
+            current = self._kpi_values(repos, period, frames, known=known)
+            before_frames, before_values = self._previous(repos, period.previous())
+            tables = self._tables(repos, period, limit)
+        return TeamDashboard(
+            period=period,
+            kpis=kpi_list(current, before_values),
+            activity=frames.activity,
+            previous_activity=before_frames.activity,
+            conversion=conversion,
+            recommendations=series.recommendation_frame(engines),
+            top_movies=tables.top_movies,
+            top_genres=tables.top_genres,
+            cache_hit_rate=frames.cache,
+            api_errors=frames.api,
+            api_latency=tables.api_latency,
+            ai_usage=frames.ai,
+            page_render=tables.page_render,
+        )
 
     def kpis(self, user: User, period: Period) -> list[Kpi]:
         """The KPI tiles with the previous period's values (for deltas)."""
         with self._read(user) as repos:
-            frames = self._frames(repos, period.extended_back(period.days))
-            return self._kpis(repos, period, frames)
+            return self._kpis(repos, period, self._frames(repos, period))
 
     def activity(self, user: User, period: Period) -> pd.DataFrame:
         with self._read(user) as repos:
@@ -187,54 +174,78 @@ class AnalyticsService:
     def _read(self, user: User) -> Iterator[_Repos]:
         _require_admin(user)
         with UnitOfWork(self._database, read_only=True) as uow:
-            yield _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
+            yield _repos(uow)
 
     def _frames(self, repos: _Repos, period: Period) -> DailyFrames:
-        cache, api = series.cache_and_api(repos.system, period)
-        return DailyFrames(
-            activity=series.activity(repos.analytics, period),
-            cache=cache,
-            api=api,
-            ai=series.ai_usage(repos.system, period),
+        rows = self._closed.rows(
+            period, lambda days: daily_rows(repos.analytics, repos.system, days)
+        )
+        return rows.frames()
+
+    def _kpis(self, repos: _Repos, period: Period, frames: DailyFrames) -> list[Kpi]:
+        before = self._previous_values(repos, period.previous(), lambda: None)
+        return kpi_list(self._kpi_values(repos, period, frames), before)
+
+    def _previous(self, repos: _Repos, previous: Period) -> tuple[DailyFrames, dict[str, Any]]:
+        frames = self._frames(repos, previous)
+        return frames, self._previous_values(repos, previous, lambda: frames)
+
+    def _previous_values(
+        self, repos: _Repos, previous: Period, frames: Callable[[], DailyFrames | None]
+    ) -> dict[str, float | None]:
+        """The previous period's KPIs: all in the past, so reused for
+        `PREVIOUS_TTL_SECONDS` (only its conversions and feedback can still move)."""
+        return self._closed.value(
+            analytics_key("kpis", period_key(previous), str(self._conversion_days)),
+            lambda: self._kpi_values(repos, previous, frames() or self._frames(repos, previous)),
+            encode=_same,
+            decode=_same,
+            ttl=PREVIOUS_TTL_SECONDS,
         )
 
-    def _kpis(
+    def _tables(self, repos: _Repos, period: Period, limit: int) -> ChartTables:
+        movies, genres = series.top_movies_and_genres(repos.analytics, period, limit=limit)
+        return ChartTables(
+            top_movies=movies,
+            top_genres=genres,
+            api_latency=series.api_latency(repos.system, period),
+            page_render=series.page_render(repos.system, period),
+        )
+
+    def _kpi_values(
         self,
         repos: _Repos,
         period: Period,
         frames: DailyFrames,
         *,
         known: dict[str, Any] | None = None,
-    ) -> list[Kpi]:
-        previous = period.previous()
-        spans = [
-            p.span if days is None else p.trailing(days)
-            for p in (period, previous)
-            for days in (None, 7, 30)
-        ]
-        active = repos.analytics.distinct_users(spans)
-        both = [period.span, previous.span]
-        api_p95 = repos.system.p95_per_span(API_CALL, both)
-        page_p95 = repos.system.p95_per_span(PAGE_VIEW, both)
-        values = [
-            kpi_values(
-                repos.analytics,
-                p,
-                frames=frames.within(p),
-                active=(active[3 * k], active[3 * k + 1], active[3 * k + 2]),
-                p95=(api_p95[k], page_p95[k]),
-                conversion_days=self._conversion_days,
-                known=known if p is period else None,
-            )
-            for k, p in enumerate((period, previous))
-        ]
-        return kpi_list(values[0], values[1])
+    ) -> dict[str, float | None]:
+        active = repos.analytics.distinct_users([period.span, *map(period.trailing, (7, 30))])
+        (api_p95,) = repos.system.p95_per_span(API_CALL, [period.span])
+        (page_p95,) = repos.system.p95_per_span(PAGE_VIEW, [period.span])
+        return kpi_values(
+            repos.analytics,
+            period,
+            frames=frames,
+            active=(active[0], active[1], active[2]),
+            p95=(api_p95, page_p95),
+            conversion_days=self._conversion_days,
+            known=known,
+        )
 
     def _conversion(self, repos: _Repos, period: Period) -> Conversion:
         total, converted = repos.analytics.watchlist_conversion(
-            period.bounds(), window_days=self._conversion_days
+            period.local_days(), window_days=self._conversion_days
         )
         return Conversion(total, converted, self._conversion_days)
+
+
+def _repos(uow: UnitOfWork) -> _Repos:
+    return _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
+
+
+def _same(values: dict[str, float | None]) -> dict[str, float | None]:
+    return values
 
 
 def _require_admin(user: User) -> None:

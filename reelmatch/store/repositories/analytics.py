@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from reelmatch.events import WATCHLIST_ADD
@@ -26,7 +26,7 @@ from reelmatch.store.models import (
     WatchRow,
 )
 from reelmatch.store.repositories.events import ALL_KINDS
-from reelmatch.store.sql import DayBound, LocalDays, day_buckets, in_day, local_day_index
+from reelmatch.store.sql import LocalDays, day_buckets, local_day_index
 
 #: (start, stop) of a UTC interval, half-open.
 Span = tuple[datetime, datetime]
@@ -71,21 +71,23 @@ class AnalyticsRepository:
         return {int(i): int(n) for i, n in self._core.execute(query)}
 
     def distinct_users(self, spans: Sequence[Span]) -> list[int]:
-        """Distinct active users in each span, in one scan over their union (spans that are
-        equal are counted once)."""
+        """Distinct active users in each span (spans that are equal are counted once).
+
+        One index probe per user and span on (user_id, ts) ("did this user do anything in
+        the span?") instead of collecting the distinct ids of every event in the spans: the
+        cost follows the number of accounts, not of events (~10x faster on a million
+        events, bench/analytics.py)."""
         unique = list(dict.fromkeys(spans))
-        low = min(start for start, _ in unique)
-        high = max(stop for _, stop in unique)
         columns = [
-            func.count(
-                func.distinct(case((and_(EventRow.ts >= a, EventRow.ts < b), EventRow.user_id)))
-            )
-            for a, b in unique
+            func.coalesce(func.sum(case((_active_in(a, b), 1), else_=0)), 0) for a, b in unique
         ]
-        query = select(*columns).where(
-            EventRow.ts >= low, EventRow.ts < high, EventRow.user_id.is_not(None)
+        counts = dict(
+            zip(
+                unique,
+                (int(n) for n in self._core.execute(select(*columns).select_from(UserRow)).one()),
+                strict=True,
+            )
         )
-        counts = dict(zip(unique, (int(n) for n in self._core.execute(query).one()), strict=True))
         return [counts[span] for span in spans]
 
     def rollup_per_day(self, first: date, last: date) -> dict[tuple[date, str], dict[str, Any]]:
@@ -112,29 +114,32 @@ class AnalyticsRepository:
 
     # Conversion and recommendations ----------------------------------------------------------
 
-    def watchlist_conversion(
-        self, bounds: Sequence[DayBound], *, window_days: int
-    ) -> tuple[int, int]:
+    def watchlist_conversion(self, days: LocalDays, *, window_days: int) -> tuple[int, int]:
         """(movies watchlisted in the period, of those watched within `window_days` of the
-        day they were first watchlisted). A movie counts once per user."""
-        days = day_buckets(bounds, window_days=window_days)
+        local day they were first watchlisted). A movie counts once per user.
+
+        The cohort is bucketed with the same day arithmetic as the daily series (one range
+        scan); only its first days are joined with the list of dates, on equality."""
+        adds = self._by_day(
+            days,
+            EventRow.ts,
+            EventRow.user_id,
+            EventRow.movie_id,
+            where=[
+                EventRow.kind == WATCHLIST_ADD,
+                EventRow.user_id.is_not(None),
+                EventRow.movie_id.is_not(None),
+            ],
+        )
+        first = (
+            select(adds.c.user_id, adds.c.movie_id, func.min(adds.c.i).label("i"))
+            .group_by(adds.c.user_id, adds.c.movie_id)
+            .subquery("first_add")
+        )
+        dates = day_buckets(days.bounds, window_days=window_days)
         cohort = (
-            select(
-                EventRow.user_id,
-                EventRow.movie_id,
-                func.min(days.c.day).label("day"),
-                func.min(days.c.until).label("until"),
-            )
-            .select_from(days)
-            .join(
-                EventRow,
-                and_(
-                    EventRow.kind == WATCHLIST_ADD,
-                    in_day(EventRow.ts, days, bounds),
-                ),
-            )
-            .where(EventRow.user_id.is_not(None), EventRow.movie_id.is_not(None))
-            .group_by(EventRow.user_id, EventRow.movie_id)
+            select(first.c.user_id, first.c.movie_id, dates.c.day, dates.c.until)
+            .join(dates, dates.c.i == first.c.i)
             .subquery("cohort")
         )
         watched = exists().where(
@@ -183,34 +188,47 @@ class AnalyticsRepository:
 
     # Movies ----------------------------------------------------------------------------------
 
-    def ratings_per_movie(self, span: Span) -> list[tuple[int, str, int | None, int, float]]:
-        """(movie id, title, year, ratings, sum of stars) for ratings given in the span."""
+    def ratings_per_movie(
+        self, span: Span
+    ) -> list[tuple[int, str, int | None, list[str], int, float]]:
+        """(movie id, title, year, genres, ratings, sum of stars) for ratings given in the
+        span. Ratings are grouped first and the few thousand groups joined with `movies`
+        (joining every rating first cost about twice as much)."""
         start, stop = span
-        query = (
+        per_movie = (
             select(
                 UserMovieRow.movie_id,
-                MovieRow.title,
-                MovieRow.year,
-                func.count(),
-                func.sum(UserMovieRow.rating),
+                func.count().label("n"),
+                func.sum(UserMovieRow.rating).label("stars"),
             )
-            .join(MovieRow, MovieRow.id == UserMovieRow.movie_id)
             .where(
                 UserMovieRow.rated_at >= start,
                 UserMovieRow.rated_at < stop,
                 UserMovieRow.rating.is_not(None),
             )
-            .group_by(UserMovieRow.movie_id, MovieRow.title, MovieRow.year)
+            .group_by(UserMovieRow.movie_id)
+            .subquery("per_movie")
         )
+        query = select(
+            per_movie.c.movie_id,
+            MovieRow.title,
+            MovieRow.year,
+            MovieRow.genres,
+            per_movie.c.n,
+            per_movie.c.stars,
+        ).join(MovieRow, MovieRow.id == per_movie.c.movie_id)
         return [
-            (int(m), t, y, int(n), float(s or 0.0)) for m, t, y, n, s in self._core.execute(query)
+            (int(m), t, y, list(g or ()), int(n), float(s or 0.0))
+            for m, t, y, g, n, s in self._core.execute(query)
         ]
 
-    def genres_of(self, movie_ids: Sequence[int]) -> dict[int, list[str]]:
-        if not movie_ids:
-            return {}
-        query = select(MovieRow.id, MovieRow.genres).where(MovieRow.id.in_(list(movie_ids)))
-        return {int(i): list(g or ()) for i, g in self._core.execute(query)}
+
+def _active_in(start: datetime, stop: datetime) -> ColumnElement[bool]:
+    return (
+        exists()
+        .where(EventRow.user_id == UserRow.id, EventRow.ts >= start, EventRow.ts < stop)
+        .correlate(UserRow)
+    )
 
 
 __all__ = ["ALL_KINDS", "AnalyticsRepository", "Span"]

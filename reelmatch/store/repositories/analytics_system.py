@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
 from reelmatch.store.models import EventRow
 from reelmatch.store.repositories.analytics import Span
-from reelmatch.store.sql import LocalDays, local_day_index, percentile_query
+from reelmatch.store.sql import LocalDays, local_day_index, nearest_rank, percentile_query
 
 PERCENTILES = (0.5, 0.95)
 
@@ -139,23 +139,38 @@ class SystemAnalyticsRepository:
 
     def p95_per_span(self, kind: str, spans: Sequence[Span]) -> list[float | None]:
         """The nearest-rank p95 of `duration_ms` of `kind` events (api_call: those that
-        reached upstream) in each of the disjoint `spans`, in one scan."""
-        which = case(
-            *[(and_(EventRow.ts >= a, EventRow.ts < b), i) for i, (a, b) in enumerate(spans)]
-        ).label("span")
-        where = [
-            EventRow.kind == kind,
-            EventRow.ts >= min(a for a, _ in spans),
-            EventRow.ts < max(b for _, b in spans),
-        ]
+        reached upstream) in each of the `spans`.
+
+        One scan counts each span's values; then each span's p95 is the value at that rank
+        counted from the top (`ORDER BY ms DESC LIMIT 1 OFFSET k`), which both databases
+        answer with a small top-k sort instead of numbering every row (SQLite's window
+        functions took ~0.5 s for 90 days of page views, this ~30 ms)."""
+        measured = [EventRow.kind == kind, EventRow.duration_ms.is_not(None)]
         if kind == API_CALL:
-            where.append(reached_upstream())
-        base = select(which, EventRow.duration_ms.label("ms")).where(*where)
-        query = percentile_query(
-            base, group_names=("span",), value_name="ms", fractions=(0.95,), dialect=self._dialect
+            measured.append(reached_upstream())
+        low, high = min(a for a, _ in spans), max(b for _, b in spans)
+        counts = self._core.execute(
+            select(*[_count_when(and_(EventRow.ts >= a, EventRow.ts < b)) for a, b in spans]).where(
+                *measured, EventRow.ts >= low, EventRow.ts < high
+            )
+        ).one()
+        return [
+            self._value_from_top(measured, span, offset=int(n) - nearest_rank(int(n), 0.95))
+            if n
+            else None
+            for span, n in zip(spans, counts, strict=True)
+        ]
+
+    def _value_from_top(self, where: list[Any], span: Span, *, offset: int) -> float | None:
+        start, stop = span
+        query = (
+            select(EventRow.duration_ms)
+            .where(*where, EventRow.ts >= start, EventRow.ts < stop)
+            .order_by(EventRow.duration_ms.desc())
+            .limit(1)
+            .offset(offset)
         )
-        found = {span: p95 for span, _n, p95 in self._core.execute(query) if span is not None}
-        return [_float(found.get(i)) for i in range(len(spans))]
+        return _float(self._core.execute(query).scalar())
 
     def page_render(self, span: Span) -> list[dict[str, Any]]:
         """Page views per page with nearest-rank p50 and p95 render time."""

@@ -111,6 +111,14 @@ class StatsRepository:
         )
         return [(int(i), t, y, float(r or 0.0)) for i, t, y, r in self._core.execute(query)]
 
+    def first_activity(self, *, user_id: int) -> tuple[date | None, datetime | None]:
+        """(the earliest diary date, the earliest rating time) of the user."""
+        watched = select(func.min(WatchRow.watched_on)).where(WatchRow.user_id == user_id)
+        rated = select(func.min(UserMovieRow.rated_at)).where(
+            UserMovieRow.user_id == user_id, UserMovieRow.rating.is_not(None)
+        )
+        return self._session.scalar(watched), self._session.scalar(rated)
+
     def watchlist_added(self, *, user_id: int) -> list[datetime]:
         query = select(UserMovieRow.added_at).where(
             UserMovieRow.user_id == user_id, UserMovieRow.on_watchlist.is_(True)

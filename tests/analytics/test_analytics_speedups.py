@@ -1,0 +1,92 @@
+"""What the faster analytics paths must keep: the same numbers (percentiles from the top,
+distinct users by probing) and past days reused from the cache while today stays live."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from reelmatch.bootstrap import Services
+from reelmatch.services.analytics import AnalyticsService, Period
+from reelmatch.store.types import utcnow
+from tests.analytics.conftest import Week, add_events
+
+WEEK = Period(date(2026, 3, 1), date(2026, 3, 7))
+
+
+def _nearest_rank(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+@pytest.mark.parametrize("count", [1, 19, 20, 21, 137])
+def test_kpi_p95_is_the_nearest_rank_of_the_page_table(
+    services: Services, week: Week, count: int
+) -> None:
+    rng = random.Random(count)
+    renders = [float(rng.randint(1, 400)) for _ in range(count)]  # ties included
+    start = datetime(2026, 3, 9, tzinfo=UTC)
+    add_events(
+        services,
+        [
+            (start + timedelta(minutes=i), "page_view", week.u1, ms, {"page": "Search"})
+            for i, ms in enumerate(renders)
+        ],
+    )
+    period = Period(date(2026, 3, 9), date(2026, 3, 9))
+    kpis = {k.key: k.value for k in services.analytics.kpis(week.admin, period)}
+    table = services.analytics.page_render(week.admin, period).to_dict("records")
+    assert kpis["page_render_p95_ms"] == _nearest_rank(renders, 0.95)
+    assert table[0]["p95_ms"] == _nearest_rank(renders, 0.95)
+    assert table[0]["p50_ms"] == _nearest_rank(renders, 0.5)
+
+
+def test_active_users_count_each_account_once_per_span(services: Services, week: Week) -> None:
+    # u1 is active twice on Mar 2 and 3; u2 on Mar 5/6; u3 only in the previous period.
+    by_key = {k.key: k for k in services.analytics.kpis(week.admin, WEEK)}
+    assert (by_key["active_users"].value, by_key["active_users"].previous) == (2, 1)
+    assert (by_key["mau"].value, by_key["wau"].value) == (3, 2)
+
+
+def test_dashboard_previous_activity_is_the_previous_period(services: Services, week: Week) -> None:
+    board = services.analytics.dashboard(week.admin, WEEK)
+    assert board.previous_activity.equals(services.analytics.activity(week.admin, WEEK.previous()))
+    assert int(board.previous_activity["watchlist_adds"].sum()) == 1
+
+
+def _search_at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def test_past_days_come_from_the_cache_and_today_stays_live(services: Services, week: Week) -> None:
+    today = utcnow().date()
+    two_days_ago = today - timedelta(days=2)
+    now = utcnow() - timedelta(seconds=1)
+    add_events(
+        services,
+        [
+            (_search_at(two_days_ago, 12), "search", week.u1, None, {}),
+            (now, "search", None, None, {}),
+        ],
+    )
+    period = Period.last(3, today=today)
+    first = services.analytics.dashboard(week.admin, period).activity
+    assert list(first["searches"]) == [1, 0, 1]
+
+    add_events(
+        services,
+        [
+            (_search_at(two_days_ago, 13), "search", week.u1, None, {}),
+            (now, "search", None, None, {}),
+        ],
+    )
+    again = services.analytics.dashboard(week.admin, period).activity
+    assert list(again["searches"]) == [1, 0, 2]  # the past day as cached, today live
+    uncached = AnalyticsService(services.database).activity(week.admin, period)
+    assert list(uncached["searches"]) == [2, 0, 2]
+    services.cache.invalidate_prefix("analytics:")
+    fresh = services.analytics.dashboard(week.admin, period).activity
+    assert list(fresh["searches"]) == [2, 0, 2]

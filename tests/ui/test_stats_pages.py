@@ -1,0 +1,197 @@
+"""The Analytics (admins) and My stats pages against real services on a temp SQLite database.
+
+Charts are `UnknownElement`s under AppTest; their data is checked in tests/analytics. Here:
+what each person may open, the tiles, the tables beside the charts, the viewer's time zone,
+and the nudge's one-click rating.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import Preferences, User
+from reelmatch.services.analytics import Period
+from reelmatch.services.analytics.kpis import KPI_DEFINITIONS
+from reelmatch.store.types import utcnow
+from reelmatch.ui.kpi_tiles import SHORT_LABELS
+from reelmatch.ui.state import get_services
+from tests.analytics.conftest import add_events
+from tests.ui.conftest import PAGES, logged_in, texts
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def admin(services: Services, app_env: str) -> User:
+    return services.users.create_user(username="boss", password="boss-password", role="admin")
+
+
+def _tables(at: AppTest) -> list[pd.DataFrame]:
+    return [frame.value for frame in at.dataframe]
+
+
+def _table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(t for t in _tables(at) if column in t.columns)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _pick_range(at: AppTest, first: date, last: date) -> AppTest:
+    at.segmented_control(key="an-range").set_value("Custom").run()
+    at.date_input(key="an-dates").set_value((first, last)).run()
+    return at
+
+
+def test_admin_sees_tiles_tables_and_downloads(
+    services: Services, admin: User, alice: User
+) -> None:
+    services.library.rate_movie(alice, 238, 4.5)
+    services.library.add_to_watchlist(alice, 680)
+    services.library.log_watch(alice, 680)
+    services.events.flush()
+    at = logged_in(admin, page="analytics.py")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Analytics"]
+    tiles = _metrics(at)
+    assert set(tiles) == {SHORT_LABELS.get(key, label) for key, label, _ in KPI_DEFINITIONS}
+    assert tiles["Ratings"] == "1"
+    assert tiles["Watchlist adds"] == "1"
+    assert tiles["Watchlist → watched"] == "100.0%"
+    activity = _table_with(at, "active_users")
+    assert len(activity) == 30  # the default range
+    assert activity["ratings"].sum() == 1
+    assert activity["watches"].sum() == 1
+    movies = _table_with(at, "movie_id")
+    assert list(movies["title"]) == ["The Godfather"]
+    assert {b.label for b in at.get("download_button")} == {"Download CSV"}
+    assert len(at.get("download_button")) == len(at.dataframe)
+    assert [s.value for s in at.subheader][:2] == ["Active users per day", "Actions per day"]
+
+
+def test_the_range_presets_and_comparison(services: Services, admin: User, alice: User) -> None:
+    services.library.rate_movie(alice, 238, 4.5)
+    services.events.flush()
+    at = logged_in(admin, page="analytics.py")
+    at.segmented_control(key="an-range").set_value("7 days").run()
+    assert not at.exception
+    assert len(_table_with(at, "active_users")) == 7
+    assert any(m.proto.delta for m in at.metric)  # deltas against the previous 7 days
+    at.toggle(key="an-compare").set_value(False).run()
+    assert not any(m.proto.delta for m in at.metric)
+    assert "compared with" not in texts(at)
+
+
+def test_live_tiles_refresh_themselves(admin: User) -> None:
+    at = logged_in(admin, page="analytics.py")
+    at.toggle(key="an-live").set_value(True).run()
+    assert not at.exception
+    assert len(at.metric) == len(KPI_DEFINITIONS)
+    assert "Live: updated at" in texts(at)
+
+
+def test_a_quiet_range_says_what_is_going_on(admin: User) -> None:
+    at = _pick_range(logged_in(admin, page="analytics.py"), date(2020, 1, 1), date(2020, 1, 7))
+    assert not at.exception
+    assert "Nothing was recorded from 01 Jan to 07 Jan 2020" in texts(at)
+    assert "a new server has none yet" in texts(at)
+    assert "No ratings in these days." in texts(at)
+    assert _metrics(at)["Ratings"] == "0"
+
+
+def test_a_range_the_service_refuses_is_a_warning(admin: User) -> None:
+    at = _pick_range(logged_in(admin, page="analytics.py"), date(2020, 1, 1), date(2024, 1, 1))
+    assert not at.exception
+    assert "at most 800 days" in texts(at)
+
+
+def test_days_are_the_viewers_local_days(services: Services, admin: User, alice: User) -> None:
+    # Stored in UTC: Mar 6 00:10 UTC is still Mar 5 (19:10) in New York.
+    late = datetime(2026, 3, 6, 0, 10, tzinfo=UTC)
+    add_events(services, [(late, "watchlist_add", alice, None, {"movie_id": 155})])
+    at = _pick_range(logged_in(admin, page="analytics.py"), date(2026, 3, 4), date(2026, 3, 7))
+    adds = _table_with(at, "active_users").set_index("day")["watchlist_adds"]
+    assert adds[date(2026, 3, 6)] == 1
+    services.users.save_preferences(admin, Preferences(timezone="America/New_York"))
+    at = _pick_range(logged_in(admin, page="analytics.py"), date(2026, 3, 4), date(2026, 3, 7))
+    assert "America/New_York" in texts(at)
+    adds = _table_with(at, "active_users").set_index("day")["watchlist_adds"]
+    assert (adds[date(2026, 3, 5)], adds[date(2026, 3, 6)]) == (1, 0)
+
+
+def test_page_views_reach_the_page_render_table(admin: User) -> None:
+    at = logged_in(admin, page="library.py")
+    at.switch_page(str(PAGES / "discover.py")).run()
+    get_services().events.flush()  # the app's own recorder
+    at.switch_page(str(PAGES / "analytics.py")).run()
+    assert "Page render time" not in [s.value for s in at.subheader]  # another tab
+    at.session_state["an-tab"] = "System health"  # what clicking the tab does
+    at.run()
+    pages = _table_with(at, "views").set_index("page")
+    assert pages.loc["Library", "views"] == 1
+    assert pages.loc["Discover", "views"] == 2  # the first run after login, and once more
+    assert (pages["p95_ms"] > 0).all()
+
+
+def test_analytics_is_for_admins_only(alice: User) -> None:
+    at = logged_in(alice)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(PAGES / "analytics.py"))  # not even registered for her
+    direct = AppTest.from_file(str(PAGES / "analytics.py"), default_timeout=30)
+    direct.session_state["authentication_status"] = True
+    direct.session_state["username"] = "alice"
+    direct.run()
+    assert not direct.exception
+    assert "This page is for admins." in texts(direct)
+    assert not direct.metric
+    assert not direct.dataframe
+
+
+def test_my_stats_shows_only_my_numbers(services: Services, alice: User) -> None:
+    bob = services.users.create_user(username="bob", password="bob-password")
+    for movie, stars in ((238, 5.0), (155, 3.0)):
+        services.library.rate_movie(alice, movie, stars)
+    for movie in (680, 13, 603):
+        services.library.rate_movie(bob, movie, 1.0)
+        services.library.log_watch(bob, movie)
+    at = logged_in(alice, page="my_stats.py")
+    assert not at.exception
+    tiles = _metrics(at)
+    assert (tiles["Ratings"], tiles["Average rating"], tiles["Films watched"]) == (
+        "2",
+        "4.00★",
+        "0",
+    )
+    genres = _table_with(at, "genre")
+    assert genres["ratings"].max() <= 2
+    assert "Year in Review" in [h.value for h in at.header]
+    this_year = Period.last(1).end.year
+    assert at.selectbox(key="review-year").value == this_year
+    assert f"Nothing logged or rated in {this_year}." not in texts(at)  # rated today
+
+
+def test_my_stats_for_a_newcomer(alice: User) -> None:
+    at = logged_in(alice, page="my_stats.py")
+    assert not at.exception
+    assert "Nothing to count yet" in texts(at)
+    assert not at.metric
+    assert any("not endorsed or certified by TMDB" in c.value for c in at.caption)
+
+
+def test_the_nudge_rates_a_movie_in_one_click(services: Services, alice: User) -> None:
+    services.library.log_watch(alice, 680, watched_on=utcnow().date())
+    at = logged_in(alice, page="my_stats.py")
+    assert "Rate what you watched recently" in [s.value for s in at.subheader]
+    (stars,) = at.get("feedback")
+    stars.set_value(3).run()  # the fourth star
+    assert not at.exception
+    ratings = services.library.library(alice).ratings
+    assert [(e.movie.id, e.rating) for e in ratings] == [(680, 4.0)]
+    assert not at.get("feedback")  # rated: no longer nudged
+    assert "Rate what you watched recently" not in [s.value for s in at.subheader]
