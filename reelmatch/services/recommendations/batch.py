@@ -43,8 +43,10 @@ def precompute_all(
     workers: int = 4,
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
-    """Each user's list, computed unless cached. Ctrl-C stops after the lists in progress."""
+    """Each user's list, computed unless cached. Ctrl-C stops after the lists in progress.
+    The model is loaded (or trained) first, so no list is computed with the fallback."""
     started = time.perf_counter()
+    service.ensure_model()
     counts: dict[Outcome, int] = {"computed": 0, "skipped": 0, "failed": 0}
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="reelmatch-batch")
     interrupted = False

@@ -156,6 +156,11 @@ class RecommendationService:
 
     # The model -----------------------------------------------------------------------------
 
+    @property
+    def keeper(self) -> ModelKeeper:
+        """The model lifecycle (tests and the status page read its counters)."""
+        return self._keeper
+
     def ensure_model(self) -> ModelInfo:
         """Load the stored model, or train one now if there is none (CLI, batch)."""
         return self._keeper.ensure().info
