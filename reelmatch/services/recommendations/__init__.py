@@ -13,6 +13,7 @@ from reelmatch.services.recommendations.batch import BatchReport, precompute_all
 from reelmatch.services.recommendations.factory import build_recommendation_service
 from reelmatch.services.recommendations.keeper import ModelInfo, ModelKeeper
 from reelmatch.services.recommendations.model_store import FileModelStore, RedisModelStore
+from reelmatch.services.recommendations.requests import RecommendationOptions
 from reelmatch.services.recommendations.service import RecommendationService
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "FileModelStore",
     "ModelInfo",
     "ModelKeeper",
+    "RecommendationOptions",
     "RecommendationService",
     "RedisModelStore",
     "build_recommendation_service",

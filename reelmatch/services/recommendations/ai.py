@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reelmatch.domain import Recommendation
+from reelmatch.domain import Preferences, Recommendation, User
 from reelmatch.errors import ReelmatchError
 from reelmatch.llm import AiPicks, OpenAIClient
 from reelmatch.services.ai_grounding import GroundedPicks, PickLookup, ground_picks
@@ -84,12 +84,12 @@ class AiPicker:
         self._results = results
         self._budget = daily_budget
 
-    def status(self, state: UserState) -> AiStatus:
+    def status(self, user: User, preferences: Preferences) -> AiStatus:
         if self._client is None:
             return AiStatus(available=False, reason=NO_KEY)
         if self._budget <= 0:
             return AiStatus(available=False, reason=SWITCHED_OFF, left_today=0)
-        left = max(0, self._budget - self._used_today(state))
+        left = max(0, self._budget - self._used_today(user, preferences))
         if not left:
             return AiStatus(available=False, reason=budget_spent_notice(self._budget), left_today=0)
         return AiStatus(available=True, left_today=left)
@@ -103,7 +103,7 @@ class AiPicker:
             return _reuse(stored, state, pool=pool, k=k)
         if not pool:
             return AiOutcome(items=(), engine="ai")
-        status = self.status(state)
+        status = self.status(state.user, state.preferences)
         if not status.available or self._client is None:
             return _fallback(pool, k=k, notice=status.reason or NO_KEY)
         return self._ask(self._client, state, pool=pool, k=k, digest=digest)
@@ -167,10 +167,10 @@ class AiPicker:
             k=k,
         )
 
-    def _used_today(self, state: UserState) -> int:
-        since = local_day_start(state.preferences.timezone, utcnow())
+    def _used_today(self, user: User, preferences: Preferences) -> int:
+        since = local_day_start(preferences.timezone, utcnow())
         with UnitOfWork(self._database, read_only=True) as uow:
-            return uow.recommendations.ai_requests_since(user_id=state.user.id, since=since)
+            return uow.recommendations.ai_requests_since(user_id=user.id, since=since)
 
 
 def local_day_start(timezone: str, now: datetime) -> datetime:

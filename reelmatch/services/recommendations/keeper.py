@@ -1,8 +1,9 @@
 """The local engine's model lifecycle: load, train, share, refresh. Never trains on a page.
 
 `model()` answers a request with what this process has: its model, else the stored one
-(loading is a read, not training), else a fallback (popularity on the catalog's own votes,
-fitted in ~10 ms) while the background thread trains. The thread (`start()`, app only) checks
+(loading is a read, not training: a request may wait for a load, never for a training), else a
+fallback (popularity on the catalog's own votes, fitted in ~10 ms) while the background thread
+trains. The thread (`start()`, app only) checks
 every `check_seconds` (and when `wake()`d): a newer model in the store is loaded; enough
 changed library rows since the last fit (`threshold`) train a new one, under the store's lock
 so only one replica trains, and publish it for the others. The CLI calls `ensure()` (load or
@@ -106,7 +107,7 @@ class ModelKeeper:
         if current is not None:
             return current
         if time.monotonic() - self._store_checked >= STORE_RECHECK_SECONDS:
-            loaded = self._load_stored(wait=False)
+            loaded = self._load_stored()
             if loaded is not None:
                 return loaded
         self._wake.set()

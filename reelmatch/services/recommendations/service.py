@@ -10,55 +10,46 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from reelmatch.cache.singleflight import SingleFlight
 from reelmatch.catalog import Catalog
 from reelmatch.domain import (
     MovieNightResult,
+    Preferences,
     Recommendation,
     RecommendationFilters,
     RecommendationsResult,
     User,
 )
-from reelmatch.errors import InvalidInput
 from reelmatch.events import EventSink
 from reelmatch.llm import MAX_CANDIDATES
-from reelmatch.llm import MAX_K as AI_MAX_K
 from reelmatch.services.recommendations.ai import AiOutcome, AiPicker, AiStatus
 from reelmatch.services.recommendations.availability import StreamingAvailability
 from reelmatch.services.recommendations.feedback import FeedbackRecorder
 from reelmatch.services.recommendations.keeper import FittedModel, ModelInfo, ModelKeeper
 from reelmatch.services.recommendations.movie_night import MovieNightPlanner
+from reelmatch.services.recommendations.requests import (
+    PicksRequest,
+    RecommendationOptions,
+    check_k,
+    picks_request,
+)
 from reelmatch.services.recommendations.results import ResultCache
 from reelmatch.services.recommendations.runs import RunRecorder
 from reelmatch.services.recommendations.state import (
     UserState,
     fingerprint,
     load_state,
-    request_data,
     taste_digest,
 )
 from reelmatch.store.database import Database
+from reelmatch.store.mapping import preferences_from_row
+from reelmatch.store.uow import UnitOfWork
 
-ENGINES = ("local", "ai")
-MAX_LOCAL_K = 100
 AI_POOL = 50  # local candidates the AI chooses from
 FAILURE_TTL = 300.0  # seconds a fallback after an AI failure is kept before the AI is retried
 WARMING_UP = "Personal picks are being prepared; these are popular picks for now."
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Request:
-    user: User
-    engine: str
-    k: int
-    filters: RecommendationFilters
-    shown: bool
-
-    def data(self) -> dict[str, Any]:
-        return request_data(engine=self.engine, k=self.k, filters=self.filters)
 
 
 class RecommendationService:
@@ -96,13 +87,13 @@ class RecommendationService:
     ) -> RecommendationsResult:
         """Up to `k` movies for `user`. `shown=False` for lists nobody looks at yet (the batch
         job, the CLI): their items are stamped shown when a page first serves them."""
-        request = _request(user, engine=engine, k=k, filters=filters, shown=shown)
+        request = picks_request(user, engine=engine, k=k, filters=filters, shown=shown)
         return self._answer(request, skip_cached=False)[0]
 
     def precompute(self, user: User, *, engine: str = "local", k: int = 10) -> bool:
         """Compute and cache the user's list unless the cache already holds it for their
         current state; True when it was computed (the batch job's resumable unit)."""
-        request = _request(user, engine=engine, k=k, filters=None, shown=False)
+        request = picks_request(user, engine=engine, k=k, filters=None, shown=False)
         return self._answer(request, skip_cached=True)[1]
 
     @property
@@ -111,11 +102,21 @@ class RecommendationService:
         return self._results.shared
 
     def ai_status(self, user: User) -> AiStatus:
-        return self._ai.status(load_state(self._database, user))
+        """Whether AI picks can be asked for now, why not, and how many are left today."""
+        return self._ai.status(user, self._preferences(user))
 
     def streaming_filter_available(self, user: User) -> bool:
         """True when "only on my services" can be offered to this user."""
-        return self._availability.usable(load_state(self._database, user).preferences)
+        return self._availability.usable(self._preferences(user))
+
+    def options(self, user: User) -> RecommendationOptions:
+        """What the page may offer this user (one preferences read)."""
+        preferences = self._preferences(user)
+        return RecommendationOptions(
+            ai=self._ai.status(user, preferences),
+            streaming_filter=self._availability.usable(preferences),
+            has_ratings=self._has_ratings(user),
+        )
 
     # Feedback ------------------------------------------------------------------------------
 
@@ -152,7 +153,7 @@ class RecommendationService:
         k: int = 10,
         filters: RecommendationFilters | None = None,
     ) -> MovieNightResult:
-        return self._movie_night.plan(user, usernames, k=_check_k(k, "local"), filters=filters)
+        return self._movie_night.plan(user, usernames, k=check_k(k, "local"), filters=filters)
 
     # The model -----------------------------------------------------------------------------
 
@@ -176,8 +177,16 @@ class RecommendationService:
 
     # Internals -----------------------------------------------------------------------------
 
+    def _preferences(self, user: User) -> Preferences:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            return preferences_from_row(uow.preferences.get(user_id=user.id))
+
+    def _has_ratings(self, user: User) -> bool:
+        with UnitOfWork(self._database, read_only=True) as uow:
+            return uow.recommendations.has_ratings(user_id=user.id)
+
     def _answer(
-        self, request: _Request, *, skip_cached: bool
+        self, request: PicksRequest, *, skip_cached: bool
     ) -> tuple[RecommendationsResult, bool]:
         started = time.perf_counter()
         state = load_state(self._database, request.user)
@@ -199,7 +208,7 @@ class RecommendationService:
 
     def _compute(
         self,
-        request: _Request,
+        request: PicksRequest,
         *,
         state: UserState,
         model: FittedModel,
@@ -232,7 +241,7 @@ class RecommendationService:
 
     def _outcome(
         self,
-        request: _Request,
+        request: PicksRequest,
         *,
         state: UserState,
         model: FittedModel,
@@ -246,27 +255,6 @@ class RecommendationService:
         pool: list[Recommendation] = model.engine.recommend(history, size, filters=filters)
         digest = taste_digest(state, request.data())
         return self._ai.pick(state, pool=pool, k=request.k, digest=digest)
-
-
-def _request(
-    user: User, *, engine: str, k: int, filters: RecommendationFilters | None, shown: bool
-) -> _Request:
-    if engine not in ENGINES:
-        raise InvalidInput(f"The engine is one of {', '.join(ENGINES)}; {engine!r} is not.")
-    return _Request(
-        user=user,
-        engine=engine,
-        k=_check_k(k, engine),
-        filters=filters or RecommendationFilters(),
-        shown=shown,
-    )
-
-
-def _check_k(k: object, engine: str) -> int:
-    most = AI_MAX_K if engine == "ai" else MAX_LOCAL_K
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= most:
-        raise InvalidInput(f"Ask for between 1 and {most} recommendations, not {k!r}.")
-    return k
 
 
 def _since(started: float) -> float:

@@ -182,6 +182,14 @@ class RecommendationRepository:
         )
         return int(self._core.execute(query).scalar_one())
 
+    def has_ratings(self, *, user_id: int) -> bool:
+        query = (
+            select(UserMovieRow.id)
+            .where(UserMovieRow.user_id == user_id, UserMovieRow.rating.is_not(None))
+            .limit(1)
+        )
+        return self._core.execute(query).first() is not None
+
     # Training data (every user's ratings; never shown to anyone) -------------------------
 
     def rating_rows(self) -> list[tuple[int, int, float, datetime | None]]:
