@@ -23,7 +23,7 @@ from reelmatch.services.ai_grounding import GroundedPicks, PickLookup, ground_pi
 from reelmatch.services.ai_profile import build_taste_profile, candidates_for_prompt
 from reelmatch.services.recommendations.results import ResultCache, StoredPicks
 from reelmatch.services.recommendations.runs import RunCost
-from reelmatch.services.recommendations.state import UserState
+from reelmatch.services.recommendations.state import UserState, load_library
 from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
@@ -118,7 +118,7 @@ class AiPicker:
         digest: str,
     ) -> AiOutcome:
         asked = RunCost(ai_requests=1)
-        profile = build_taste_profile(state.library, state.preferences)
+        profile = build_taste_profile(load_library(self._database, state.user), state.preferences)
         candidates = candidates_for_prompt([item.movie for item in pool])
         try:
             answer = client.pick_movies(profile, candidates, k=k, user_id=state.user.id)
@@ -161,7 +161,7 @@ class AiPicker:
             answer.picks,
             catalog=self._catalog,
             rated_ids=state.rated_ids,
-            watchlist_ids=state.watchlist_ids,
+            watchlist_ids=state.watchlist,
             dismissed_ids=state.dismissed,
             candidates=[item.movie for item in pool],
             k=k,

@@ -16,7 +16,12 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from reelmatch.domain import DISMISSING
-from reelmatch.store.models import RecommendationItemRow, RecommendationRunRow, UserMovieRow
+from reelmatch.store.models import (
+    RecommendationItemRow,
+    RecommendationRunRow,
+    UserMovieRow,
+    WatchRow,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -181,6 +186,27 @@ class RecommendationRepository:
             RecommendationRunRow.user_id == user_id, RecommendationRunRow.created_at >= since
         )
         return int(self._core.execute(query).scalar_one())
+
+    def library_rows(
+        self, *, user_id: int
+    ) -> list[tuple[int, float | None, bool, datetime | None, datetime]]:
+        """(movie id, stars, on watchlist, rated at, added at) of the user's library rows:
+        what recommending needs, without the movies join a library page makes."""
+        query = select(
+            UserMovieRow.movie_id,
+            UserMovieRow.rating,
+            UserMovieRow.on_watchlist,
+            UserMovieRow.rated_at,
+            UserMovieRow.added_at,
+        ).where(UserMovieRow.user_id == user_id)
+        return [(m, r, bool(w), t, a) for m, r, w, t, a in self._core.execute(query)]
+
+    def diary_rows(self, *, user_id: int) -> list[tuple[int, int, str | None]]:
+        """(watch id, movie id, note) of the user's diary."""
+        query = select(WatchRow.id, WatchRow.movie_id, WatchRow.note).where(
+            WatchRow.user_id == user_id
+        )
+        return [(int(i), int(m), n) for i, m, n in self._core.execute(query.order_by(WatchRow.id))]
 
     def has_ratings(self, *, user_id: int) -> bool:
         query = (
