@@ -269,3 +269,30 @@ def test_only_the_acting_users_data_is_in_the_prompt(
     rated = {r["title"] for r in (*profile["loved"], *profile["disliked"])}
     assert rated == alice_titles
     assert profile["recent_diary"] == []
+
+
+def test_an_answer_with_nothing_real_falls_back_and_is_still_paid_for(
+    ai_world: World, fake_openai: FakeOpenAI
+) -> None:
+    alice = ai_world["alice"]
+    fake_openai.push(
+        fake_openai.picks(
+            [
+                {"tmdb_id": None, "title": "A Film Nobody Made", "year": 2040, "reason": "x"},
+                {"tmdb_id": GODFATHER, "title": "The Godfather", "year": 1972, "reason": "x"},
+            ],
+            prompt_tokens=800,
+            completion_tokens=100,
+        )
+    )
+
+    result = ai_world.recs.recommend(alice, engine="ai", k=5)
+
+    assert result.engine == "local"
+    assert result.notice is not None
+    assert result.notice.startswith("The AI's picks did not match movies we can show")
+    assert result.hallucinations == 2
+    assert len(result.items) == 5
+    [run] = ai_runs(ai_world)
+    assert (run.prompt_tokens, run.completion_tokens, run.ai_requests) == (800, 100, 1)
+    assert run.cost_usd == pytest.approx(800 * 0.15e-6 + 100 * 0.60e-6)

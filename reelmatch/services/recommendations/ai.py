@@ -136,7 +136,7 @@ class AiPicker:
         if not grounded.recommendations:
             return _fallback(
                 pool, k=k, notice=NOTHING_MATCHED, model=answer.model, cost=cost,
-                hallucinations=grounded.hallucinations,
+                hallucinations=grounded.hallucinations, failed=True,
             )  # fmt: skip
         picks = StoredPicks(
             picks=grounded.recommendations,
