@@ -136,3 +136,16 @@ def test_only_one_replica_trains_at_a_time(
     one.recommendations.keeper.store.unlock(token)
     assert two.recommendations.keeper.check() == "trained"
     assert one.recommendations.keeper.check() == "loaded"
+
+
+def test_a_request_during_the_threads_first_load_waits_for_that_model(make_services: Make) -> None:
+    trainer, _ = make_services()
+    seed(trainer)
+    trainer.recommendations.retrain()
+    fallbacks = 0
+    for _ in range(15):  # the thread and the request race to load the stored model
+        app, _ = make_services()
+        app.recommendations.start_background()
+        fallbacks += app.recommendations.keeper.model().is_fallback
+        app.recommendations.close()
+    assert fallbacks == 0

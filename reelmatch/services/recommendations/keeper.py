@@ -106,7 +106,8 @@ class ModelKeeper:
         current = self._model
         if current is not None:
             return current
-        if time.monotonic() - self._store_checked >= STORE_RECHECK_SECONDS:
+        loading = self._loading.locked()  # another thread is loading: wait for its model
+        if loading or time.monotonic() - self._store_checked >= STORE_RECHECK_SECONDS:
             loaded = self._load_stored()
             if loaded is not None:
                 return loaded
