@@ -135,7 +135,9 @@ def recommendation_card(
     movie = item.movie
     with st.container(border=True):
         st.image(poster_src(images, movie), width="stretch")
-        if st.button(plain(movie.label), key=f"rec-open-{movie.id}", type="tertiary"):
+        if st.button(
+            plain(movie.label), key=f"rec-open-{movie.id}", type="tertiary", width="stretch"
+        ):
             get_services().recommendations.clicked(user, movie.id, run_id=run_id)
             st.switch_page(MOVIE, query_params={"id": str(movie.id)})
         first_reason = plain(item.reasons[0]) if item.reasons else ""
@@ -148,23 +150,26 @@ def recommendation_card(
 
 
 def feedback_buttons(movie_id: int, *, user: User, run_id: int | None) -> None:
+    """Icon buttons (their meaning is in each tooltip): more like this, not for me, not
+    interested, and "seen it" (hide, or hide and log a watch)."""
     recs = get_services().recommendations
     up, down, hide, seen = st.columns(4, gap="small")
     choices = (
-        (up, "👍", "up", "More like this", "Thanks: more like this."),
-        (down, "👎", "down", "Not for me (never shown again)", "Got it: not for you."),
-        (hide, "✕", "not_interested", "Not interested (never shown again)", "Hidden."),
+        (up, ":material/thumb_up:", "up", "More like this", "Thanks: more like this."),
+        (down, ":material/thumb_down:", "down", "Not for me (never shown again)", "Noted."),
+        (hide, ":material/block:", "not_interested", "Not interested (never again)", "Hidden."),
     )
-    for column, label, kind, help_text, done in choices:
+    for column, icon, kind, help_text, done in choices:
         column.button(
-            label,
+            "",
+            icon=icon,
             key=f"fb-{kind}-{movie_id}",
             help=help_text,
             on_click=act,
             args=(recs.feedback, user, movie_id, kind),
             kwargs={"run_id": run_id, "done": done},
         )
-    with seen.popover("👁", help="Seen it"):
+    with seen.popover("", icon=":material/visibility:", help="Seen it"):
         st.button(
             "Seen it: hide",
             key=f"fb-seen-{movie_id}",
