@@ -117,34 +117,29 @@ class AiPicker:
         k: int,
         digest: str,
     ) -> AiOutcome:
-        asked = RunCost(ai_requests=1)
         profile = build_taste_profile(load_library(self._database, state.user), state.preferences)
         candidates = candidates_for_prompt([item.movie for item in pool])
         try:
             answer = client.pick_movies(profile, candidates, k=k, user_id=state.user.id)
-            grounded = self._ground(answer, state, pool=pool, k=k)
         except ReelmatchError as error:
-            log.info("AI picks failed for a user (%s); local fallback", type(error).__name__)
-            notice = f"AI picks are unavailable right now ({error.message}); {SHOWING_LOCAL}"
-            return _fallback(pool, k=k, notice=notice, model=client.model, cost=asked, failed=True)
-        cost = RunCost(
-            prompt_tokens=answer.usage.prompt_tokens,
-            completion_tokens=answer.usage.completion_tokens,
-            cost_usd=answer.cost_usd or 0.0,
-            ai_requests=1,
-        )
+            return _failed(error, pool, k=k, model=client.model, cost=RunCost(ai_requests=1))
+        cost = _cost(answer)
+        try:
+            grounded = self._ground(answer, state, pool=pool, k=k)
+        except ReelmatchError as error:  # the catalog failed while checking the picks
+            return _failed(error, pool, k=k, model=answer.model, cost=cost)
         if not grounded.recommendations:
             return _fallback(
                 pool, k=k, notice=NOTHING_MATCHED, model=answer.model, cost=cost,
                 hallucinations=grounded.hallucinations, failed=True,
             )  # fmt: skip
-        picks = StoredPicks(
+        stored = StoredPicks(
             picks=grounded.recommendations,
             model=answer.model,
             cost_usd=answer.cost_usd,
             hallucinations=grounded.hallucinations,
         )
-        self._results.put_picks(state.user.id, digest, picks)
+        self._results.put_picks(state.user.id, digest, stored)
         return AiOutcome(
             items=_top_up(grounded.recommendations, pool, k=k),
             engine="ai",
@@ -182,6 +177,28 @@ def local_day_start(timezone: str, now: datetime) -> datetime:
         zone = UTC
     local = now.astimezone(zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def _cost(answer: AiPicks) -> RunCost:
+    return RunCost(
+        prompt_tokens=answer.usage.prompt_tokens,
+        completion_tokens=answer.usage.completion_tokens,
+        cost_usd=answer.cost_usd or 0.0,
+        ai_requests=1,
+    )
+
+
+def _failed(
+    error: ReelmatchError,
+    pool: Sequence[Recommendation],
+    *,
+    k: int,
+    model: str | None,
+    cost: RunCost,
+) -> AiOutcome:
+    log.info("AI picks failed for a user (%s); local fallback", type(error).__name__)
+    notice = f"AI picks are unavailable right now ({error.message}); {SHOWING_LOCAL}"
+    return _fallback(pool, k=k, notice=notice, model=model, cost=cost, failed=True)
 
 
 def _reuse(
