@@ -17,6 +17,7 @@ from reelmatch.catalog.tmdb import TmdbCatalog
 from reelmatch.catalog.tmdb_client import TmdbClient
 from reelmatch.config import Settings, load_settings
 from reelmatch.events import EventSink
+from reelmatch.llm import OpenAIClient
 from reelmatch.observability import configure_logging, init_error_reporting
 from reelmatch.services.analytics import AnalyticsService
 from reelmatch.services.background_refresh import BackgroundRefresher
@@ -27,6 +28,10 @@ from reelmatch.services.exports import ExportService
 from reelmatch.services.imports import ImportLimits, ImportService
 from reelmatch.services.library import LibraryService
 from reelmatch.services.metadata_refresh import RATE_LIMIT_SHARE, MetadataRefresher
+from reelmatch.services.recommendations import (
+    RecommendationService,
+    build_recommendation_service,
+)
 from reelmatch.services.stats import PersonalStatsService
 from reelmatch.services.users import UserService
 from reelmatch.store.database import Database
@@ -51,6 +56,9 @@ class Services:
     metadata: MetadataRefresher
     #: The app's daemon thread around `metadata`; started by `start_background()` only.
     metadata_thread: BackgroundRefresher
+    #: Local and AI recommendations, feedback, movie night; its model trains in the
+    #: background (`start_background()`) or on `recommend --retrain`.
+    recommendations: RecommendationService
     #: Clean-ups for what `build_services` created (a catalog passed in belongs to the caller).
     closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
@@ -60,14 +68,17 @@ class Services:
 
     def start_background(self) -> None:
         """Start the app's background work: the metadata refresher, on live TMDB when
-        `REELMATCH_METADATA_REFRESH` is on. The CLI and tests do not call this."""
+        `REELMATCH_METADATA_REFRESH` is on, and the recommendation model's trainer. The CLI
+        and tests do not call this."""
         if self.metadata.live and self.settings.metadata_refresh:
             self.metadata_thread.start()
+        self.recommendations.start_background()
 
     def close(self) -> None:
         """Stop background work, write the queued events, close what was built here, release
         the database."""
         self.metadata_thread.stop()
+        self.recommendations.close()
         close_events = getattr(self.events, "close", None)
         if callable(close_events):
             close_events()
@@ -126,6 +137,9 @@ def build_services(
     closers.append(cache.close)
     users = UserService(database, bcrypt_rounds=bcrypt_rounds)
     library = LibraryService(database, catalog=catalog, events=events)
+    ai_client = OpenAIClient.from_settings(settings, events=events)
+    if ai_client is not None:
+        closers.append(ai_client.close)
     metadata = build_metadata_refresher(settings, database=database, catalog=catalog, events=events)
     metadata_thread = BackgroundRefresher(metadata)
     return Services(
@@ -151,6 +165,15 @@ def build_services(
         cache=cache,
         metadata=metadata,
         metadata_thread=metadata_thread,
+        recommendations=build_recommendation_service(
+            settings,
+            database=database,
+            catalog=catalog,
+            cache=cache,
+            events=events,
+            library=library,
+            ai_client=ai_client,
+        ),
         closers=closers,
     )
 

@@ -131,6 +131,19 @@ class Settings(BaseSettings):
     metadata_max_age_days: float = Field(
         30.0, gt=0, le=180, validation_alias=AliasChoices("REELMATCH_METADATA_MAX_AGE_DAYS")
     )
+    # Recommendations: the per-user AI budget, the result cache, and background retraining.
+    ai_daily_budget: int = Field(
+        20, ge=0, le=10_000, validation_alias=AliasChoices("REELMATCH_AI_DAILY_BUDGET")
+    )
+    recs_ttl: float = Field(
+        3600.0, gt=0, le=86400 * 7, validation_alias=AliasChoices("REELMATCH_RECS_TTL")
+    )
+    retrain_after_ratings: int = Field(
+        50, ge=1, validation_alias=AliasChoices("REELMATCH_RETRAIN_AFTER_RATINGS")
+    )
+    retrain_check_seconds: float = Field(
+        300.0, gt=0, validation_alias=AliasChoices("REELMATCH_RETRAIN_CHECK_SECONDS")
+    )
 
     @field_validator(
         "tmdb_api_key",

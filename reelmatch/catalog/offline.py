@@ -139,6 +139,11 @@ class OfflineCatalog:
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
         return [self._movies[i] for i in dict.fromkeys(movie_ids) if i in self._movies]
 
+    def all_movies(self) -> list[Movie]:
+        """Every movie of the snapshot (what the recommender may suggest beyond the movies
+        people here have in their libraries), in id order."""
+        return [self._movies[i].summary() for i in sorted(self._movies)]
+
     def watch_providers(self, region: str) -> list[Provider]:
         return []  # the snapshot knows no streaming services
 

@@ -6,7 +6,17 @@ import sys
 
 import click
 
-from reelmatch.cli import cache, db, evaluate, library, metrics, movies, transfer, users
+from reelmatch.cli import (
+    cache,
+    db,
+    evaluate,
+    library,
+    metrics,
+    movies,
+    recommend,
+    transfer,
+    users,
+)
 from reelmatch.cli.context import AppContext
 from reelmatch.errors import ReelmatchError
 
@@ -20,7 +30,7 @@ def cli(ctx: click.Context) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for module in (db, users, library, transfer, movies, cache, metrics, evaluate):
+for module in (db, users, library, transfer, movies, cache, metrics, evaluate, recommend):
     module.register(cli)
 
 

@@ -17,26 +17,45 @@ from reelmatch.domain.movies import (
     RegionProviders,
     Video,
 )
-from reelmatch.domain.recommendations import Recommendation, RecommendationFilters
+from reelmatch.domain.recommendations import (
+    DISMISSING,
+    FEEDBACK,
+    Conversion,
+    Engine,
+    Feedback,
+    MovieNightPick,
+    MovieNightResult,
+    Recommendation,
+    RecommendationFilters,
+    RecommendationsResult,
+)
 from reelmatch.domain.serialize import from_data, to_data
 from reelmatch.domain.users import ROLES, Preferences, Role, User
 
 __all__ = [
+    "DISMISSING",
+    "FEEDBACK",
     "ROLES",
     "CastMember",
+    "Conversion",
     "DiaryEntry",
     "DiscoverFilters",
+    "Engine",
+    "Feedback",
     "Genre",
     "ImageConfig",
     "Library",
     "LibraryEntry",
     "Movie",
     "MovieDetails",
+    "MovieNightPick",
+    "MovieNightResult",
     "MoviePage",
     "Preferences",
     "Provider",
     "Recommendation",
     "RecommendationFilters",
+    "RecommendationsResult",
     "RegionProviders",
     "Role",
     "User",

@@ -12,6 +12,13 @@ from reelmatch.domain.movies import Movie
 from reelmatch.domain.users import Preferences
 
 Source = Literal["local", "ai", "popular", "content", "collaborative", "movie-night"]
+Engine = Literal["local", "ai"]
+#: What a person can say about a recommendation; the last three dismiss it for good.
+Feedback = Literal["up", "down", "not_interested", "seen"]
+FEEDBACK: tuple[Feedback, ...] = ("up", "down", "not_interested", "seen")
+DISMISSING: frozenset[str] = frozenset({"down", "not_interested", "seen"})
+#: How a recommendation turned into action (within 30 days of being shown).
+Conversion = Literal["watchlisted", "rated", "watched"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,3 +64,43 @@ class RecommendationFilters(BaseModel):
                 "hide_adult": preferences.hide_adult,
             }
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecommendationsResult:
+    """One answer to "what should I watch?", as the page and the CLI show it.
+
+    `engine` is the engine that produced the items ("local" after an AI fallback, with the
+    reason in `notice`); `requested` the one asked for. `run_id` names the stored run (feedback
+    refers to it). `latency_ms` is this call's time (tiny when `from_cache`); `cost_usd` what
+    the AI request behind these items cost (paid once, when they were computed).
+    """
+
+    items: tuple[Recommendation, ...]
+    engine: str
+    requested: str
+    notice: str | None = None
+    latency_ms: float = 0.0
+    cost_usd: float | None = None
+    model: str | None = None
+    hallucinations: int = 0
+    from_cache: bool = False
+    run_id: int | None = None
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MovieNightPick:
+    """A movie for a group: `fits` names the members whose taste it matches best."""
+
+    movie: Movie
+    score: float
+    fits: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MovieNightResult:
+    members: tuple[str, ...]
+    picks: tuple[MovieNightPick, ...]
+    notice: str | None = None

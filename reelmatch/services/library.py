@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -21,7 +22,13 @@ from reelmatch.store.mapping import movie_from_row
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
+
 MAX_NOTE_LENGTH = 2000
+
+#: Called after a change is committed, with (user, movie id, what happened): "rated",
+#: "watchlisted" or "watched". Recommendations count conversions through this.
+LibraryObserver = Callable[[User, int, str], None]
 
 
 class MovieLookup(Protocol):
@@ -32,10 +39,23 @@ class MovieLookup(Protocol):
 
 
 class LibraryService:
-    def __init__(self, database: Database, *, catalog: MovieLookup, events: EventSink) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        catalog: MovieLookup,
+        events: EventSink,
+        observers: Sequence[LibraryObserver] = (),
+    ) -> None:
         self._database = database
         self._catalog = catalog
         self._events = events
+        self._observers = list(observers)
+
+    def add_observer(self, observer: LibraryObserver) -> None:
+        """Also tell `observer` about every rating, watchlist add and diary entry (after the
+        commit; an observer that fails is logged and never undoes or fails the change)."""
+        self._observers.append(observer)
 
     # Writes -----------------------------------------------------------------------------------
 
@@ -48,6 +68,7 @@ class LibraryService:
             uow.library.set_rating(user_id=user.id, movie_id=movie_id, rating=rating, now=utcnow())
             uow.commit()
         self._events.record("rating_set", user_id=user.id, movie_id=movie_id, rating=rating)
+        self._notify(user, movie_id, "rated")
         return rating
 
     def clear_rating(self, user: User, movie_id: int) -> bool:
@@ -66,6 +87,7 @@ class LibraryService:
             uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=True, now=utcnow())
             uow.commit()
         self._events.record("watchlist_add", user_id=user.id, movie_id=movie_id)
+        self._notify(user, movie_id, "watchlisted")
 
     def remove_from_watchlist(self, user: User, movie_id: int) -> None:
         with UnitOfWork(self._database) as uow:
@@ -105,6 +127,7 @@ class LibraryService:
                 note=note,
             )
         self._events.record("watch_logged", user_id=user.id, movie_id=movie_id)
+        self._notify(user, movie_id, "watched")
         return entry
 
     def delete_watch(self, user: User, watch_id: int) -> None:
@@ -137,6 +160,13 @@ class LibraryService:
         }
 
     # Helpers ----------------------------------------------------------------------------------
+
+    def _notify(self, user: User, movie_id: int, change: str) -> None:
+        for observer in self._observers:
+            try:
+                observer(user, movie_id, change)
+            except Exception:
+                log.exception("a library observer failed on %s; the change is kept", change)
 
     def _movie_for_write(self, movie_id: int) -> Movie | None:
         """The movie's metadata for write-through to the `movies` table. Unknown ids are an

@@ -39,6 +39,26 @@ def movie_from_row(row: MovieRow) -> Movie:
     )
 
 
+def movie_from_values(values: dict[str, Any]) -> Movie:
+    """A `Movie` from a `movies` row's columns by name (Core queries skip the ORM)."""
+    return Movie(
+        id=values["id"],
+        title=values["title"],
+        release_date=values["release_date"],
+        overview=values["overview"] or "",
+        genres=tuple(values["genres"] or ()),
+        keywords=tuple(values["keywords"] or ()),
+        poster_path=values["poster_path"],
+        backdrop_path=values["backdrop_path"],
+        runtime=values["runtime"],
+        vote_average=values["vote_average"],
+        vote_count=values["vote_count"],
+        popularity=values["popularity"],
+        original_language=values["language"],
+        adult=values["adult"],
+    )
+
+
 def movie_values(movie: Movie) -> dict[str, Any]:
     """The `movies` row for `movie` (what write-through stores)."""
     return {

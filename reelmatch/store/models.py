@@ -197,7 +197,9 @@ class EventDailyRow(Base):
 
 
 class RecommendationRunRow(Base):
-    """One request for recommendations: which engine, what it cost, how long it took."""
+    """One computed list of recommendations: which engine made it (`engine`: local, ai or
+    movie-night; "local" when the AI was asked but the list fell back, with `notice` saying
+    why), the AI model asked (`model`, None for local runs), what it cost, how long it took."""
 
     __tablename__ = "recommendation_runs"
     __table_args__ = (Index(None, "user_id", "created_at"),)
@@ -215,6 +217,9 @@ class RecommendationRunRow(Base):
     latency_ms: Mapped[float] = mapped_column(default=0.0)
     hallucinations: Mapped[int] = mapped_column(default=0)
     notice: Mapped[str | None] = mapped_column(Text)
+    #: Requests this run sent to the AI service (0 or 1; 0 for local runs and for AI lists
+    #: served from earlier picks). The per-user daily AI budget counts these.
+    ai_requests: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class RecommendationItemRow(Base):

@@ -13,6 +13,7 @@ from reelmatch.store.repositories import (
     LibraryRepository,
     MovieRepository,
     PreferenceRepository,
+    RecommendationRepository,
     UserRepository,
 )
 
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.preferences = PreferenceRepository(self.session)
         self.movies = MovieRepository(self.session)
         self.library = LibraryRepository(self.session)
+        self.recommendations = RecommendationRepository(self.session)
         return self
 
     def commit(self) -> None:

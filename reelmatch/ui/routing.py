@@ -19,6 +19,7 @@ from streamlit.runtime.pages_manager import PagesManager
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 DISCOVER = str(PAGES_DIR / "discover.py")
 MOVIE = str(PAGES_DIR / "movie.py")
+SETTINGS = str(PAGES_DIR / "settings.py")
 
 
 def ensure_navigation_routing(*, entrypoint: bool = False) -> None:

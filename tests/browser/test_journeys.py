@@ -235,3 +235,28 @@ def test_an_admin_reads_analytics_and_their_own_stats(page: Page, live_app: Live
     page.screenshot(path=str(live_app.screenshots / "analytics.png"), full_page=True)
     click(page, "System health", role="tab")
     see(page, "Page render time")
+
+
+def test_for_you_explains_picks_and_forgets_a_dismissed_one(page: Page, live_app: LiveApp) -> None:
+    sign_up(page, live_app, "picky", "picky-password-1")
+    page.goto(f"{live_app.url}/movie?id=680")
+    expect(page.get_by_role("heading", name="Pulp Fiction (1994)")).to_be_visible()
+    idle(page)
+    visible(page.get_by_role("slider")).focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    click(page, "Save rating")
+    see(page, "You rated it 4.5★.")
+
+    page.goto(f"{live_app.url}/recommendations")
+    heading(page, "For you")
+    idle(page)
+    see(page, "Why this?")
+    page.screenshot(path=str(live_app.screenshots / "recommendations.png"))
+    hide = page.locator("[class*='st-key-fb-not_interested-']").first
+    key = next(c for c in (hide.get_attribute("class") or "").split() if "not_interested" in c)
+    hide.get_by_role("button").click()
+    see(page, "Hidden.")
+    idle(page)
+    expect(page.locator(f".{key}")).to_have_count(0)
+    expect(page.locator("[class*='st-key-fb-not_interested-']")).to_have_count(12)

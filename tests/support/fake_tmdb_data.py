@@ -87,6 +87,10 @@ class TmdbData:
         if "primary_release_date.gte" in params:
             since = params["primary_release_date.gte"]
             checks.append(lambda r: (r["release_date"] or "") >= since)
+        if "with_watch_providers" in params:
+            wanted_providers = params["with_watch_providers"].replace("|", ",").split(",")
+            providers = {int(p) for p in wanted_providers}
+            checks.append(lambda r: streams_on(r["id"], providers))
         found = [r for r in self.by_popularity if all(check(r) for check in checks)]
         if params.get("sort_by", "").startswith("vote_average"):
             found.sort(key=lambda r: -(r["vote_average"] or 0))
@@ -187,6 +191,12 @@ class TmdbData:
             "tv_episode_results": [],
             "tv_season_results": [],
         }
+
+
+def streams_on(movie_id: int, providers: set[int]) -> bool:
+    """Where a movie streams, in the fake: provider p offers the movies whose id + p is a
+    multiple of 3 (about a third of the catalog each; any region)."""
+    return any((movie_id + provider) % 3 == 0 for provider in providers)
 
 
 def _genre_ids(record: dict[str, Any]) -> set[int]:

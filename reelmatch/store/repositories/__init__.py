@@ -3,6 +3,13 @@ function that touches personal rows takes the acting user's id and filters by it
 
 from reelmatch.store.repositories.library import LibraryRepository
 from reelmatch.store.repositories.movies import MovieRepository
+from reelmatch.store.repositories.recommendations import RecommendationRepository
 from reelmatch.store.repositories.users import PreferenceRepository, UserRepository
 
-__all__ = ["LibraryRepository", "MovieRepository", "PreferenceRepository", "UserRepository"]
+__all__ = [
+    "LibraryRepository",
+    "MovieRepository",
+    "PreferenceRepository",
+    "RecommendationRepository",
+    "UserRepository",
+]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from reelmatch.domain import Movie
-from reelmatch.store.mapping import movie_values
+from reelmatch.store.mapping import movie_from_values, movie_values
 from reelmatch.store.models import MovieRow
 from reelmatch.store.repositories.upsert import upsert
 from reelmatch.store.types import utcnow
@@ -20,6 +20,7 @@ REFRESH_AFTER = timedelta(days=1)
 NEEDS_REFRESH_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 _METADATA = [column for column in movie_values(Movie(id=0, title="")) if column != "id"]
+_ALL_COLUMNS = [c for c in movie_values(Movie(id=0, title="")) if c not in ("year", "fetched_at")]
 
 
 class MovieRepository:
@@ -93,6 +94,12 @@ class MovieRepository:
             self._session.execute(
                 update(MovieRow).where(MovieRow.id.in_(ids)).values(fetched_at=at)
             )
+
+    def all(self) -> list[Movie]:
+        """Every stored movie (the recommender's features), in id order: one Core query."""
+        columns = [getattr(MovieRow, name) for name in _ALL_COLUMNS]
+        rows = self._session.connection().execute(select(*columns).order_by(MovieRow.id))
+        return [movie_from_values(dict(zip(_ALL_COLUMNS, row, strict=True))) for row in rows]
 
     def get(self, movie_id: int) -> MovieRow | None:
         return self._session.get(MovieRow, movie_id)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("latency_ms", sa.Double(), nullable=False),
         sa.Column("hallucinations", sa.Integer(), nullable=False),
         sa.Column("notice", sa.Text(), nullable=True),
+        sa.Column("ai_requests", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],

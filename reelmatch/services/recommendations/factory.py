@@ -1,0 +1,71 @@
+"""Builds the recommendation service from Settings (called by `reelmatch.bootstrap`)."""
+
+from __future__ import annotations
+
+from reelmatch.cache import Cache, TwoTierCache
+from reelmatch.catalog import Catalog
+from reelmatch.config import Settings
+from reelmatch.events import EventSink
+from reelmatch.llm import OpenAIClient
+from reelmatch.services.library import LibraryService
+from reelmatch.services.recommendations.ai import AiPicker
+from reelmatch.services.recommendations.feedback import FeedbackRecorder
+from reelmatch.services.recommendations.keeper import ModelKeeper
+from reelmatch.services.recommendations.model_store import (
+    FileModelStore,
+    ModelStore,
+    RedisModelStore,
+)
+from reelmatch.services.recommendations.results import ResultCache
+from reelmatch.services.recommendations.service import RecommendationService
+from reelmatch.services.recommendations.training import TrainingSource
+from reelmatch.store.database import Database
+
+MODELS_FOLDER = "models"
+
+
+def build_recommendation_service(
+    settings: Settings,
+    *,
+    database: Database,
+    catalog: Catalog,
+    cache: Cache,
+    events: EventSink,
+    library: LibraryService,
+    ai_client: OpenAIClient | None,
+) -> RecommendationService:
+    """The service, registered as the library's observer (conversions, retrain nudges)."""
+    keeper = ModelKeeper(
+        source=TrainingSource(database, catalog=catalog, cache=cache),
+        store=model_store(settings, cache),
+        threshold=settings.retrain_after_ratings,
+        check_seconds=settings.retrain_check_seconds,
+        database=database,
+    )
+    shared = isinstance(cache, TwoTierCache) and cache.shared
+    results = ResultCache(cache, ttl=settings.recs_ttl, shared=shared)
+    service = RecommendationService(
+        database,
+        catalog=catalog,
+        events=events,
+        keeper=keeper,
+        results=results,
+        ai=AiPicker(
+            client=ai_client,
+            catalog=catalog,
+            database=database,
+            results=results,
+            daily_budget=settings.ai_daily_budget,
+        ),
+        feedback=FeedbackRecorder(database, events=events, library=library),
+    )
+    library.add_observer(service.library_changed)
+    return service
+
+
+def model_store(settings: Settings, cache: Cache) -> ModelStore:
+    """Redis when the cache has it (replicas share one model), else the data directory."""
+    link = cache.redis_link if isinstance(cache, TwoTierCache) else None
+    if link is not None:
+        return RedisModelStore(link)
+    return FileModelStore(settings.data_dir / MODELS_FOLDER)
