@@ -24,8 +24,11 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
+# Two workers for the suite (most tests wait on sockets and databases); the browser tests
+# run on their own afterwards, so a busy CPU cannot make their timing flaky.
 pytest: $(DEV_STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 migrate: $(RUN_STAMP)
 	$(PY) -m reelmatch db upgrade
