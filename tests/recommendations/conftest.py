@@ -18,9 +18,10 @@ from reelmatch.store.uow import UnitOfWork
 from tests.support.events import RecordingEvents
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.fake_tmdb import fake_tmdb, tmdb_server
+from tests.support.live import live
 from tests.support.redis import redis_prefix, redis_url
 
-__all__ = ["fake_tmdb", "redis_prefix", "redis_url", "tmdb_server"]
+__all__ = ["fake_tmdb", "live", "redis_prefix", "redis_url", "tmdb_server"]
 
 GODFATHER, PULP, MATRIX, INCEPTION, FIGHT_CLUB, DARK_KNIGHT = 238, 680, 603, 27205, 550, 155
 ALIEN, ALIENS, TERMINATOR, CASINO, GOODFELLAS, SHAWSHANK = 348, 679, 218, 524, 769, 278

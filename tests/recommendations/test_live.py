@@ -3,36 +3,16 @@ TMDB details the model learns from, without a request per movie."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from reelmatch.bootstrap import Services, build_services
-from reelmatch.config import load_settings
+from reelmatch.bootstrap import Services
 from reelmatch.domain import Preferences, RecommendationFilters
 from reelmatch.services.recommendations.training import TrainingSource
 from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.uow import UnitOfWork
 from tests.recommendations.conftest import TASTES, seed
-from tests.support.fake_tmdb import API_KEY, FakeTmdb
+from tests.support.fake_tmdb import FakeTmdb
 from tests.support.fake_tmdb_data import streams_on
 
 NETFLIX, APPLE = 8, 2
-
-
-@pytest.fixture
-def live(db_url: str, tmp_path: Path, fake_tmdb: FakeTmdb) -> Iterator[Services]:
-    settings = load_settings(
-        DATABASE_URL=db_url,
-        REELMATCH_DATA_DIR=str(tmp_path / "var"),
-        TMDB_API_KEY=API_KEY,
-        TMDB_API_BASE=fake_tmdb.base_url,
-        REELMATCH_TMDB_RETRIES=0,
-    )
-    services = build_services(settings, bcrypt_rounds=4)
-    yield services
-    services.close()
 
 
 def test_only_my_services_keeps_movies_on_them(live: Services, fake_tmdb: FakeTmdb) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,9 @@ from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.uow import UnitOfWork
 from tests.services.refresh_support import FILMS, import_films, posters
 from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
+from tests.support.live import live
 
-__all__ = ["fake_tmdb", "tmdb_server"]
+__all__ = ["fake_tmdb", "live", "tmdb_server"]
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -32,20 +33,6 @@ def eventually(condition: Callable[[], bool], *, within: float = 20.0) -> bool:
             return True
         time.sleep(0.02)
     return condition()
-
-
-@pytest.fixture
-def live(db_url: str, tmp_path: Path, fake_tmdb: FakeTmdb) -> Iterator[Services]:
-    settings = load_settings(
-        DATABASE_URL=db_url,
-        REELMATCH_DATA_DIR=str(tmp_path / "var"),
-        TMDB_API_KEY=API_KEY,
-        TMDB_API_BASE=fake_tmdb.base_url,
-        REELMATCH_TMDB_RETRIES=0,
-    )
-    services = build_services(settings, bcrypt_rounds=4)
-    yield services
-    services.close()
 
 
 def stale_movie(services: Services, movie_id: int = 348) -> None:

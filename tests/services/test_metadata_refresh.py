@@ -3,15 +3,12 @@ their posters; TMDB failing loses nothing and a later pass catches up."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
-from reelmatch.bootstrap import Services, build_services
-from reelmatch.config import load_settings
+from reelmatch.bootstrap import Services
 from reelmatch.domain import Movie, User
 from reelmatch.services.metadata_refresh import MetadataRefresher
 from reelmatch.store.models import MovieRow
@@ -19,24 +16,10 @@ from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 from tests.services.refresh_support import FILMS, import_films, posters
-from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
+from tests.support.fake_tmdb import FakeTmdb, fake_tmdb, tmdb_server
+from tests.support.live import live
 
-__all__ = ["fake_tmdb", "tmdb_server"]
-
-
-@pytest.fixture
-def live(db_url: str, tmp_path: Path, fake_tmdb: FakeTmdb) -> Iterator[Services]:
-    settings = load_settings(
-        DATABASE_URL=db_url,
-        REELMATCH_DATA_DIR=str(tmp_path / "var"),
-        TMDB_API_KEY=API_KEY,
-        TMDB_API_BASE=fake_tmdb.base_url,
-        TMDB_RATE_LIMIT=1000,
-        REELMATCH_TMDB_RETRIES=0,
-    )
-    services = build_services(settings, bcrypt_rounds=4)
-    yield services
-    services.close()
+__all__ = ["fake_tmdb", "live", "tmdb_server"]
 
 
 @pytest.fixture
