@@ -37,7 +37,17 @@ def create_database_engine(url: str, **kwargs: Any) -> Engine:
         return _sqlite_engine(url, parsed.database, **kwargs)
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, **JSON_OPTIONS, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **JSON_OPTIONS, **kwargs)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _utc_session(dbapi_connection: Any, _record: Any) -> None:
+            # Timestamps come back in the session's zone: make it UTC, always.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET TIME ZONE 'UTC'")
+            dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:

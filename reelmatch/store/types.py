@@ -31,9 +31,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
         """On SQLite, parse the stored text straight into an aware datetime (C-speed
-        `fromisoformat`); SQLAlchemy's generic path is several times slower per value."""
+        `fromisoformat`); SQLAlchemy's generic path is several times slower per value. On
+        PostgreSQL every session runs in UTC (see `database.py`), so the driver's aware
+        datetimes are already what we want and need no processing at all."""
         if dialect.name == "sqlite":
             return _parse_sqlite_utc
+        if dialect.name == "postgresql":
+            return None
         return super().result_processor(dialect, coltype)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
