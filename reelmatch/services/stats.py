@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +15,7 @@ from reelmatch.domain import DiaryEntry, User
 from reelmatch.errors import InvalidInput
 from reelmatch.services.analytics.period import local_midnight, today_in, zone
 from reelmatch.store.database import Database
-from reelmatch.store.repositories.stats import StatsRepository
+from reelmatch.store.repositories.stats import RatedFacts, StatsRepository
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 
@@ -35,6 +36,7 @@ class PersonalStats:
     average_rating: float | None
     star_distribution: pd.DataFrame  # stars, ratings (every half star, zeros included)
     favourite_genres: pd.DataFrame  # genre, ratings, average_rating
+    directors: pd.DataFrame  # director, ratings, average_rating (live TMDB only: credits)
     decades: pd.DataFrame  # decade, ratings, average_rating
     films_watched: int
     rewatches: int
@@ -77,7 +79,8 @@ class PersonalStatsService:
             ratings_count=count,
             average_rating=_average(stars),
             star_distribution=_star_frame(stars),
-            favourite_genres=_genre_frame(rated, top=top),
+            favourite_genres=_facet_frame(rated, lambda m: m.genres, "genre", top=top),
+            directors=_facet_frame(rated, lambda m: m.directors, "director", top=top),
             decades=_decade_frame(rated),
             films_watched=entries,
             rewatches=rewatches,
@@ -152,27 +155,30 @@ def _star_frame(stars: dict[float, int]) -> pd.DataFrame:
     )
 
 
-def _genre_frame(rated: list[tuple[float, int | None, list[str]]], *, top: int) -> pd.DataFrame:
+def _facet_frame(
+    rated: list[RatedFacts], facet: Callable[[RatedFacts], Iterable[str]], column: str, *, top: int
+) -> pd.DataFrame:
+    """The `top` values of a many-valued facet (genres, directors) by ratings, then average."""
     counts: Counter[str] = Counter()
     totals: defaultdict[str, float] = defaultdict(float)
-    for stars, _year, genres in rated:
-        for genre in genres:
-            counts[genre] += 1
-            totals[genre] += stars
-    ranked = sorted(counts, key=lambda g: (-counts[g], -totals[g] / counts[g], g))[:top]
+    for movie in rated:
+        for value in facet(movie):
+            counts[value] += 1
+            totals[value] += movie.stars
+    ranked = sorted(counts, key=lambda v: (-counts[v], -totals[v] / counts[v], v))[:top]
     return pd.DataFrame(
-        [(g, counts[g], totals[g] / counts[g]) for g in ranked],
-        columns=["genre", "ratings", "average_rating"],
+        [(v, counts[v], totals[v] / counts[v]) for v in ranked],
+        columns=[column, "ratings", "average_rating"],
     )
 
 
-def _decade_frame(rated: list[tuple[float, int | None, list[str]]]) -> pd.DataFrame:
+def _decade_frame(rated: list[RatedFacts]) -> pd.DataFrame:
     counts: Counter[int] = Counter()
     totals: defaultdict[int, float] = defaultdict(float)
-    for stars, year, _genres in rated:
-        if year is not None:
-            counts[year // 10 * 10] += 1
-            totals[year // 10 * 10] += stars
+    for movie in rated:
+        if movie.year is not None:
+            counts[movie.year // 10 * 10] += 1
+            totals[movie.year // 10 * 10] += movie.stars
     return pd.DataFrame(
         [(d, counts[d], totals[d] / counts[d]) for d in sorted(counts)],
         columns=["decade", "ratings", "average_rating"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reelmatch.domain import Movie, Preferences, User
+from reelmatch.domain import Movie, MovieDetails, Preferences, User
 from reelmatch.store.models import MovieRow, PreferenceRow, UserRow
 from reelmatch.store.types import utcnow
 
@@ -69,6 +69,7 @@ def movie_values(movie: Movie) -> dict[str, Any]:
         "overview": movie.overview,
         "genres": list(movie.genres),
         "keywords": list(movie.keywords),
+        "directors": list(movie.directors) if isinstance(movie, MovieDetails) else [],
         "poster_path": movie.poster_path,
         "backdrop_path": movie.backdrop_path,
         "runtime": movie.runtime,

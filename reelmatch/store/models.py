@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -87,6 +88,8 @@ class MovieRow(Base):
     overview: Mapped[str] = mapped_column(Text, default="")
     genres: Mapped[list[str]] = mapped_column(default=list)
     keywords: Mapped[list[str]] = mapped_column(default=list)
+    #: From TMDB's credits (the bundled snapshot has none): filled when details are fetched.
+    directors: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
     poster_path: Mapped[str | None] = mapped_column(String(200))
     backdrop_path: Mapped[str | None] = mapped_column(String(200))
     runtime: Mapped[int | None]

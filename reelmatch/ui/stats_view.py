@@ -22,6 +22,12 @@ NOTHING_YET = (
     "Nothing to count yet. Rate a few movies (Discover, Search), log what you watch, or "
     "import your Letterboxd or IMDb history in Settings → Import: your stats appear here."
 )
+#: Directors come from TMDB's credits: the offline catalog has none, and movies rated on
+#: live TMDB get theirs as their details are fetched.
+NO_DIRECTORS = (
+    "Directors come from TMDB's credits: they appear here for movies whose details were "
+    "fetched from TMDB (the offline catalog has no credits)."
+)
 
 
 def has_history(stats: PersonalStats) -> bool:
@@ -113,15 +119,31 @@ def taste(stats: PersonalStats) -> None:
             frame_table(stats.favourite_genres, name="my-genres")
         else:
             st.caption("Rate some movies to see the genres you rate most.")
-    st.subheader("Decades")
-    if len(stats.decades):
-        st.altair_chart(
-            charts.counts_by(stats.decades, category="decade", value="ratings", title="Ratings"),
-            width="stretch",
-        )
-        frame_table(stats.decades, name="my-decades")
-    else:
-        st.caption("Rate some movies to see which decades you favour.")
+    decades, directors = st.columns(2)
+    with decades:
+        st.subheader("Decades")
+        if len(stats.decades):
+            st.altair_chart(
+                charts.counts_by(
+                    stats.decades, category="decade", value="ratings", title="Ratings"
+                ),
+                width="stretch",
+            )
+            frame_table(stats.decades, name="my-decades")
+        else:
+            st.caption("Rate some movies to see which decades you favour.")
+    with directors:
+        st.subheader("Directors")
+        if len(stats.directors):
+            st.altair_chart(
+                charts.ranked_bars(
+                    stats.directors, label="director", value="ratings", title="Ratings"
+                ),
+                width="stretch",
+            )
+            frame_table(stats.directors, name="my-directors")
+        else:
+            st.caption(NO_DIRECTORS)
 
 
 def review_years(stats: PersonalStats, *, timezone: str) -> list[int]:

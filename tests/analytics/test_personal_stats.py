@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -95,6 +96,34 @@ def test_my_stats(services: Services, people: dict[str, User]) -> None:
     assert stats.watchlist.size == 2
     assert stats.watchlist.median_age_days == pytest.approx(20, abs=0.01)
     assert stats.first_year == 2024  # the 2024 rating; the first diary entry is from 2025
+
+
+def test_directors_rank_by_ratings_then_average(
+    services: Services, offline_catalog: OfflineCatalog, people: dict[str, User]
+) -> None:
+    credits = {238: ("Coppola",), 155: ("Nolan", "Coppola"), 680: ("Tarantino",), 13: ()}
+    credits[603] = ("Wachowski",)  # rated by another user only
+    with UnitOfWork(services.database) as uow:
+        uow.movies.upsert_many(
+            replace(offline_catalog.movie(i), directors=names) for i, names in credits.items()
+        )
+        uow.commit()
+    stats = services.stats.my_stats(people["mine"])
+    assert stats.directors.to_dict("list") == {
+        "director": ["Coppola", "Tarantino", "Nolan"],  # 5 and 4 stars; 4.5; 4
+        "ratings": [2, 1, 1],
+        "average_rating": [4.5, 4.5, 4.0],
+    }
+    assert services.stats.my_stats(people["other"]).directors["director"].tolist() == ["Wachowski"]
+
+
+def test_movies_without_credits_give_no_directors(
+    services: Services, people: dict[str, User]
+) -> None:
+    stats = services.stats.my_stats(people["mine"])  # offline snapshot movies: no credits
+    assert stats.ratings_count == 4
+    assert stats.directors.empty
+    assert list(stats.directors.columns) == ["director", "ratings", "average_rating"]
 
 
 def test_stats_never_include_other_users(services: Services, people: dict[str, User]) -> None:

@@ -231,3 +231,25 @@ def test_snapshot_movies_are_stored_marked_for_a_refresh_and_never_overwrite(
         ("Alien", 4.0),
         ("The Godfather", 5.0),
     ]
+
+
+def test_movies_matched_on_live_tmdb_are_stored_marked_for_a_refresh(
+    services: Services, live_catalog: Catalog, alice: User
+) -> None:
+    """Matching yields summaries (no keywords, no credits): they fill gaps and wait for the
+    metadata refresher; a row already here keeps what it has."""
+    with UnitOfWork(services.database) as uow:
+        uow.movies.upsert_many([Movie(id=238, title="The Godfather", keywords=("mafia",))])
+        uow.commit()
+    imports = ImportService(services.database, catalog=live_catalog, events=DiscardEvents())
+    preview = imports.preview(alice, "letterboxd", [UploadedFile("ratings.csv", RATINGS)])
+    assert [m.from_snapshot for m in preview.matched] == [False, False]
+    assert imports.apply(alice, preview).rated == 2
+    with UnitOfWork(services.database, read_only=True) as uow:
+        stored = uow.movies.get_many([238, 348])
+        assert (stored[238].keywords, stored[238].fetched_at > NEEDS_REFRESH_AT) == (
+            ["mafia"],
+            True,
+        )
+        assert (stored[348].title, stored[348].fetched_at) == ("Alien", NEEDS_REFRESH_AT)
+        assert stored[348].poster_path == "/poster348.jpg"  # TMDB's summary, posters included

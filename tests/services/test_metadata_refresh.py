@@ -51,6 +51,33 @@ def test_imported_movies_get_posters_after_a_refresh(
     assert fake_tmdb.requests("movie/") == len(FILMS)
 
 
+def test_refreshed_and_rated_movies_bring_their_directors(
+    live: Services, amy: User, fake_tmdb: FakeTmdb
+) -> None:
+    import_films(live, amy)  # Fight Club (550) among them; the snapshot has no credits
+    assert live.stats.my_stats(amy).directors.empty
+
+    live.metadata.refresh()
+
+    directors = live.stats.my_stats(amy).directors
+    assert directors.to_dict("list") == {
+        "director": ["David Fincher"],  # the only film with credits in the fake TMDB
+        "ratings": [1],
+        "average_rating": [4.0],
+    }
+    live.library.rate_movie(amy, 550, 2.5)
+    assert live.stats.my_stats(amy).directors["average_rating"].tolist() == [2.5]
+
+
+def test_rating_on_live_tmdb_writes_the_directors_through(live: Services, amy: User) -> None:
+    live.library.rate_movie(amy, 550, 4.5)
+    directors = live.stats.my_stats(amy).directors
+    assert (directors["director"].tolist(), directors["ratings"].tolist()) == (
+        ["David Fincher"],
+        [1],
+    )
+
+
 def test_tmdb_down_loses_nothing_and_a_later_pass_catches_up(
     live: Services, amy: User, fake_tmdb: FakeTmdb
 ) -> None:

@@ -7,6 +7,7 @@ and the nudge's one-click rating.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -14,12 +15,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reelmatch.bootstrap import Services
+from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.domain import Preferences, User
 from reelmatch.services.analytics import Period
 from reelmatch.services.analytics.kpis import KPI_DEFINITIONS
 from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UnitOfWork
 from reelmatch.ui.kpi_tiles import SHORT_LABELS
 from reelmatch.ui.state import get_services
+from reelmatch.ui.stats_view import NO_DIRECTORS
 from tests.analytics.conftest import add_events
 from tests.ui.conftest import PAGES, logged_in, texts
 
@@ -170,10 +174,30 @@ def test_my_stats_shows_only_my_numbers(services: Services, alice: User) -> None
     )
     genres = _table_with(at, "genre")
     assert genres["ratings"].max() <= 2
+    assert NO_DIRECTORS in [c.value for c in at.caption]  # the offline catalog has no credits
+    assert not any("director" in t.columns for t in _tables(at))
     assert "Year in Review" in [h.value for h in at.header]
     this_year = Period.last(1).end.year
     assert at.selectbox(key="review-year").value == this_year
     assert f"Nothing logged or rated in {this_year}." not in texts(at)  # rated today
+
+
+def test_my_stats_names_my_directors_when_credits_are_known(
+    services: Services, offline_catalog: OfflineCatalog, alice: User
+) -> None:
+    with UnitOfWork(services.database) as uow:  # as if fetched from TMDB with credits
+        uow.movies.upsert_many([replace(offline_catalog.movie(238), directors=("F. F. Coppola",))])
+        uow.commit()
+    services.library.rate_movie(alice, 238, 4.5)
+    at = logged_in(alice, page="my_stats.py")
+    assert not at.exception
+    directors = _table_with(at, "director")
+    assert directors.to_dict("list") == {
+        "director": ["F. F. Coppola"],
+        "ratings": [1],
+        "average_rating": [4.5],
+    }
+    assert NO_DIRECTORS not in [c.value for c in at.caption]
 
 
 def test_my_stats_for_a_newcomer(alice: User) -> None:

@@ -34,14 +34,11 @@ def write_import(
     step: Step,
 ) -> Changes:
     """Movies first (the library rows point at them), then the user's ratings, watchlist,
-    diary and preferences. Nothing is committed here. Movies from TMDB are written through;
-    movies from the bundled snapshot only fill gaps, stamped as needing a refresh."""
+    diary and preferences. Nothing is committed here. Matching yields summaries (no keywords,
+    no credits), so movies only fill gaps, stamped as needing a refresh: the metadata
+    refresher completes them from TMDB, and rows already here stay as good as they are."""
     now = utcnow()
-    uow.movies.refresh(plan.movie for plan in plans.values() if not plan.from_snapshot)
-    uow.movies.add_missing(
-        (plan.movie for plan in plans.values() if plan.from_snapshot),
-        fetched_at=NEEDS_REFRESH_AT,
-    )
+    uow.movies.add_missing((plan.movie for plan in plans.values()), fetched_at=NEEDS_REFRESH_AT)
     step(0.2, "Saved movie details")
     changes = diff(plans, read_state(uow, user_id=user_id, movie_ids=list(plans)))
     uow.library.set_ratings(user_id=user_id, ratings=changes.ratings, now=now)

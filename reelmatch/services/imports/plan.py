@@ -22,7 +22,7 @@ from reelmatch.store.repositories.library import RatingWrite, WatchWrite
 @dataclass
 class MoviePlan:
     movie: Movie
-    #: The movie's data comes from the bundled snapshot (stored marked for a refresh).
+    #: The movie's data comes from the bundled snapshot (TMDB's own data wins when both match).
     from_snapshot: bool = False
     rating: float | None = None
     rated_at: datetime | None = None

@@ -20,7 +20,9 @@ REFRESH_AFTER = timedelta(days=1)
 NEEDS_REFRESH_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 _METADATA = [column for column in movie_values(Movie(id=0, title="")) if column != "id"]
-_ALL_COLUMNS = [c for c in movie_values(Movie(id=0, title="")) if c not in ("year", "fetched_at")]
+_ALL_COLUMNS = [
+    c for c in movie_values(Movie(id=0, title="")) if c not in ("year", "fetched_at", "directors")
+]
 
 
 class MovieRepository:

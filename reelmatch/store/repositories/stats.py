@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -11,6 +11,13 @@ from sqlalchemy.orm import Session
 from reelmatch.domain import DiaryEntry
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
 from reelmatch.store.repositories.library import LISTING_COLUMNS, _listing_movie
+
+
+class RatedFacts(NamedTuple):
+    stars: float
+    year: int | None
+    genres: tuple[str, ...]
+    directors: tuple[str, ...]
 
 
 class StatsRepository:
@@ -35,14 +42,17 @@ class StatsRepository:
             )
         return {float(stars or 0.0): int(n) for stars, n in self._core.execute(query)}
 
-    def rated_movies(self, *, user_id: int) -> list[tuple[float, int | None, list[str]]]:
-        """(stars, year, genres) of every movie the user rated."""
+    def rated_movies(self, *, user_id: int) -> list[RatedFacts]:
+        """Stars, year, genres and directors of every movie the user rated."""
         query = (
-            select(UserMovieRow.rating, MovieRow.year, MovieRow.genres)
+            select(UserMovieRow.rating, MovieRow.year, MovieRow.genres, MovieRow.directors)
             .join(MovieRow, MovieRow.id == UserMovieRow.movie_id)
             .where(UserMovieRow.user_id == user_id, UserMovieRow.rating.is_not(None))
         )
-        return [(float(r or 0.0), y, list(g or ())) for r, y, g in self._core.execute(query)]
+        return [
+            RatedFacts(float(r or 0.0), y, tuple(g or ()), tuple(d or ()))
+            for r, y, g, d in self._core.execute(query)
+        ]
 
     def watch_totals(
         self, *, user_id: int, first: date | None = None, last: date | None = None
