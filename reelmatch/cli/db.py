@@ -35,11 +35,18 @@ def db_upgrade() -> None:
 @json_option
 @pass_app
 def doctor(app: AppContext, as_json: bool) -> None:
-    """Check configuration, database, cache, TMDB and OpenAI; exit 1 if anything fails."""
+    """Check configuration, database, cache, TMDB, OpenAI, the recommendation model and the
+    event queue; exit 1 if anything fails."""
     settings = load_settings()
     database = Database.from_url(settings.effective_database_url)
     try:
-        checks = run_checks(settings, database, events=app.services.event_queue_health())
+        services = app.services
+        checks = run_checks(
+            settings,
+            database,
+            events=services.event_queue_health(),
+            models=services.recommendations.keeper.store,
+        )
     finally:
         database.dispose()
     if as_json:

@@ -1,9 +1,9 @@
-"""What `doctor` and the home page report: is each part of the app configured and reachable?"""
+"""What `doctor` and the Status page report: is each part of the app configured and reachable?"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -11,6 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reelmatch.config import Settings, masked_url
 from reelmatch.services.event_recorder import QueueHealth
+from reelmatch.services.recommendations.keeper import ModelInfo
+from reelmatch.services.recommendations.model_store import ModelStore
 from reelmatch.store.database import Database
 from reelmatch.store.migrate import current_revision, head_revision
 from reelmatch.store.repositories.events import EventRepository
@@ -102,8 +104,37 @@ def check_events(health: QueueHealth, database: Database) -> Check:
     return Check("events", ok, detail)
 
 
+def check_recommender(store: ModelStore) -> Check:
+    """The local engine's stored model: when it was trained and on what. Reads its metadata
+    only; training is the app's background thread or `recommend --retrain`."""
+    where = "Redis, shared by every app process" if store.shared else "the data directory"
+    meta = store.meta()
+    try:
+        info = ModelInfo.from_meta(meta) if meta is not None else None
+        trained = datetime.fromisoformat(info.trained_at) if info is not None else None
+    except (TypeError, ValueError):
+        return Check("recommender", False, f"the model stored in {where} is unreadable")
+    if info is None or trained is None:
+        return Check(
+            "recommender",
+            True,
+            f"no model in {where} yet: the app trains one in the background once people "
+            "rate movies (or run `python -m reelmatch recommend --retrain`)",
+        )
+    return Check(
+        "recommender",
+        True,
+        f"{info.engine} model trained {trained:%Y-%m-%d %H:%M} UTC on {info.ratings} ratings "
+        f"by {info.users} users, over {info.movies} movies ({info.seconds:.1f} s), in {where}",
+    )
+
+
 def run_checks(
-    settings: Settings, database: Database, *, events: QueueHealth | None = None
+    settings: Settings,
+    database: Database,
+    *,
+    events: QueueHealth | None = None,
+    models: ModelStore | None = None,
 ) -> list[Check]:
     checks = [
         Check("config", True, "settings are valid"),
@@ -112,6 +143,8 @@ def run_checks(
         check_tmdb(settings),
         check_openai(settings),
     ]
+    if models is not None:
+        checks.append(check_recommender(models))
     if events is not None:
         checks.append(check_events(events, database))
     return checks

@@ -1,4 +1,4 @@
-"""The installation status shown on the home page (cached briefly: it touches the database)."""
+"""The installation status shown on the Status page (cached briefly: it touches the database)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from reelmatch.services.health import Check, run_checks
 
 @st.cache_data(ttl=30, show_spinner=False)
 def _checks(_services: Services, key: str) -> list[Check]:
-    return run_checks(_services.settings, _services.database)
+    return run_checks(
+        _services.settings, _services.database, models=_services.recommendations.keeper.store
+    )
 
 
 def status_rows(services: Services) -> list[Check]:

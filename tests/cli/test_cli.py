@@ -92,9 +92,39 @@ def test_doctor_reports_each_part(cli_env: str) -> None:
     outcome = run_cli("doctor", "--json")
     assert outcome.code == 0, outcome.out + outcome.err
     checks = {c["name"]: c for c in outcome.json()}
-    assert set(checks) == {"config", "database", "cache", "tmdb", "openai", "events"}
+    assert set(checks) == {
+        "config",
+        "database",
+        "cache",
+        "tmdb",
+        "openai",
+        "recommender",
+        "events",
+    }
     assert all(c["ok"] for c in checks.values())
     assert "offline" in checks["tmdb"]["detail"]
+
+
+def test_doctor_says_what_the_recommendation_model_was_trained_on(
+    cli_env: str, services: Services
+) -> None:
+    def recommender() -> dict[str, object]:
+        outcome = run_cli("doctor", "--json")
+        assert outcome.code == 0, outcome.out + outcome.err
+        return next(c for c in outcome.json() if c["name"] == "recommender")
+
+    before = recommender()
+    assert before["ok"] is True
+    assert "no model in the data directory yet" in str(before["detail"])
+    for name, movies in (("amy", (238, 680)), ("ben", (238,))):
+        person = services.users.create_user(username=name, password="password1")
+        for movie in movies:
+            services.library.rate_movie(person, movie, 4.0)
+    services.recommendations.retrain()
+    after = recommender()
+    assert after["ok"] is True
+    assert "model trained" in str(after["detail"])
+    assert "on 3 ratings by 2 users" in str(after["detail"])
 
 
 def test_doctor_fails_on_an_unreachable_database(monkeypatch: pytest.MonkeyPatch) -> None:
