@@ -16,6 +16,12 @@ from reelmatch.store.uow import UnitOfWork
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{3,32}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The account behind "Try the demo", which signs in without a password: nobody may register
+#: it (or any other reserved name) as their own.
+DEMO_USERNAME = "demo"
+#: The demo's movie-night companion, so a demo can try movie night with two people.
+DEMO_FRIEND_USERNAME = "demo-friend"
+RESERVED_USERNAMES = frozenset({DEMO_USERNAME, DEMO_FRIEND_USERNAME})
 
 
 def normalise_username(username: str) -> str:
@@ -50,8 +56,13 @@ class UserService:
         email: str | None = None,
         display_name: str | None = None,
         role: str = "user",
+        reserved: bool = False,
     ) -> User:
+        """A new account. `reserved=True` lets the app itself create a reserved name (the
+        demo account); sign-up and `users add` cannot."""
         name = normalise_username(username)
+        if name in RESERVED_USERNAMES and not reserved:
+            raise InvalidInput(f"The username {name!r} is reserved; please pick another.")
         if role not in ROLES:
             raise InvalidInput(f"A role is one of {', '.join(ROLES)}; {role!r} is not.")
         password_hash = hash_password(password, rounds=self._rounds)
