@@ -18,6 +18,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.errors import NotAllowed, NotFound
 from reelmatch.ui.errors import show_error
+from reelmatch.ui.layout import end_page
 from reelmatch.ui.routing import ensure_navigation_routing
 from reelmatch.ui.state import get_services
 
@@ -89,7 +90,7 @@ def require_user() -> User:
     user = current_user(get_services())
     if user is None:
         st.warning("Please log in first.")
-        st.stop()
+        end_page()
     return user
 
 
@@ -98,7 +99,7 @@ def require_admin() -> User:
     user = require_user()
     if not user.is_admin:
         show_error(NotAllowed("This page is for admins."))
-        st.stop()
+        end_page()
     return user
 
 

@@ -10,6 +10,7 @@ from reelmatch.domain import Preferences, User
 from reelmatch.services.demo import DEMO_USERNAME
 from reelmatch.ui.auth import end_session, forget_credentials
 from reelmatch.ui.errors import guarded
+from reelmatch.ui.layout import end_page
 from reelmatch.ui.state import get_services
 
 REGIONS = [
@@ -167,4 +168,4 @@ def account(user: User) -> None:
                 forget_credentials()
                 end_session()
                 st.success("Your account and all its data are deleted.")
-                st.stop()
+                end_page()

@@ -26,7 +26,7 @@ from reelmatch.ui.auth import (
 )
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.feedback import show_messages
-from reelmatch.ui.layout import footer
+from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.login import login_screen
 from reelmatch.ui.routing import PAGES_DIR, ensure_navigation_routing
 from reelmatch.ui.state import get_services
@@ -83,7 +83,7 @@ def run() -> None:
         st.markdown(f"**{plain(user.display_name)}**  \n@{user.username}")
         if logout_button(auth):
             st.success("You are logged out.")
-            st.stop()
+            end_page()
         keep_login_cookie(auth)
     show_messages()
     view = timed_event(
