@@ -116,6 +116,8 @@ class LibraryService:
             row = uow.library.add_watch(
                 user_id=user.id, movie_id=movie_id, watched_on=day, rewatch=rewatch, note=note
             )
+            # Watched: off the watchlist, as on Letterboxd (the diary keeps the record).
+            uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=False, now=utcnow())
             uow.commit()
             stored = uow.movies.get(movie_id)
             assert stored is not None  # the foreign key guarantees it

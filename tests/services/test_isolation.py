@@ -15,7 +15,7 @@ def test_services_keep_users_apart(services: Services) -> None:
     bob = services.users.create_user(username="bob", password="password1")
     services.library.rate_movie(bob, GODFATHER, 5)
     services.library.add_to_watchlist(bob, MATRIX)
-    bob_watch = services.library.log_watch(bob, MATRIX, note="bob's private note")
+    bob_watch = services.library.log_watch(bob, GODFATHER, note="bob's private note")
 
     # Alice sees nothing of Bob's.
     assert services.library.library(alice).ratings == ()

@@ -91,6 +91,20 @@ def test_log_watch_and_diary_order(services: Services, alice: User) -> None:
     assert [(d.movie.id, d.rewatch) for d in diary] == [(GODFATHER, True), (MATRIX, False)]
 
 
+def test_logging_a_watch_takes_it_off_the_watchlist_only(services: Services, alice: User) -> None:
+    services.library.rate_movie(alice, GODFATHER, 4)
+    services.library.add_to_watchlist(alice, MATRIX)
+    services.library.add_to_watchlist(alice, PULP_FICTION)
+    before = {e.movie.id: e for e in services.library.library(alice).ratings}
+    services.library.log_watch(alice, MATRIX)
+    services.library.log_watch(alice, GODFATHER)  # rated, never listed: its row is untouched
+    library = services.library.library(alice)
+    assert [e.movie.id for e in library.watchlist] == [PULP_FICTION]
+    assert [e.movie.id for e in library.ratings] == [GODFATHER]
+    assert library.ratings[0] == before[GODFATHER]
+    assert {d.movie.id for d in library.diary} == {MATRIX, GODFATHER}
+
+
 def test_log_watch_refuses_the_future_and_huge_notes(services: Services, alice: User) -> None:
     with pytest.raises(InvalidInput, match="future"):
         services.library.log_watch(alice, MATRIX, watched_on=date.today() + timedelta(days=2))

@@ -102,7 +102,10 @@ def test_library_watchlist_watched_it(services: Services, alice: User) -> None:
     at = logged_in(alice, page="library.py")
     _button(at, "Watched it").click().run()
     assert not at.exception
-    assert [d.movie.id for d in services.library.library(alice).diary] == [603]
+    library = services.library.library(alice)
+    assert [d.movie.id for d in library.diary] == [603]
+    assert library.watchlist == ()  # watched: off the list, so no second click logs it twice
+    assert not [b for b in at.button if b.label == "Watched it"]
 
 
 def test_empty_library_says_what_to_do(alice: User) -> None:

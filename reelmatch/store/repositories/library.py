@@ -93,7 +93,11 @@ class LibraryRepository:
             return
         self._session.execute(
             update(UserMovieRow)
-            .where(UserMovieRow.user_id == user_id, UserMovieRow.movie_id == movie_id)
+            .where(
+                UserMovieRow.user_id == user_id,
+                UserMovieRow.movie_id == movie_id,
+                UserMovieRow.on_watchlist.is_(True),  # a rated movie off the list keeps its place
+            )
             .values(on_watchlist=False, updated_at=now)
         )
         self._drop_if_empty(user_id=user_id, movie_id=movie_id)
