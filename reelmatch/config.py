@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -257,18 +258,35 @@ def masked_url(url: str) -> str:
 
 
 def _load_or_create_cookie_key(path: Path) -> str:
-    if path.exists():
-        key = path.read_text().strip()
-        if len(key.encode()) >= MIN_COOKIE_KEY_BYTES:
-            return key
+    """The key in `path`, or a new one put there. Processes starting together agree on one:
+    the new key is written to a private temp file and linked into place only if no key is
+    there yet (`os.link` refuses to replace), so a process that loses reads the winner's."""
+    stored = _read_text(path)
+    if stored is not None and len(stored.encode()) >= MIN_COOKIE_KEY_BYTES:
+        return stored
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    os.chmod(path, 0o600)
-    return key
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".cookie-key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        if stored is not None:  # a file too short to be a key: replace it
+            os.replace(temp, path)
+            return key
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            return _read_text(path) or key
+        return key
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from reelmatch.config import load_settings, masked_url
+from reelmatch.config import _load_or_create_cookie_key, load_settings, masked_url
 from reelmatch.errors import InvalidInput
 
 
@@ -90,6 +92,30 @@ def test_cookie_key_is_generated_once_with_owner_only_permissions(tmp_path: Path
     assert len(first.encode()) >= 32
     key_file = tmp_path / "var" / "cookie_key"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_processes_starting_together_agree_on_one_cookie_key(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "cookie_key"
+    start = threading.Barrier(8)
+
+    def create() -> str:
+        start.wait()
+        return _load_or_create_cookie_key(path)
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: create(), range(8)))
+    assert len(set(keys)) == 1
+    assert path.read_text() == keys[0]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["cookie_key"]  # no temp files left
+
+
+def test_a_too_short_cookie_key_file_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "cookie_key"
+    path.write_text("short")
+    key = _load_or_create_cookie_key(path)
+    assert len(key) >= 32
+    assert path.read_text() == key
 
 
 def test_cookie_key_from_environment_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
