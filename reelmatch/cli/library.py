@@ -66,6 +66,7 @@ def watchlist(app: AppContext, action: str, username: str, movie_id: int) -> Non
 )
 @click.option("--rewatch", is_flag=True)
 @click.option("--note", default=None)
+@json_option
 @pass_app
 def watched(
     app: AppContext,
@@ -74,6 +75,7 @@ def watched(
     watched_on: object,
     rewatch: bool,
     note: str | None,
+    as_json: bool,
 ) -> None:
     """Log a watch in the diary."""
     user = app.user(username)
@@ -85,7 +87,10 @@ def watched(
         rewatch=rewatch,
         note=note,
     )
-    click.echo(f"Logged {entry.movie.label} on {entry.watched_on}.")
+    if as_json:
+        emit_json(to_data(entry))
+    else:
+        click.echo(f"Logged {entry.movie.label} on {entry.watched_on}.")
 
 
 @click.command()

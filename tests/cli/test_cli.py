@@ -44,6 +44,9 @@ def test_library_commands(cli_env: str, services: Services) -> None:
     assert [w["movie"]["title"] for w in library["watchlist"]] == ["The Matrix"]
     assert library["diary"][0]["watched_on"] == "2024-02-29"
     assert library["diary"][0]["rewatch"] is True
+    logged = run_cli("watched", "amy", "238", "--note", "again", "--json")
+    assert logged.code == 0, logged.err
+    assert (logged.json()["movie"]["id"], logged.json()["note"]) == (238, "again")
 
     assert run_cli("unrate", "amy", "238").code == 0
     assert run_cli("watchlist", "remove", "amy", "603").code == 0
