@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -51,6 +52,8 @@ def import_section(user: User) -> None:
         accept_multiple_files=True,
         key=f"import-files-{source}",
         help=f"Up to {services.settings.max_upload_mb:g} MB per file.",
+        # The browser refuses bigger files up front; the importer checks the exact limit.
+        max_upload_size=math.ceil(services.settings.max_upload_mb),
     )
     if uploads and st.button("Preview import", icon=":material/preview:"):
         files = [UploadedFile(name=u.name, data=u.getvalue()) for u in uploads]
