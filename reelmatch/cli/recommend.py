@@ -85,8 +85,15 @@ def _all_users(app: AppContext, *, engine: str, k: int, workers: int, as_json: b
     else:
         _print_report(report)
     if report.interrupted:
-        click.echo("Interrupted: run the same command again to resume.", err=True)
+        click.echo(_interrupted(services.recommendations.shared_cache), err=True)
         sys.exit(130)
+
+
+def _interrupted(shared: bool) -> str:
+    """Resuming skips the users whose lists are cached: only Redis outlives this process."""
+    if shared:
+        return "Interrupted: run the same command again to resume where it stopped."
+    return "Interrupted: without REDIS_URL the lists done so far end with this process."
 
 
 def _print_model(info: ModelInfo, *, as_json: bool) -> None:
