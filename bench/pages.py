@@ -43,12 +43,18 @@ SCENARIOS: list[tuple[str, dict[str, str], str | None]] = [
     ("recommendations", {}, None),
     ("my_stats", {}, None),
     ("settings", {}, None),
+    ("analytics", {}, None),
+    ("status", {}, None),
 ]
 
 
 def seed_user(library_size: int) -> User:
     services = build_services(load_settings(), catalog=OfflineCatalog(), bcrypt_rounds=4)
-    user = services.users.create_user(username="bencher", password="bench-password")  # noqa: S106
+    user = services.users.create_user(  # an admin, so Analytics and Status are timed too
+        username="bencher",
+        password="bench-password",  # noqa: S106
+        role="admin",
+    )
     movie_ids = random.Random(3).sample(
         sorted(m.id for m in services.catalog.popular(1).movies) + _all_ids(services.catalog),
         library_size,
