@@ -21,13 +21,15 @@ Event kinds and the properties each one carries (pass them as keyword arguments 
 | `recommendation_clicked` | `engine`, `movie_id`, `run_id` | |
 | `recommendation_feedback` | `engine`, `movie_id`, `feedback` (up, down, ...) | |
 | `recommendation_converted` | `engine`, `movie_id`, `how` (watchlisted, rated, watched) | |
-| `api_call` | `service` (tmdb, openai), `endpoint`, `status`, `cache` (hit/miss/stale) | latency |
+| `api_call` | `service` (tmdb, openai), `endpoint`, `status`, `cache`, `outcome` | latency |
 | `error` | `where`, `type` | |
 | `ai_usage` | `model`, `tokens` (or `prompt_tokens` + `completion_tokens`), `cost_usd` | |
 
-`endpoint` is the route template (`/movie/{id}`), never a URL with ids or keys in it. An
-`api_call` with `status` 0 means no response (timeout, connection error). `latency_ms` and
-`render_ms` are accepted as aliases of `duration_ms`. Properties never hold secrets.
+`endpoint` is the route template (`/movie/{id}`), never a URL with ids or keys in it;
+`cache` is hit, miss or stale. An `api_call` with `status` 0 means no response; its
+`outcome` says why (`timeout`, `connection_error`). A response that could not be read keeps
+its own HTTP status, with `outcome` `invalid_response`. `latency_ms` and `render_ms` are
+accepted as aliases of `duration_ms`. Properties never hold secrets.
 """
 
 from __future__ import annotations
