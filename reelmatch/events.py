@@ -29,8 +29,10 @@ Event kinds and the properties each one carries (pass them as keyword arguments 
 `cache` is hit, miss or stale. An `api_call` with `status` 0 means no response; its
 `outcome` says why (`timeout`, `connection_error`). A response that could not be read keeps
 its own HTTP status, with `outcome` `invalid_response`. The counts of `import_done` are
-`rated`, `watchlisted`, `diary_entries` and `unmatched`. `latency_ms` and `render_ms` are
-accepted as aliases of `duration_ms`. Properties never hold secrets.
+`rated`, `watchlisted`, `diary_entries` and `unmatched`. An `error` is a typed error shown
+to someone: `where` is the page or area, `type` the error's class name (never its message).
+`latency_ms` and `render_ms` are accepted as aliases of `duration_ms`. Properties never hold
+secrets.
 """
 
 from __future__ import annotations
