@@ -11,23 +11,28 @@ Event kinds and the properties each one carries (pass them as keyword arguments 
 |---|---|---|
 | `login` | | |
 | `page_view` | `page` | render time |
-| `search` | `query`, `results` | |
+| `search` | `query_length`, `results` (the query text is not kept) | |
 | `rating_set` | `movie_id`, `rating` | |
 | `rating_cleared` | `movie_id` | |
 | `watchlist_add` | `movie_id` | |
 | `watch_logged` | `movie_id` | |
-| `import_done` | `source` (letterboxd, imdb, ...), `imported`, `skipped` | import time |
+| `import_done` | `source` (letterboxd, imdb, ...) and its counts (below) | import time |
 | `recommendation_shown` | `engine`, `movie_id`, `run_id` | |
 | `recommendation_clicked` | `engine`, `movie_id`, `run_id` | |
 | `recommendation_feedback` | `engine`, `movie_id`, `feedback` (up, down, ...) | |
 | `recommendation_converted` | `engine`, `movie_id`, `how` (watchlisted, rated, watched) | |
-| `api_call` | `service` (tmdb, openai), `endpoint`, `status`, `cache` (hit/miss/stale) | latency |
+| `api_call` | `service` (tmdb, openai), `endpoint`, `status`, `cache`, `outcome` | latency |
 | `error` | `where`, `type` | |
 | `ai_usage` | `model`, `tokens` (or `prompt_tokens` + `completion_tokens`), `cost_usd` | |
 
-`endpoint` is the route template (`/movie/{id}`), never a URL with ids or keys in it. An
-`api_call` with `status` 0 means no response (timeout, connection error). `latency_ms` and
-`render_ms` are accepted as aliases of `duration_ms`. Properties never hold secrets.
+`endpoint` is the route template (`/movie/{id}`), never a URL with ids or keys in it;
+`cache` is hit, miss or stale. An `api_call` with `status` 0 means no response; its
+`outcome` says why (`timeout`, `connection_error`). A response that could not be read keeps
+its own HTTP status, with `outcome` `invalid_response`. The counts of `import_done` are
+`rated`, `watchlisted`, `diary_entries` and `unmatched`. An `error` is a typed error shown
+to someone: `where` is the page or area, `type` the error's class name (never its message).
+`latency_ms` and `render_ms` are accepted as aliases of `duration_ms`. Properties never hold
+secrets.
 """
 
 from __future__ import annotations

@@ -121,7 +121,9 @@ class TmdbClient:
             self._report(endpoint, 0, started, outcome="timeout")
             raise _Retryable(TmdbUnavailable("TMDB did not answer in time.", status=0)) from None
         except httpx.TransportError as error:
-            self._report(endpoint, 0, started, outcome=type(error).__name__)
+            self._report(
+                endpoint, 0, started, outcome="connection_error", error=type(error).__name__
+            )
             raise _Retryable(TmdbUnavailable("TMDB could not be reached.", status=0)) from None
         self._report(endpoint, response.status_code, started)
         return _parse(response)
@@ -132,9 +134,14 @@ class TmdbClient:
             return error.retry_after
         return float(self._backoff(state))
 
-    def _report(self, endpoint: str, status: int, started: float, *, outcome: str = "") -> None:
+    def _report(
+        self, endpoint: str, status: int, started: float, *, outcome: str = "", error: str = ""
+    ) -> None:
+        """One log line and one `api_call` event. `status` 0 means no response came back;
+        `outcome` then says why (timeout, connection_error), as the OpenAI client's events do."""
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
         template = endpoint_template(endpoint)
+        reason: dict[str, Any] = {"outcome": outcome} if outcome else {}
         log_request(
             log,
             service="tmdb",
@@ -142,7 +149,7 @@ class TmdbClient:
             status=status,
             latency_ms=latency_ms,
             cache="miss",
-            error=outcome or None,
+            error=error or outcome or None,
         )
         self._events.record(
             "api_call",
@@ -152,6 +159,7 @@ class TmdbClient:
             status=status,
             latency_ms=latency_ms,
             cache="miss",
+            **reason,
         )
 
 

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx2
 import openai
@@ -171,44 +172,56 @@ class OpenAIClient:
         user_id: int | None,
         outcome: _Outcome,
     ) -> ChatCompletion:
-        """One HTTP request; records an `api_call` event whatever happens."""
+        """One HTTP request; records an `api_call` event whatever happens. `status` is the
+        HTTP status, 0 when no response came back (the analytics count both as failures);
+        `outcome` says why a request failed without an HTTP error status."""
         started = time.perf_counter()
-        status: int | str = "error"
+        status: int = 0
+        reason: str | None = "error"  # what an unexpected exception leaves
         try:
-            completion = self._sdk.chat.completions.create(
+            raw = self._sdk.chat.completions.with_raw_response.create(
                 model=self._config.model,
                 messages=messages,
                 response_format=response_format(),
                 max_completion_tokens=TOKENS_OVERHEAD + TOKENS_PER_PICK * k,
             )
-            status = 200
+            status = raw.status_code
+            completion = raw.parse()
+            reason = None
             return completion
         except openai.APIStatusError as error:
-            status = error.status_code
+            status, reason = error.status_code, None
             raise
         except openai.APITimeoutError:
-            status = "timeout"
+            reason = "timeout"
             raise
         except openai.APIConnectionError:
-            status = "connection_error"
+            reason = "connection_error"
             raise
-        except ValueError:
-            status = "invalid_response"
+        except ValueError:  # a body that is not JSON: the status is the response's own
+            reason = "invalid_response"
             raise
         finally:
-            outcome.status = status
-            elapsed = (time.perf_counter() - started) * 1000
-            self._events.record(
-                "api_call",
-                user_id=user_id,
-                duration_ms=elapsed,
-                service="openai",
-                endpoint=ENDPOINT,
-                status=status,
-                latency_ms=round(elapsed, 1),
-            )
+            outcome.status, outcome.reason = status, reason
+            self._record_call(status, reason, started=started, user_id=user_id)
 
     # Results, events, logs ---------------------------------------------------------------------
+
+    def _record_call(
+        self, status: int, reason: str | None, *, started: float, user_id: int | None
+    ) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        why: dict[str, Any] = {"outcome": reason} if reason else {}
+        self._events.record(
+            "api_call",
+            user_id=user_id,
+            duration_ms=elapsed,
+            service="openai",
+            endpoint=ENDPOINT,
+            status=status,
+            latency_ms=round(elapsed, 1),
+            **why,
+        )
 
     def _result(self, completion: ChatCompletion, *, started: float, attempts: int) -> AiPicks:
         try:
@@ -273,6 +286,7 @@ class OpenAIClient:
             level=logging.WARNING,
             model=self._config.model,
             outcome=type(error).__name__,
+            reason=outcome.reason,
             attempts=outcome.attempts,
         )
 
@@ -282,7 +296,8 @@ class _Outcome:
     """What the retry loop learnt, for the log line."""
 
     attempts: int = 0
-    status: int | str | None = None
+    status: int | None = None
+    reason: str | None = None
 
 
 def _check_request(candidates: Sequence[Candidate], *, k: int) -> None:

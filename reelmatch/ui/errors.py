@@ -1,4 +1,9 @@
-"""The one place where errors become messages on the page. No traceback ever reaches a user."""
+"""The one place where errors become messages on the page. No traceback ever reaches a user.
+
+Every error shown here is also recorded as an `error` event (`where`: the page or area the
+shell named with `set_error_area`, `type`: the error's class name), so the Analytics page
+counts what people actually ran into.
+"""
 
 from __future__ import annotations
 
@@ -17,14 +22,39 @@ from reelmatch.errors import (
     ReelmatchError,
     UpstreamUnavailable,
 )
+from reelmatch.events import ERROR
+from reelmatch.ui.state import get_services
 
 log = logging.getLogger(__name__)
 
 GENERIC = "Something went wrong on our side. The team can find the details in the server log."
+_AREA_KEY = "_reelmatch_error_area"
+#: `where` of errors shown before the shell has named a page.
+DEFAULT_AREA = "App"
+
+
+def set_error_area(where: str, *, user_id: int | None = None) -> None:
+    """Name the page or area (and the acting user) that errors shown from now on belong to.
+    Kept in session state rather than passed down, so that fragment reruns, which do not
+    run the shell, still record the page they belong to."""
+    st.session_state[_AREA_KEY] = (where, user_id)
+
+
+def record_error(error: BaseException) -> None:
+    """Record one `error` event for `error`: its class name, never its message (a message
+    can quote what someone typed). Analytics must never break the page showing the error,
+    so any failure here is logged and dropped."""
+    try:
+        where, user_id = st.session_state.get(_AREA_KEY, (DEFAULT_AREA, None))
+        get_services().events.record(ERROR, user_id=user_id, where=where, type=type(error).__name__)
+    except Exception as failure:
+        log.warning("could not record an error event: %s", type(failure).__name__)
 
 
 def show_error(error: BaseException) -> None:
-    """Render `error` as a friendly message, styled by what kind of problem it is."""
+    """Render `error` as a friendly message, styled by what kind of problem it is, and
+    record it for the Analytics page."""
+    record_error(error)
     if isinstance(error, InvalidInput):
         st.warning(error.message, icon=":material/edit:")
     elif isinstance(error, NotFound):

@@ -24,7 +24,7 @@ from reelmatch.ui.auth import (
     keep_login_cookie,
     logout_button,
 )
-from reelmatch.ui.errors import guarded
+from reelmatch.ui.errors import guarded, set_error_area
 from reelmatch.ui.feedback import show_messages
 from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.login import login_screen
@@ -67,6 +67,7 @@ def run() -> None:
         clear_session()
     user = current_user(services)
     if user is None:
+        set_error_area("Login")
         gate = st.empty()
         with gate.container():
             login_screen(services, auth)
@@ -85,6 +86,7 @@ def run() -> None:
             st.success("You are logged out.")
             end_page()
         keep_login_cookie(auth)
+    set_error_area(navigation.title, user_id=user.id)  # the page_view's `page`, too
     show_messages()
     view = timed_event(
         services.events,

@@ -11,7 +11,10 @@ from reelmatch.services.health import Check, run_checks
 @st.cache_data(ttl=30, show_spinner=False)
 def _checks(_services: Services, key: str) -> list[Check]:
     return run_checks(
-        _services.settings, _services.database, models=_services.recommendations.keeper.store
+        _services.settings,
+        _services.database,
+        events=_services.event_queue_health(),  # the app's own queue: `doctor` sees only its own
+        models=_services.recommendations.keeper.store,
     )
 
 

@@ -85,7 +85,7 @@ def _events(w: Week) -> list[tuple[Any, ...]]:
         (at(2, 10, 5), "rating_set", w.u1, None, {"movie_id": 238, "rating": 5.0}),
         (at(2, 10, 6), "watchlist_add", w.u1, None, {"movie_id": 680}),
         (at(3, 9, 0), "page_view", w.u1, 300.0, {"page": "Discover"}),
-        (at(3, 9, 1), "search", w.u1, None, {"query": "godfather"}),
+        (at(3, 9, 1), "search", w.u1, None, {"query_length": 9, "results": 3}),
         (at(3, 9, 2), "api_call", None, 100.0, {**tmdb, "status": 200, "cache": "miss"}),
         (at(3, 9, 3), "api_call", None, 1.0, {**tmdb, "status": 200, "cache": "hit"}),
         (at(3, 9, 4), "api_call", None, 20.0, {**tmdb, "status": 429, "cache": "miss"}),

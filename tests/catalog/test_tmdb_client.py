@@ -104,6 +104,22 @@ def test_when_retries_run_out_the_error_is_typed(
     assert fake_tmdb.requests() == 3
 
 
+@pytest.mark.parametrize(("fault", "outcome"), [("drop", "connection_error"), ("slow", "timeout")])
+def test_no_response_is_recorded_as_status_0_with_the_reason(
+    fake_tmdb: FakeTmdb, fault: str, outcome: str
+) -> None:
+    events = RecordingEvents()
+    client = TmdbClient(
+        base_url=fake_tmdb.base_url, api_key=API_KEY, events=events, retries=0, timeout=0.3
+    )
+    fake_tmdb.inject(fault, seconds=1.0)
+    with pytest.raises(UpstreamUnavailable):
+        client.get_json("movie/popular")
+    client.close()
+    [call] = events.api_calls()
+    assert (call["status"], call["outcome"]) == (0, outcome)
+
+
 def test_malformed_json_is_upstream_unavailable(client: TmdbClient, fake_tmdb: FakeTmdb) -> None:
     fake_tmdb.inject("malformed")
     with pytest.raises(UpstreamUnavailable, match="not valid JSON"):

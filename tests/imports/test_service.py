@@ -15,6 +15,8 @@ from reelmatch.domain import User
 from reelmatch.errors import NotAllowed, ReelmatchError
 from reelmatch.services.imports import ImportPreview, ImportService
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
+from reelmatch.store.repositories.events import QueuedEvent, event_values
+from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 from tests.imports.support import fixture, letterboxd_export_zip
 from tests.support.events import RecordingEvents
@@ -102,7 +104,10 @@ def test_letterboxd_export_preview_then_apply(
     last = events.events[-1]
     kind, user_id, properties = last.kind, last.user_id, last.properties
     assert (kind, user_id) == ("import_done", alice.id)
-    assert properties["format"] == "letterboxd"
+    assert properties["source"] == "letterboxd"
+    assert event_values(QueuedEvent(utcnow(), kind, user_id, None, properties))["subject"] == (
+        "letterboxd"
+    )
     assert properties["rated"] == 6
 
 

@@ -195,7 +195,8 @@ def test_a_timeout_is_upstream_unavailable_without_waiting_for_the_answer(
     # timeout is not retried (it already cost the whole timeout).
     [request] = fake_openai.requests
     assert request.answered is False
-    assert [e.properties["status"] for e in events.of_kind("api_call")] == ["timeout"]
+    [call] = events.api_calls()
+    assert (call["status"], call["outcome"]) == (0, "timeout")  # status 0: no response
 
 
 def test_a_rejected_key_is_not_retried(client: OpenAIClient, fake_openai: FakeOpenAI) -> None:
@@ -208,13 +209,16 @@ def test_a_rejected_key_is_not_retried(client: OpenAIClient, fake_openai: FakeOp
 
 
 def test_an_unreachable_server_is_upstream_unavailable(
-    make_client: Callable[..., OpenAIClient],
+    make_client: Callable[..., OpenAIClient], events: RecordingEvents
 ) -> None:
     from tests.support.net import free_port
 
     client = make_client(base_url=f"http://127.0.0.1:{free_port()}/v1")
     with pytest.raises(UpstreamUnavailable, match="could not be reached"):
         client.pick_movies(PROFILE, CANDIDATES, k=1)
+    calls = events.api_calls()
+    assert calls
+    assert {(c["status"], c["outcome"]) for c in calls} == {(0, "connection_error")}
 
 
 # Malformed answers and refusals -------------------------------------------------------------
@@ -260,10 +264,11 @@ def test_a_body_that_is_not_a_chat_completion_is_upstream_unavailable(
 def test_invalid_json_body_is_upstream_unavailable(
     client: OpenAIClient, fake_openai: FakeOpenAI, events: RecordingEvents
 ) -> None:
-    fake_openai.push(fake_openai.raw(b"{truncated", content_type="application/json"))
+    fake_openai.push(fake_openai.raw(b"{truncated", status=203, content_type="application/json"))
     with pytest.raises(UpstreamUnavailable, match="could not be read"):
         client.pick_movies(PROFILE, CANDIDATES, k=1)
-    assert [e.properties["status"] for e in events.of_kind("api_call")] == ["invalid_response"]
+    [call] = events.api_calls()
+    assert (call["status"], call["outcome"]) == (203, "invalid_response")  # the real status
 
 
 def test_a_refusal_is_recognised(client: OpenAIClient, fake_openai: FakeOpenAI) -> None:

@@ -167,6 +167,10 @@ def test_failures_fall_back_to_local_picks_with_a_notice(
     # the fallback is kept a few minutes: a page rerun does not hammer a failing service
     ai_world.recs.recommend(alice, engine="ai", k=5)
     assert fake_openai.request_count == 1
+    [error] = ai_world.events.of_kind("error")  # counted, though shown as a notice
+    assert (error.user_id, error.properties["where"]) == (alice.id, "AI picks")
+    assert error.properties["type"] in {"RateLimited", "UpstreamUnavailable", "AiRefused"}
+    assert set(error.properties) == {"where", "type"}  # never the message
 
 
 def test_without_a_key_the_page_gets_local_picks_and_says_why(world: World) -> None:

@@ -156,6 +156,15 @@ def test_status_page_is_for_admins_only(services: Services, alice: User) -> None
     assert "offline catalog" in texts(at)
 
 
+def test_status_page_shows_the_app_processs_event_queue(services: Services, app_env: str) -> None:
+    admin = services.users.create_user(username="root", password="root-password", role="admin")
+    at = logged_in(admin, page="status.py")
+    assert not at.exception
+    [events] = [line for line in texts(at).splitlines() if "**Events**" in line]
+    assert "0 dropped" in events
+    assert "events stored in the last 24 h" in events
+
+
 def test_deep_link_survives_login(alice: User) -> None:
     at = new_app()
     at.query_params["id"] = "238"

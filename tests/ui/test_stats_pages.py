@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from reelmatch.bootstrap import Services
@@ -19,6 +20,7 @@ from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.domain import Preferences, User
 from reelmatch.services.analytics import Period
 from reelmatch.services.analytics.kpis import KPI_DEFINITIONS
+from reelmatch.store.models import EventRow
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 from reelmatch.ui.kpi_tiles import SHORT_LABELS
@@ -141,6 +143,30 @@ def test_page_views_reach_the_page_render_table(admin: User) -> None:
     assert pages.loc["Library", "views"] == 1
     assert pages.loc["Discover", "views"] == 2  # the first run after login, and once more
     assert (pages["p95_ms"] > 0).all()
+
+
+def test_an_error_shown_on_a_page_is_counted(services: Services, admin: User) -> None:
+    at = logged_in(admin, page="movie.py", id="999999999")
+    assert "No movie with TMDB id 999999999" in texts(at)  # shown by the one error display
+    get_services().events.flush()  # the app's own recorder
+    with UnitOfWork(services.database, read_only=True) as uow:
+        rows = uow.session.scalars(select(EventRow).where(EventRow.kind == "error"))
+        errors = [(r.subject, r.user_id, r.properties) for r in rows]
+    assert errors == [
+        ("Movie", admin.id, {"type": "NotFound"})  # the page, the class; never the message
+    ]
+    kpis = {k.key: k.value for k in services.analytics.kpis(admin, Period.last(2))}
+    assert kpis["errors"] == 1
+    at.switch_page(str(PAGES / "analytics.py")).run()
+    assert _metrics(at)["Errors"] == "1"
+
+
+def test_recording_an_error_never_breaks_the_page(alice: User) -> None:
+    at = logged_in(alice, page="movie.py", id="999999999")
+    at.session_state["_reelmatch_error_area"] = "not a (where, user) pair"  # recording fails
+    at.switch_page(str(PAGES / "movie.py")).run()
+    assert not at.exception
+    assert "No movie with TMDB id 999999999" in texts(at)
 
 
 def test_analytics_is_for_admins_only(alice: User) -> None:

@@ -208,7 +208,7 @@ class ImportService:
             "import_done",
             user_id=user.id,
             duration_ms=(time.perf_counter() - started) * 1000,
-            format=preview.format,
+            source=preview.format,  # the `subject` column of the event (events.py)
             rated=result.rated,
             watchlisted=result.watchlisted,
             diary_entries=result.diary_entries,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reelmatch.domain import Preferences, Recommendation, User
 from reelmatch.errors import ReelmatchError
+from reelmatch.events import ERROR, DiscardEvents, EventSink
 from reelmatch.llm import AiPicks, OpenAIClient
 from reelmatch.services.ai_grounding import GroundedPicks, PickLookup, ground_picks
 from reelmatch.services.ai_profile import build_taste_profile, candidates_for_prompt
@@ -35,6 +36,8 @@ NO_KEY = f"AI picks need an OpenAI API key (OPENAI_API_KEY) on this server; {SHO
 SWITCHED_OFF = f"AI picks are switched off on this server; {SHOWING_LOCAL}"
 NO_COST = RunCost()
 NOTHING_MATCHED = f"The AI's picks did not match movies we can show; {SHOWING_LOCAL}"
+#: `where` of the `error` events of failed AI requests (the page shows a notice instead).
+ERROR_AREA = "AI picks"
 
 
 def budget_spent_notice(budget: int) -> str:
@@ -77,12 +80,14 @@ class AiPicker:
         database: Database,
         results: ResultCache,
         daily_budget: int,
+        events: EventSink | None = None,
     ) -> None:
         self._client = client
         self._catalog = catalog
         self._database = database
         self._results = results
         self._budget = daily_budget
+        self._events: EventSink = events or DiscardEvents()
 
     def status(self, user: User, preferences: Preferences) -> AiStatus:
         if self._client is None:
@@ -122,11 +127,13 @@ class AiPicker:
         try:
             answer = client.pick_movies(profile, candidates, k=k, user_id=state.user.id)
         except ReelmatchError as error:
+            self._record_error(error, state.user)
             return _failed(error, pool, k=k, model=client.model, cost=RunCost(ai_requests=1))
         cost = _cost(answer)
         try:
             grounded = self._ground(answer, state, pool=pool, k=k)
         except ReelmatchError as error:  # the catalog failed while checking the picks
+            self._record_error(error, state.user)
             return _failed(error, pool, k=k, model=answer.model, cost=cost)
         if not grounded.recommendations:
             return _fallback(
@@ -161,6 +168,11 @@ class AiPicker:
             candidates=[item.movie for item in pool],
             k=k,
         )
+
+    def _record_error(self, error: ReelmatchError, user: User) -> None:
+        """The page shows this failure as a notice above local picks, not through the error
+        display, so it is recorded here to count among the errors people ran into."""
+        self._events.record(ERROR, user_id=user.id, where=ERROR_AREA, type=type(error).__name__)
 
     def _used_today(self, user: User, preferences: Preferences) -> int:
         since = local_day_start(preferences.timezone, utcnow())

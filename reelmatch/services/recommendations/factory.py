@@ -56,6 +56,7 @@ def build_recommendation_service(
             database=database,
             results=results,
             daily_budget=settings.ai_daily_budget,
+            events=events,
         ),
         feedback=FeedbackRecorder(database, events=events, library=library),
     )
