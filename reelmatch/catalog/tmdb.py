@@ -3,7 +3,9 @@
 Cached values are domain values serialised with `to_data` (small, already mapped). Each call
 answered without a new upstream request records an `api_call` event with `cache="hit"` or
 `cache="stale"`; the client records one with `cache="miss"` per upstream request. A stale
-list says so through `MoviePage.stale` and `notice`.
+list or movie says so through `stale` and `notice` (`MoviePage`, `MovieDetails`); those marks
+are added as a value leaves the cache and stripped on the way in and out of it, so an answer
+that once stood in stale never makes a later fresh read look stale.
 """
 
 from __future__ import annotations
@@ -48,9 +50,31 @@ from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
 
 T = TypeVar("T")
+Markable = TypeVar("Markable", MoviePage, MovieDetails)
 
-_page = partial(from_data, MoviePage)
-_details = partial(from_data, MovieDetails)
+#: Fields that describe one answer (served stale or not), not the data itself.
+STALE_MARKS = ("stale", "notice")
+
+
+def _unmarked(data: Any) -> Any:
+    """JSON data without the stale marks."""
+    if isinstance(data, dict) and any(mark in data for mark in STALE_MARKS):
+        return {name: value for name, value in data.items() if name not in STALE_MARKS}
+    return data
+
+
+def _cacheable(value: MoviePage | MovieDetails) -> Any:
+    return _unmarked(to_data(value))
+
+
+def _page(data: Any) -> MoviePage:
+    return from_data(MoviePage, _unmarked(data))
+
+
+def _details(data: Any) -> MovieDetails:
+    return from_data(MovieDetails, _unmarked(data))
+
+
 _image_config = partial(from_data, ImageConfig)
 _genres = partial(from_data, list[Genre])
 _providers = partial(from_data, list[Provider])
@@ -141,10 +165,11 @@ class TmdbCatalog:
             details = details_from_response(data, self._genre_names())
             if details is None:
                 raise UpstreamUnavailable("TMDB sent a movie without an id.")
-            return to_data(details)
+            return _cacheable(details)
 
         key = movie_key(movie_id)
-        return self._cached(key, load, kind="movie", decode=_details, endpoint="movie/{id}").value
+        cached = self._cached(key, load, kind="movie", decode=_details, endpoint="movie/{id}")
+        return _marked(cached, what="details")
 
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
         """Details for many ids, fetched concurrently (bounded by the client's concurrency).
@@ -204,12 +229,10 @@ class TmdbCatalog:
     def _fetch_page(self, key: str, endpoint: str, params: dict[str, Any], kind: str) -> MoviePage:
         def load() -> Any:
             data = self._client.get_json(endpoint, params)
-            return to_data(page_from_response(data, self._genre_names()))
+            return _cacheable(page_from_response(data, self._genre_names()))
 
         cached = self._cached(key, load, kind=kind, decode=_page, endpoint=endpoint)
-        if not cached.stale:
-            return cached.value
-        return replace(cached.value, stale=True, notice=stale_notice(cached))
+        return _marked(cached, what="results")
 
     def _cached(
         self,
@@ -261,9 +284,16 @@ class TmdbCatalog:
             return self._pool
 
 
-def stale_notice(cached: Cached[Any]) -> str:
+def _marked(cached: Cached[Markable], *, what: str) -> Markable:
+    """The cached value, marked stale with a notice when an expired entry stood in."""
+    if not cached.stale:
+        return cached.value
+    return replace(cached.value, stale=True, notice=stale_notice(cached, what=what))
+
+
+def stale_notice(cached: Cached[Any], *, what: str = "results") -> str:
     why = cached.error.message if cached.error is not None else "TMDB is unavailable."
-    return f"Showing results saved {_age(cached.age)}. {why}"
+    return f"Showing {what} saved {_age(cached.age)}. {why}"
 
 
 def _age(seconds: float) -> str:
