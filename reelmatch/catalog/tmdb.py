@@ -52,6 +52,9 @@ from reelmatch.events import DiscardEvents, EventSink
 T = TypeVar("T")
 Markable = TypeVar("Markable", MoviePage, MovieDetails)
 
+#: Seconds TMDB's default image configuration stands in after `/configuration` failed.
+DEFAULT_IMAGE_CONFIG_TTL = 300.0
+
 #: Fields that describe one answer (served stale or not), not the data itself.
 STALE_MARKS = ("stale", "notice")
 
@@ -99,11 +102,21 @@ class TmdbCatalog:
     # Reference data ---------------------------------------------------------------------------
 
     def configuration(self) -> ImageConfig:
+        """How to build image URLs. TMDB's answer has not changed in years and only shapes
+        URLs, so when TMDB fails and nothing is cached its well-known defaults stand in
+        (cached for `DEFAULT_IMAGE_CONFIG_TTL`, so pages do not retry it on every run): no
+        page, the Library included, fails because of `/configuration`."""
+
         def load() -> Any:
             return to_data(image_config_from_response(self._client.get_json("configuration")))
 
         key = tmdb_key("configuration")
-        return self._cached(key, load, kind="reference", decode=_image_config).value
+        try:
+            return self._cached(key, load, kind="reference", decode=_image_config).value
+        except UpstreamUnavailable:
+            defaults = ImageConfig()
+            self._cache.set(key, to_data(defaults), kind="reference", ttl=DEFAULT_IMAGE_CONFIG_TTL)
+            return defaults
 
     def genres(self) -> list[Genre]:
         def load() -> Any:

@@ -159,7 +159,8 @@ class DiscoverFilters(BaseModel):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImageConfig:
-    """From TMDB `/configuration`: how to turn an image path into a URL."""
+    """From TMDB `/configuration`: how to turn an image path into a URL. The defaults are
+    TMDB's own values (tests/fixtures/tmdb/configuration.json), used when TMDB cannot say."""
 
     secure_base_url: str = "https://image.tmdb.org/t/p/"
     poster_sizes: tuple[str, ...] = ("w92", "w154", "w185", "w342", "w500", "w780", "original")

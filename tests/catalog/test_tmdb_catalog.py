@@ -12,6 +12,7 @@ import pytest
 from reelmatch.cache import RedisLink, TmdbRequestLimiter, TtlPolicy, TwoTierCache
 from reelmatch.cache.base import DEFAULT_TTLS
 from reelmatch.cache.keys import movie_key
+from reelmatch.catalog.tmdb import DEFAULT_IMAGE_CONFIG_TTL
 from reelmatch.domain import MovieDetails, to_data
 from reelmatch.errors import RateLimited, UpstreamUnavailable
 from reelmatch.store.mapping import movie_values
@@ -247,3 +248,23 @@ def test_redis_stopping_mid_run_is_invisible_to_the_user(
     assert cache.stats()["redis"]["available"] is True
     assert cache.stats()["redis"]["keys"] >= 1
     cache.close()
+
+
+def test_image_configuration_falls_back_to_tmdb_defaults_on_a_cold_outage(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache, clock = clocked_cache()
+    catalog = make_tmdb_catalog(cache=cache)
+    fake_tmdb.outage = True
+    images = catalog.configuration()
+    assert images.secure_base_url == "https://image.tmdb.org/t/p/"
+    assert images.poster_sizes == ("w92", "w154", "w185", "w342", "w500", "w780", "original")
+    assert images.poster_url("/x.jpg", place="grid") == "https://image.tmdb.org/t/p/w342/x.jpg"
+    asked = fake_tmdb.requests("configuration")
+    assert catalog.configuration() == images  # the defaults are kept briefly: no new request
+    assert fake_tmdb.requests("configuration") == asked
+
+    fake_tmdb.outage = False
+    clock.advance(DEFAULT_IMAGE_CONFIG_TTL + 1)
+    assert catalog.configuration().secure_base_url == "https://image.tmdb.org/t/p/"
+    assert fake_tmdb.requests("configuration") == asked + 1  # TMDB's own answer again

@@ -88,3 +88,16 @@ def test_expired_movie_is_served_stale_with_a_banner(
     assert "Fight Club" in texts(at)
     assert any("TMDB is not answering" in w.value and "details" in w.value for w in at.warning)
     assert any("Showing details saved just now" in i.value for i in at.info)
+
+
+def test_library_on_a_cold_start_with_tmdb_down_shows_the_ratings(
+    services: Services, live_tmdb: FakeTmdb, alice: User
+) -> None:
+    services.library.rate_movie(alice, 238, 5)  # a local `movies` row, nothing cached
+    live_tmdb.outage = True
+    at = logged_in(alice, page="library.py")
+    assert not at.exception
+    assert not at.error
+    table = at.dataframe[0].value
+    assert list(table["title"]) == ["The Godfather"]
+    assert live_tmdb.requests("configuration") >= 1  # asked, failed, and did not matter
