@@ -3,10 +3,10 @@
 One `httpx.Client` (pooled connections, thread-safe) per process; base URL and transport are
 injectable, so tests point it at a loopback server that speaks TMDB. Every upstream attempt
 waits for the shared rate limiter, is logged as one line and recorded as an `api_call` event
-(`cache="miss"`). Retries use exponential backoff with jitter on 5xx, timeouts and
-connection errors, and honour `Retry-After` on 429. Errors come out typed: 401 ->
-`UpstreamUnavailable` about the credentials, 404 -> `NotFound`, unusable bodies ->
-`UpstreamUnavailable`. Messages never contain the key, the token or the URL.
+(`cache="miss"`, with the `cache_kind` the caller passed). Retries use exponential backoff
+with jitter on 5xx, timeouts and connection errors, and honour `Retry-After` on 429. Errors
+come out typed: 401 -> `UpstreamUnavailable` about the credentials, 404 -> `NotFound`,
+unusable bodies -> `UpstreamUnavailable`. Messages never contain the key, the token or the URL.
 """
 
 from __future__ import annotations
@@ -90,8 +90,16 @@ class TmdbClient:
         )
         _hide_api_key_in_httpx_logs()
 
-    def get_json(self, endpoint: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """GET `endpoint` (relative to the base URL) and return its JSON object."""
+    def get_json(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        cache_kind: str | None = None,
+    ) -> dict[str, Any]:
+        """GET `endpoint` (relative to the base URL) and return its JSON object. `cache_kind`
+        (list, movie, search, reference) labels the events of a request made for a cache
+        miss, so hit rates can be told apart per kind."""
         retrying = Retrying(
             stop=stop_after_attempt(self._retries + 1),
             wait=self._wait,
@@ -99,7 +107,9 @@ class TmdbClient:
             reraise=True,
         )
         try:
-            result: dict[str, Any] = retrying(self._attempt, endpoint, dict(params or {}))
+            result: dict[str, Any] = retrying(
+                self._attempt, endpoint, dict(params or {}), cache_kind
+            )
         except _Retryable as failed:
             raise failed.error from None
         return result
@@ -109,7 +119,9 @@ class TmdbClient:
 
     # One attempt ------------------------------------------------------------------------------
 
-    def _attempt(self, endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _attempt(
+        self, endpoint: str, params: dict[str, Any], cache_kind: str | None
+    ) -> dict[str, Any]:
         if self._limiter is not None:
             self._limiter.acquire()
         if self._api_key:
@@ -118,12 +130,12 @@ class TmdbClient:
         try:
             response = self._http.get(endpoint.lstrip("/"), params=params)
         except httpx.TimeoutException:
-            self._report(endpoint, 0, started, outcome="timeout")
+            self._report(endpoint, 0, started, cache_kind, outcome="timeout")
             raise _Retryable(TmdbUnavailable("TMDB did not answer in time.", status=0)) from None
         except httpx.TransportError as error:
-            self._report(endpoint, 0, started, outcome=type(error).__name__)
+            self._report(endpoint, 0, started, cache_kind, outcome=type(error).__name__)
             raise _Retryable(TmdbUnavailable("TMDB could not be reached.", status=0)) from None
-        self._report(endpoint, response.status_code, started)
+        self._report(endpoint, response.status_code, started, cache_kind)
         return _parse(response)
 
     def _wait(self, state: RetryCallState) -> float:
@@ -132,7 +144,15 @@ class TmdbClient:
             return error.retry_after
         return float(self._backoff(state))
 
-    def _report(self, endpoint: str, status: int, started: float, *, outcome: str = "") -> None:
+    def _report(
+        self,
+        endpoint: str,
+        status: int,
+        started: float,
+        cache_kind: str | None,
+        *,
+        outcome: str = "",
+    ) -> None:
         latency_ms = round((time.perf_counter() - started) * 1000, 2)
         template = endpoint_template(endpoint)
         log_request(
@@ -152,6 +172,7 @@ class TmdbClient:
             status=status,
             latency_ms=latency_ms,
             cache="miss",
+            cache_kind=cache_kind,
         )
 
 

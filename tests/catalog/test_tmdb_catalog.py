@@ -72,6 +72,31 @@ def test_cache_hits_make_no_upstream_requests(
     assert all(c["status"] == 200 for c in events.api_calls(cache="hit"))
 
 
+def test_hits_and_misses_share_the_endpoint_template_and_cache_kind(
+    make_tmdb_catalog: MakeCatalog,
+) -> None:
+    events = RecordingEvents()
+    catalog = make_tmdb_catalog(events=events)
+    for _ in range(2):
+        catalog.popular()
+        catalog.search("matrix")
+        catalog.find_by_imdb_id("tt0137523")
+        catalog.watch_providers("GB")
+        catalog.configuration()
+    expected = {
+        ("movie/popular", "list"),
+        ("search/movie", "search"),
+        ("find/{id}", "movie"),
+        ("movie/{id}", "movie"),
+        ("watch/providers/movie", "reference"),
+        ("configuration", "reference"),
+        ("genre/movie/list", "reference"),
+    }
+    for cache in ("miss", "hit"):
+        calls = events.api_calls(cache=cache)
+        assert {(c["endpoint"], c["cache_kind"]) for c in calls} == expected, cache
+
+
 def test_fifty_threads_missing_one_movie_make_one_request(
     make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
 ) -> None:
