@@ -3,9 +3,7 @@
 Cached values are domain values serialised with `to_data` (small, already mapped). Each call
 answered without a new upstream request records an `api_call` event with `cache="hit"` or
 `cache="stale"`; the client records one with `cache="miss"` per upstream request. A stale
-list or movie says so through `stale` and `notice` (`MoviePage`, `MovieDetails`); those marks
-are added as a value leaves the cache and stripped on the way in and out of it, so an answer
-that once stood in stale never makes a later fresh read look stale.
+list or movie says so through `stale` and `notice` (see `reelmatch.catalog.stale_marks`).
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from typing import Any, TypeVar
 from reelmatch.cache import Cache, Cached
 from reelmatch.cache.keys import list_key, movie_key, tmdb_key
 from reelmatch.catalog.base import TrendingWindow, clamp_page
+from reelmatch.catalog.stale_marks import cacheable, decode_details, decode_page, marked
 from reelmatch.catalog.tmdb_client import TmdbClient, endpoint_template
 from reelmatch.catalog.tmdb_mapping import (
     details_from_response,
@@ -50,33 +49,9 @@ from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
 
 T = TypeVar("T")
-Markable = TypeVar("Markable", MoviePage, MovieDetails)
 
 #: Seconds TMDB's default image configuration stands in after `/configuration` failed.
 DEFAULT_IMAGE_CONFIG_TTL = 300.0
-
-#: Fields that describe one answer (served stale or not), not the data itself.
-STALE_MARKS = ("stale", "notice")
-
-
-def _unmarked(data: Any) -> Any:
-    """JSON data without the stale marks."""
-    if isinstance(data, dict) and any(mark in data for mark in STALE_MARKS):
-        return {name: value for name, value in data.items() if name not in STALE_MARKS}
-    return data
-
-
-def _cacheable(value: MoviePage | MovieDetails) -> Any:
-    return _unmarked(to_data(value))
-
-
-def _page(data: Any) -> MoviePage:
-    return from_data(MoviePage, _unmarked(data))
-
-
-def _details(data: Any) -> MovieDetails:
-    return from_data(MovieDetails, _unmarked(data))
-
 
 _image_config = partial(from_data, ImageConfig)
 _genres = partial(from_data, list[Genre])
@@ -184,7 +159,7 @@ class TmdbCatalog:
             details = details_from_response(data, self._genre_names())
             if details is None:
                 raise UpstreamUnavailable("TMDB sent a movie without an id.")
-            return _cacheable(details)
+            return cacheable(details)
 
         try:
             cached = self._cached(
@@ -193,11 +168,11 @@ class TmdbCatalog:
                 params={"append_to_response": APPEND_TO_MOVIE},
                 kind="movie",
                 build=build,
-                decode=_details,
+                decode=decode_details,
             )
         except NotFound:
             raise NotFound(f"There is no movie with TMDB id {movie_id}.") from None
-        return _marked(cached, what="details")
+        return marked(cached, what="details")
 
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
         """Details for many ids, fetched concurrently (bounded by the client's concurrency).
@@ -259,10 +234,10 @@ class TmdbCatalog:
             endpoint=endpoint,
             params=params,
             kind=kind,
-            build=lambda data: _cacheable(page_from_response(data, self._genre_names())),
-            decode=_page,
+            build=lambda data: cacheable(page_from_response(data, self._genre_names())),
+            decode=decode_page,
         )
-        return _marked(cached, what="results")
+        return marked(cached, what="results")
 
     def _cached(
         self,
@@ -326,23 +301,3 @@ class TmdbCatalog:
                     max_workers=self._client.concurrency, thread_name_prefix="reelmatch-tmdb"
                 )
             return self._pool
-
-
-def _marked(cached: Cached[Markable], *, what: str) -> Markable:
-    """The cached value, marked stale with a notice when an expired entry stood in."""
-    if not cached.stale:
-        return cached.value
-    return replace(cached.value, stale=True, notice=stale_notice(cached, what=what))
-
-
-def stale_notice(cached: Cached[Any], *, what: str = "results") -> str:
-    why = cached.error.message if cached.error is not None else "TMDB is unavailable."
-    return f"Showing {what} saved {_age(cached.age)}. {why}"
-
-
-def _age(seconds: float) -> str:
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
