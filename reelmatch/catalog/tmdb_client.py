@@ -4,9 +4,10 @@ One `httpx.Client` (pooled connections, thread-safe) per process; base URL and t
 injectable, so tests point it at a loopback server that speaks TMDB. Every upstream attempt
 waits for the shared rate limiter, is logged as one line and recorded as an `api_call` event
 (`cache="miss"`, with the `cache_kind` the caller passed). Retries use exponential backoff
-with jitter on 5xx, timeouts and connection errors, and honour `Retry-After` on 429. Errors
-come out typed: 401 -> `UpstreamUnavailable` about the credentials, 404 -> `NotFound`,
-unusable bodies -> `UpstreamUnavailable`. Messages never contain the key, the token or the URL.
+with jitter on 5xx, timeouts and connection errors, and honour `Retry-After` on 429 (up to
+`MAX_RETRY_AFTER`; a longer wait raises `RateLimited` at once). Errors come out typed: 401 ->
+`UpstreamUnavailable` about the credentials, 404 -> `NotFound`, unusable bodies ->
+`UpstreamUnavailable`. Messages never contain the key, the token or the URL.
 """
 
 from __future__ import annotations
