@@ -36,13 +36,14 @@ EVENT_MIX = (
     ("rating_cleared", 0.005),
 )
 PAGES = ("Home", "Discover", "Movie", "Library", "Recommendations", "My stats", "Analytics")
+#: (service, endpoint, cache kind) of the synthetic `api_call` events.
 ENDPOINTS = (
-    ("tmdb", "/movie/{id}"),
-    ("tmdb", "/search/movie"),
-    ("tmdb", "/discover/movie"),
-    ("tmdb", "/movie/popular"),
-    ("tmdb", "/trending/movie/{window}"),
-    ("openai", "/chat/completions"),
+    ("tmdb", "/movie/{id}", "movie"),
+    ("tmdb", "/search/movie", "search"),
+    ("tmdb", "/discover/movie", "list"),
+    ("tmdb", "/movie/popular", "list"),
+    ("tmdb", "/trending/movie/{window}", "list"),
+    ("openai", "/chat/completions", None),
 )
 EVENT_COLUMNS = (
     "ts", "user_id", "kind", "subject", "service", "status", "cache", "movie_id", "tokens",
@@ -102,12 +103,14 @@ def _shares() -> list[float]:
 
 def _event(kind: str, **v: Any) -> tuple[Any, ...]:
     subject = service = status = cache = movie = tokens = cost = duration = None
+    properties = "{}"
     if kind == "page_view":
         subject, duration = v["page"], v["duration"]
     elif kind == "api_call":
-        service, subject = v["endpoint"]
+        service, subject, cache_kind = v["endpoint"]
         status, duration = v["status"], v["duration"]
         cache = None if service == "openai" else v["cache"]
+        properties = f'{{"cache_kind": "{cache_kind}"}}' if cache_kind else "{}"
     elif kind == "ai_usage":
         subject, tokens, cost = "gpt-4o-mini", int(v["duration"] * 10), v["duration"] * 1e-5
     elif kind.startswith("recommendation_"):
@@ -117,7 +120,7 @@ def _event(kind: str, **v: Any) -> tuple[Any, ...]:
     elif kind in {"rating_set", "watchlist_add", "watch_logged", "rating_cleared"}:
         movie = v["movie"]
     return (v["ts"], v["user"], kind, subject, service, status, cache, movie, tokens, cost,
-            "{}", duration)  # fmt: skip
+            properties, duration)  # fmt: skip
 
 
 def seed_reference_data(

@@ -3,7 +3,7 @@
 Cached values are domain values serialised with `to_data` (small, already mapped). Each call
 answered without a new upstream request records an `api_call` event with `cache="hit"` or
 `cache="stale"`; the client records one with `cache="miss"` per upstream request. A stale
-list says so through `MoviePage.stale` and `notice`.
+list or movie says so through `stale` and `notice` (see `reelmatch.catalog.stale_marks`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 from reelmatch.cache import Cache, Cached
 from reelmatch.cache.keys import list_key, movie_key, tmdb_key
 from reelmatch.catalog.base import TrendingWindow, clamp_page
-from reelmatch.catalog.tmdb_client import TmdbClient
+from reelmatch.catalog.stale_marks import cacheable, decode_details, decode_page, marked
+from reelmatch.catalog.tmdb_client import TmdbClient, endpoint_template
 from reelmatch.catalog.tmdb_mapping import (
     details_from_response,
     genres_from_response,
@@ -49,8 +50,9 @@ from reelmatch.events import DiscardEvents, EventSink
 
 T = TypeVar("T")
 
-_page = partial(from_data, MoviePage)
-_details = partial(from_data, MovieDetails)
+#: Seconds TMDB's default image configuration stands in after `/configuration` failed.
+DEFAULT_IMAGE_CONFIG_TTL = 300.0
+
 _image_config = partial(from_data, ImageConfig)
 _genres = partial(from_data, list[Genre])
 _providers = partial(from_data, list[Provider])
@@ -58,6 +60,14 @@ _providers = partial(from_data, list[Provider])
 
 def _found_id(value: Any) -> int | None:
     return value.get("id") if isinstance(value, dict) else None
+
+
+def _first_movie_id(data: dict[str, Any]) -> Any:
+    """`/find/{imdb_id}` -> the cached `{"id": TMDB id or None}`."""
+    hits = data.get("movie_results")
+    first = hits[0] if isinstance(hits, list) and hits else {}
+    found = first.get("id") if isinstance(first, dict) else None
+    return {"id": found if isinstance(found, int) else None}
 
 
 class TmdbCatalog:
@@ -75,18 +85,32 @@ class TmdbCatalog:
     # Reference data ---------------------------------------------------------------------------
 
     def configuration(self) -> ImageConfig:
-        def load() -> Any:
-            return to_data(image_config_from_response(self._client.get_json("configuration")))
-
+        """How to build image URLs. TMDB's answer has not changed in years and only shapes
+        URLs, so when TMDB fails and nothing is cached its well-known defaults stand in
+        (cached for `DEFAULT_IMAGE_CONFIG_TTL`, so pages do not retry it on every run): no
+        page, the Library included, fails because of `/configuration`."""
         key = tmdb_key("configuration")
-        return self._cached(key, load, kind="reference", decode=_image_config).value
+        try:
+            return self._cached(
+                key,
+                endpoint="configuration",
+                kind="reference",
+                build=lambda data: to_data(image_config_from_response(data)),
+                decode=_image_config,
+            ).value
+        except UpstreamUnavailable:
+            defaults = ImageConfig()
+            self._cache.set(key, to_data(defaults), kind="reference", ttl=DEFAULT_IMAGE_CONFIG_TTL)
+            return defaults
 
     def genres(self) -> list[Genre]:
-        def load() -> Any:
-            return to_data(genres_from_response(self._client.get_json("genre/movie/list")))
-
-        key = tmdb_key("genre/movie/list")
-        return self._cached(key, load, kind="reference", decode=_genres).value
+        return self._cached(
+            tmdb_key("genre/movie/list"),
+            endpoint="genre/movie/list",
+            kind="reference",
+            build=lambda data: to_data(genres_from_response(data)),
+            decode=_genres,
+        ).value
 
     # Lists ------------------------------------------------------------------------------------
 
@@ -131,20 +155,24 @@ class TmdbCatalog:
         if isinstance(movie_id, bool) or not isinstance(movie_id, int) or movie_id <= 0:
             raise NotFound(f"There is no movie with TMDB id {movie_id!r}.")
 
-        def load() -> Any:
-            try:
-                data = self._client.get_json(
-                    f"movie/{movie_id}", {"append_to_response": APPEND_TO_MOVIE}
-                )
-            except NotFound:
-                raise NotFound(f"There is no movie with TMDB id {movie_id}.") from None
+        def build(data: dict[str, Any]) -> Any:
             details = details_from_response(data, self._genre_names())
             if details is None:
                 raise UpstreamUnavailable("TMDB sent a movie without an id.")
-            return to_data(details)
+            return cacheable(details)
 
-        key = movie_key(movie_id)
-        return self._cached(key, load, kind="movie", decode=_details, endpoint="movie/{id}").value
+        try:
+            cached = self._cached(
+                movie_key(movie_id),
+                endpoint=f"movie/{movie_id}",
+                params={"append_to_response": APPEND_TO_MOVIE},
+                kind="movie",
+                build=build,
+                decode=decode_details,
+            )
+        except NotFound:
+            raise NotFound(f"There is no movie with TMDB id {movie_id}.") from None
+        return marked(cached, what="details")
 
     def movies(self, movie_ids: list[int]) -> list[MovieDetails]:
         """Details for many ids, fetched concurrently (bounded by the client's concurrency).
@@ -164,16 +192,14 @@ class TmdbCatalog:
         if wanted is None:
             return None
 
-        def load() -> Any:
-            data = self._client.get_json(f"find/{wanted}", {"external_source": "imdb_id"})
-            hits = data.get("movie_results")
-            first = hits[0] if isinstance(hits, list) and hits else {}
-            found = first.get("id") if isinstance(first, dict) else None
-            return {"id": found if isinstance(found, int) else None}
-
-        key = tmdb_key(f"find/{wanted}", {"external_source": "imdb_id"})
+        params = {"external_source": "imdb_id"}
         movie_id = self._cached(
-            key, load, kind="movie", decode=_found_id, endpoint="find/{id}"
+            tmdb_key(f"find/{wanted}", params),
+            endpoint=f"find/{wanted}",
+            params=params,
+            kind="movie",
+            build=_first_movie_id,
+            decode=_found_id,
         ).value
         return self._movie_or_none(movie_id) if movie_id else None
 
@@ -182,13 +208,14 @@ class TmdbCatalog:
         if len(code) != 2 or not code.isalpha():
             return []
         params = {"watch_region": code}
-
-        def load() -> Any:
-            data = self._client.get_json("watch/providers/movie", params)
-            return to_data(list(providers_from_response(data)))
-
-        key = tmdb_key("watch/providers/movie", params)
-        return self._cached(key, load, kind="reference", decode=_providers).value
+        return self._cached(
+            tmdb_key("watch/providers/movie", params),
+            endpoint="watch/providers/movie",
+            params=params,
+            kind="reference",
+            build=lambda data: to_data(list(providers_from_response(data))),
+            decode=_providers,
+        ).value
 
     def close(self) -> None:
         if self._pool is not None:
@@ -202,40 +229,55 @@ class TmdbCatalog:
         return self._fetch_page(list_key(name, page), endpoint, {"page": page}, "list")
 
     def _fetch_page(self, key: str, endpoint: str, params: dict[str, Any], kind: str) -> MoviePage:
-        def load() -> Any:
-            data = self._client.get_json(endpoint, params)
-            return to_data(page_from_response(data, self._genre_names()))
-
-        cached = self._cached(key, load, kind=kind, decode=_page, endpoint=endpoint)
-        if not cached.stale:
-            return cached.value
-        return replace(cached.value, stale=True, notice=stale_notice(cached))
+        cached = self._cached(
+            key,
+            endpoint=endpoint,
+            params=params,
+            kind=kind,
+            build=lambda data: cacheable(page_from_response(data, self._genre_names())),
+            decode=decode_page,
+        )
+        return marked(cached, what="results")
 
     def _cached(
         self,
         key: str,
-        load: Callable[[], Any],
         *,
+        endpoint: str,
+        params: dict[str, Any] | None = None,
         kind: str,
+        build: Callable[[dict[str, Any]], Any],
         decode: Callable[[Any], T],
-        endpoint: str | None = None,
     ) -> Cached[T]:
-        """The value through the cache; hits and stale answers are recorded as `api_call`
-        events here (upstream requests are recorded by the client)."""
+        """TMDB's `endpoint` through the cache under `key`; a miss keeps `build(response)`.
+        One request, one endpoint and one cache kind for every event of it: the client
+        records upstream attempts, this records hits and stale answers."""
+
+        def load() -> Any:
+            return build(self._client.get_json(endpoint, params, cache_kind=kind))
+
         started = time.perf_counter()
         cached = self._cache.get_or_load(key, load, kind=kind, decode=decode)
         if cached.source != "miss":
-            latency_ms = round((time.perf_counter() - started) * 1000, 3)
-            self._events.record(
-                "api_call",
-                duration_ms=latency_ms,
-                service="tmdb",
-                endpoint=endpoint or key.removeprefix("tmdb:"),
-                status=200 if cached.error is None else getattr(cached.error, "status", 0),
-                latency_ms=latency_ms,
-                cache=cached.source,
-            )
+            self._record_answer(cached, endpoint=endpoint, kind=kind, started=started)
         return cached
+
+    def _record_answer(
+        self, cached: Cached[Any], *, endpoint: str, kind: str, started: float
+    ) -> None:
+        """An `api_call` event for an answer that made no upstream request, with the same
+        endpoint template (`movie/{id}`, never a cache key) as the client's events."""
+        latency_ms = round((time.perf_counter() - started) * 1000, 3)
+        self._events.record(
+            "api_call",
+            duration_ms=latency_ms,
+            service="tmdb",
+            endpoint=endpoint_template(endpoint),
+            status=200 if cached.error is None else getattr(cached.error, "status", 0),
+            latency_ms=latency_ms,
+            cache=cached.source,
+            cache_kind=kind,
+        )
 
     def _genre_names(self) -> dict[int, str]:
         return {genre.id: genre.name for genre in self.genres()}
@@ -259,16 +301,3 @@ class TmdbCatalog:
                     max_workers=self._client.concurrency, thread_name_prefix="reelmatch-tmdb"
                 )
             return self._pool
-
-
-def stale_notice(cached: Cached[Any]) -> str:
-    why = cached.error.message if cached.error is not None else "TMDB is unavailable."
-    return f"Showing results saved {_age(cached.age)}. {why}"
-
-
-def _age(seconds: float) -> str:
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"

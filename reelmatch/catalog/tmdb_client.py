@@ -3,8 +3,9 @@
 One `httpx.Client` (pooled connections, thread-safe) per process; base URL and transport are
 injectable, so tests point it at a loopback server that speaks TMDB. Every upstream attempt
 waits for the shared rate limiter, is logged as one line and recorded as an `api_call` event
-(`cache="miss"`). Retries use exponential backoff with jitter on 5xx, timeouts and
-connection errors, and honour `Retry-After` on 429. Errors come out typed: 401 ->
+(`cache="miss"`, with the `cache_kind` the caller passed). Retries use exponential backoff
+with jitter on 5xx, timeouts and connection errors, and honour `Retry-After` on 429 (up to
+`MAX_RETRY_AFTER`; a longer wait raises `RateLimited` at once). Errors come out typed: 401 ->
 `UpstreamUnavailable` about the credentials, 404 -> `NotFound`, unusable bodies ->
 `UpstreamUnavailable`. Messages never contain the key, the token or the URL.
 """
@@ -90,8 +91,16 @@ class TmdbClient:
         )
         _hide_api_key_in_httpx_logs()
 
-    def get_json(self, endpoint: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """GET `endpoint` (relative to the base URL) and return its JSON object."""
+    def get_json(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        cache_kind: str | None = None,
+    ) -> dict[str, Any]:
+        """GET `endpoint` (relative to the base URL) and return its JSON object. `cache_kind`
+        (list, movie, search, reference) labels the events of a request made for a cache
+        miss, so hit rates can be told apart per kind."""
         retrying = Retrying(
             stop=stop_after_attempt(self._retries + 1),
             wait=self._wait,
@@ -99,7 +108,9 @@ class TmdbClient:
             reraise=True,
         )
         try:
-            result: dict[str, Any] = retrying(self._attempt, endpoint, dict(params or {}))
+            result: dict[str, Any] = retrying(
+                self._attempt, endpoint, dict(params or {}), cache_kind
+            )
         except _Retryable as failed:
             raise failed.error from None
         return result
@@ -109,7 +120,9 @@ class TmdbClient:
 
     # One attempt ------------------------------------------------------------------------------
 
-    def _attempt(self, endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _attempt(
+        self, endpoint: str, params: dict[str, Any], cache_kind: str | None
+    ) -> dict[str, Any]:
         if self._limiter is not None:
             self._limiter.acquire()
         if self._api_key:
@@ -118,14 +131,19 @@ class TmdbClient:
         try:
             response = self._http.get(endpoint.lstrip("/"), params=params)
         except httpx.TimeoutException:
-            self._report(endpoint, 0, started, outcome="timeout")
+            self._report(endpoint, 0, started, cache_kind, outcome="timeout")
             raise _Retryable(TmdbUnavailable("TMDB did not answer in time.", status=0)) from None
         except httpx.TransportError as error:
             self._report(
-                endpoint, 0, started, outcome="connection_error", error=type(error).__name__
+                endpoint,
+                0,
+                started,
+                cache_kind,
+                outcome="connection_error",
+                error=type(error).__name__,
             )
             raise _Retryable(TmdbUnavailable("TMDB could not be reached.", status=0)) from None
-        self._report(endpoint, response.status_code, started)
+        self._report(endpoint, response.status_code, started, cache_kind)
         return _parse(response)
 
     def _wait(self, state: RetryCallState) -> float:
@@ -135,7 +153,14 @@ class TmdbClient:
         return float(self._backoff(state))
 
     def _report(
-        self, endpoint: str, status: int, started: float, *, outcome: str = "", error: str = ""
+        self,
+        endpoint: str,
+        status: int,
+        started: float,
+        cache_kind: str | None,
+        *,
+        outcome: str = "",
+        error: str = "",
     ) -> None:
         """One log line and one `api_call` event. `status` 0 means no response came back;
         `outcome` then says why (timeout, connection_error), as the OpenAI client's events do."""
@@ -159,6 +184,7 @@ class TmdbClient:
             status=status,
             latency_ms=latency_ms,
             cache="miss",
+            cache_kind=cache_kind,
             **reason,
         )
 

@@ -80,6 +80,8 @@ def show(app: AppContext, movie_id: int, as_json: bool) -> None:
         emit_json(to_data(movie))
         return
     _print_details(movie, poster=app.services.catalog.configuration().poster_url)
+    if movie.notice:
+        click.echo(f"note: {movie.notice}", err=True)
 
 
 @movies_group.command("refresh")

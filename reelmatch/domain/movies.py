@@ -90,7 +90,10 @@ class RegionProviders:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MovieDetails(Movie):
-    """Everything the movie page shows, fetched in one request (`append_to_response`)."""
+    """Everything the movie page shows, fetched in one request (`append_to_response`).
+    `stale` and `notice` work as on `MoviePage`: set when an expired cache entry stood in
+    because TMDB failed. They describe this answer, not the movie, so they are never cached
+    or stored (`summary()` leaves them out)."""
 
     tagline: str = ""
     imdb_id: str | None = None
@@ -101,6 +104,8 @@ class MovieDetails(Movie):
     similar: tuple[Movie, ...] = ()
     watch_providers: dict[str, RegionProviders] = field(default_factory=dict)
     certifications: dict[str, str] = field(default_factory=dict)
+    stale: bool = False
+    notice: str | None = None
 
     def summary(self) -> Movie:
         """The plain `Movie` part, e.g. to store in the local `movies` table."""
@@ -154,7 +159,8 @@ class DiscoverFilters(BaseModel):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ImageConfig:
-    """From TMDB `/configuration`: how to turn an image path into a URL."""
+    """From TMDB `/configuration`: how to turn an image path into a URL. The defaults are
+    TMDB's own values (tests/fixtures/tmdb/configuration.json), used when TMDB cannot say."""
 
     secure_base_url: str = "https://image.tmdb.org/t/p/"
     poster_sizes: tuple[str, ...] = ("w92", "w154", "w185", "w342", "w500", "w780", "original")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -11,6 +11,18 @@ from reelmatch.ui.cards import movie_grid
 from reelmatch.ui.state import get_services
 
 MAX_PAGES = 10  # "load more" stops after 200 movies; filters narrow further
+
+
+def stale_banner(stale: bool, notices: Iterable[str | None] = (), *, what: str = "results") -> None:
+    """The warning for data served stale (TMDB failed, a saved copy stands in), then each
+    distinct notice once (how old the copy is and why; what a filter left out)."""
+    if stale:
+        st.warning(
+            f"TMDB is not answering right now; these are the {what} we saved earlier.",
+            icon=":material/cloud_off:",
+        )
+    for notice in sorted({notice for notice in notices if notice}):
+        st.info(notice, icon=":material/info:")
 
 
 def paged_grid(
@@ -31,14 +43,7 @@ def paged_grid(
     for page in pages:
         movies.extend(m for m in page.movies if m.id not in seen)
         seen.update(m.id for m in page.movies)
-    notices = {page.notice for page in pages if page.notice}
-    if any(page.stale for page in pages):
-        st.warning(
-            "TMDB is not answering right now; these are the results we saved earlier.",
-            icon=":material/cloud_off:",
-        )
-    for notice in sorted(notices):
-        st.info(notice, icon=":material/info:")
+    stale_banner(any(page.stale for page in pages), [page.notice for page in pages])
     if not movies:
         st.info(empty, icon=":material/search_off:")
         return

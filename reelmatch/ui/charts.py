@@ -162,16 +162,17 @@ def per_day_lines(
 
 
 def cache_hit_rate(cache: pd.DataFrame) -> alt.Chart:
+    """One line per cache kind (list, movie, search, reference), per day."""
     chart: alt.Chart = (
         alt.Chart(_with_iso_days(cache), height=HEIGHT)
         .mark_line(point=True)
         .encode(
             x=DAY,
             y=alt.Y("hit_rate:Q", title="Cache hit rate", axis=alt.Axis(format="%")),
-            color=alt.Color("service:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("day:N", title="Day"),
-                "service:N",
+                alt.Tooltip("kind:N", title="Cache kind"),
                 "lookups:Q",
                 "hits:Q",
                 alt.Tooltip("hit_rate:Q", format=".1%"),

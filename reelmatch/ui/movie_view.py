@@ -8,6 +8,7 @@ import streamlit as st
 
 from reelmatch.domain import User
 from reelmatch.services.discovery import MovieView
+from reelmatch.ui.browse import stale_banner
 from reelmatch.ui.cards import movie_grid, stars_text, watchlist_button
 from reelmatch.ui.feedback import act
 from reelmatch.ui.posters import poster_src
@@ -27,6 +28,7 @@ def movie_id_from_query(raw: str | None) -> int | None:
 
 def movie_details(view: MovieView) -> None:
     movie = view.movie
+    stale_banner(movie.stale, [movie.notice], what="details")
     images = get_services().discovery.images()
     backdrop = images.backdrop_url(movie.backdrop_path)
     if backdrop:

@@ -77,7 +77,7 @@ def week(services: Services, offline_catalog: OfflineCatalog) -> Week:
 
 
 def _events(w: Week) -> list[tuple[Any, ...]]:
-    tmdb = {"service": "tmdb", "endpoint": "/movie/{id}"}
+    tmdb = {"service": "tmdb", "endpoint": "/movie/{id}", "cache_kind": "movie"}
     return [
         # the current period
         (at(2, 10, 0), "login", w.u1, None, {}),
@@ -95,7 +95,13 @@ def _events(w: Week) -> list[tuple[Any, ...]]:
             "api_call",
             None,
             5000.0,
-            {"service": "tmdb", "endpoint": "/search/movie", "status": 0, "cache": "miss"},
+            {
+                "service": "tmdb",
+                "endpoint": "/search/movie",
+                "status": 0,
+                "cache": "miss",
+                "cache_kind": "search",
+            },
         ),
         (
             at(3, 9, 7),

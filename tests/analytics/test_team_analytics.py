@@ -9,7 +9,8 @@ import pytest
 from reelmatch.bootstrap import Services
 from reelmatch.errors import InvalidInput, NotAllowed
 from reelmatch.services.analytics import Period
-from tests.analytics.conftest import Week, add_events
+from reelmatch.ui import charts
+from tests.analytics.conftest import Week, add_events, at
 
 WEEK = Period(date(2026, 3, 1), date(2026, 3, 7))
 NEW_YORK = Period(date(2026, 3, 1), date(2026, 3, 7), "America/New_York")
@@ -118,15 +119,10 @@ def test_api_latency_percentiles_per_endpoint(services: Services, week: Week) ->
 
 def test_cache_errors_ai_and_pages_per_day(services: Services, week: Week) -> None:
     cache = services.analytics.cache_hit_rate(week.admin, WEEK).to_dict("records")
+    mar3 = {"day": date(2026, 3, 3), "service": "tmdb"}
     assert cache == [
-        {
-            "day": date(2026, 3, 3),
-            "service": "tmdb",
-            "lookups": 5,
-            "hits": 1,
-            "stale": 0,
-            "hit_rate": 0.2,
-        }
+        {**mar3, "kind": "movie", "lookups": 4, "hits": 1, "stale": 0, "hit_rate": 0.25},
+        {**mar3, "kind": "search", "lookups": 1, "hits": 0, "stale": 0, "hit_rate": 0.0},
     ]
     api = services.analytics.api_errors(week.admin, WEEK)
     assert list(api["calls"]) == [0, 0, 5, 0, 0, 0, 0]
@@ -138,6 +134,43 @@ def test_cache_errors_ai_and_pages_per_day(services: Services, week: Week) -> No
         {"page": "Discover", "views": 2, "p50_ms": 100.0, "p95_ms": 300.0},
         {"page": "Library", "views": 1, "p50_ms": 50.0, "p95_ms": 50.0},
     ]
+
+
+def test_cache_hit_rate_per_kind_and_day(services: Services, week: Week) -> None:
+    def call(day: int, minute: int, cache: str | None, kind: str | None) -> tuple[object, ...]:
+        properties = {"service": "tmdb", "endpoint": "movie/popular", "status": 200}
+        if cache is not None:
+            properties["cache"] = cache
+        if kind is not None:
+            properties["cache_kind"] = kind
+        return (at(day, 10, minute, month=4), "api_call", None, 5.0, properties)
+
+    add_events(
+        services,
+        [
+            *(call(1, m, c, "list") for m, c in enumerate(["miss", "hit", "hit", "stale"])),
+            *(call(1, 10 + m, c, "movie") for m, c in enumerate(["miss", "hit", "hit"])),
+            call(1, 20, "hit", "reference"),
+            call(1, 21, "hit", None),  # recorded before events carried the kind
+            call(1, 22, None, None),  # a call that never went through the cache
+            *(call(2, m, c, "list") for m, c in enumerate(["hit", "miss"])),
+        ],
+    )
+    frame = services.analytics.cache_hit_rate(
+        week.admin, Period(date(2026, 4, 1), date(2026, 4, 2))
+    )
+    rows = [
+        (r["day"].day, r["kind"], r["lookups"], r["hits"], r["stale"], r["hit_rate"])
+        for r in frame.to_dict("records")
+    ]
+    assert rows == [
+        (1, "list", 4, 2, 1, 0.5),
+        (1, "movie", 3, 2, 0, pytest.approx(2 / 3)),
+        (1, "reference", 1, 1, 0, 1.0),
+        (1, "unknown", 1, 1, 0, 1.0),
+        (2, "list", 2, 1, 0, 0.5),
+    ]
+    assert charts.cache_hit_rate(frame).to_dict()["encoding"]["color"]["field"] == "kind"
 
 
 def test_dashboard_matches_the_single_queries(services: Services, week: Week) -> None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
 from reelmatch.cache import RedisLink, TmdbRequestLimiter, TtlPolicy, TwoTierCache
 from reelmatch.cache.base import DEFAULT_TTLS
-from reelmatch.domain import MovieDetails
+from reelmatch.cache.keys import movie_key
+from reelmatch.catalog.tmdb import DEFAULT_IMAGE_CONFIG_TTL
+from reelmatch.domain import MovieDetails, to_data
 from reelmatch.errors import RateLimited, UpstreamUnavailable
+from reelmatch.store.mapping import movie_values
 from tests.catalog.conftest import MakeCatalog
 from tests.support.cache_helpers import FakeClock
 from tests.support.events import RecordingEvents
@@ -66,6 +70,31 @@ def test_cache_hits_make_no_upstream_requests(
     assert fake_tmdb.requests() == before
     assert len(events.api_calls(cache="hit")) - hits_before == 40
     assert all(c["status"] == 200 for c in events.api_calls(cache="hit"))
+
+
+def test_hits_and_misses_share_the_endpoint_template_and_cache_kind(
+    make_tmdb_catalog: MakeCatalog,
+) -> None:
+    events = RecordingEvents()
+    catalog = make_tmdb_catalog(events=events)
+    for _ in range(2):
+        catalog.popular()
+        catalog.search("matrix")
+        catalog.find_by_imdb_id("tt0137523")
+        catalog.watch_providers("GB")
+        catalog.configuration()
+    expected = {
+        ("movie/popular", "list"),
+        ("search/movie", "search"),
+        ("find/{id}", "movie"),
+        ("movie/{id}", "movie"),
+        ("watch/providers/movie", "reference"),
+        ("configuration", "reference"),
+        ("genre/movie/list", "reference"),
+    }
+    for cache in ("miss", "hit"):
+        calls = events.api_calls(cache=cache)
+        assert {(c["endpoint"], c["cache_kind"]) for c in calls} == expected, cache
 
 
 def test_fifty_threads_missing_one_movie_make_one_request(
@@ -132,13 +161,20 @@ def test_tmdb_down_serves_stale_pages_marked_as_such(
     assert stale.notice is not None
     assert "saved 2 days ago" in stale.notice
     assert "HTTP 503" in stale.notice
-    assert catalog.movie(FIGHT_CLUB) == details
+    stale_movie = catalog.movie(FIGHT_CLUB)
+    assert stale_movie.stale is True
+    assert stale_movie.notice is not None
+    assert "Showing details saved 2 days ago" in stale_movie.notice
+    assert "HTTP 503" in stale_movie.notice
+    assert replace(stale_movie, stale=False, notice=None) == details
     assert [c["status"] for c in events.api_calls(cache="stale")] == [503, 503]
     with pytest.raises(UpstreamUnavailable):
         catalog.popular(2)  # never cached: nothing can stand in
 
     fake_tmdb.outage = False
     assert catalog.popular().stale is False
+    assert catalog.movie(FIGHT_CLUB).stale is False
+    assert catalog.movie(FIGHT_CLUB).notice is None
 
 
 def test_spent_daily_budget_serves_cached_data_and_says_so(
@@ -156,6 +192,48 @@ def test_spent_daily_budget_serves_cached_data_and_says_so(
     with pytest.raises(RateLimited):
         catalog.top_rated()
     assert fake_tmdb.requests() == 2
+
+
+def test_spent_daily_budget_marks_a_cached_movie_stale(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache, clock = clocked_cache()
+    limiter = TmdbRequestLimiter(rate=100, daily_budget=2)
+    catalog = make_tmdb_catalog(cache=cache, limiter=limiter)
+    assert catalog.movie(FIGHT_CLUB).stale is False  # genres + the movie: the whole budget
+    clock.advance(2 * 86400)
+    movie = catalog.movie(FIGHT_CLUB)
+    assert movie.stale is True
+    assert movie.notice is not None
+    assert "TMDB_DAILY_BUDGET" in movie.notice
+    assert fake_tmdb.requests() == 2
+
+
+def test_stale_marks_never_reach_the_cache_or_the_movies_table(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache, clock = clocked_cache()
+    catalog = make_tmdb_catalog(cache=cache)
+    catalog.movie(FIGHT_CLUB)
+    clock.advance(2 * 86400)
+    fake_tmdb.outage = True
+    stale = catalog.movie(FIGHT_CLUB)
+    assert stale.stale is True
+    assert "stale" not in movie_values(stale)
+    assert not hasattr(stale.summary(), "stale")
+
+    # An entry written with the marks (another version, a hand-made warm-up) reads as fresh.
+    cache.set(movie_key(FIGHT_CLUB), to_data(stale), kind="movie")
+    cached = catalog.movie(FIGHT_CLUB)
+    assert (cached.stale, cached.notice) == (False, None)
+    assert replace(cached, stale=True, notice=stale.notice) == stale
+
+    fake_tmdb.outage = False
+    cache.invalidate(movie_key(FIGHT_CLUB))
+    catalog.movie(FIGHT_CLUB)
+    stored = cache.get(movie_key(FIGHT_CLUB))
+    assert "stale" not in stored
+    assert "notice" not in stored
 
 
 def test_invalidated_movie_is_fetched_again(
@@ -195,3 +273,23 @@ def test_redis_stopping_mid_run_is_invisible_to_the_user(
     assert cache.stats()["redis"]["available"] is True
     assert cache.stats()["redis"]["keys"] >= 1
     cache.close()
+
+
+def test_image_configuration_falls_back_to_tmdb_defaults_on_a_cold_outage(
+    make_tmdb_catalog: MakeCatalog, fake_tmdb: FakeTmdb
+) -> None:
+    cache, clock = clocked_cache()
+    catalog = make_tmdb_catalog(cache=cache)
+    fake_tmdb.outage = True
+    images = catalog.configuration()
+    assert images.secure_base_url == "https://image.tmdb.org/t/p/"
+    assert images.poster_sizes == ("w92", "w154", "w185", "w342", "w500", "w780", "original")
+    assert images.poster_url("/x.jpg", place="grid") == "https://image.tmdb.org/t/p/w342/x.jpg"
+    asked = fake_tmdb.requests("configuration")
+    assert catalog.configuration() == images  # the defaults are kept briefly: no new request
+    assert fake_tmdb.requests("configuration") == asked
+
+    fake_tmdb.outage = False
+    clock.advance(DEFAULT_IMAGE_CONFIG_TTL + 1)
+    assert catalog.configuration().secure_base_url == "https://image.tmdb.org/t/p/"
+    assert fake_tmdb.requests("configuration") == asked + 1  # TMDB's own answer again

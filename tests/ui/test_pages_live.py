@@ -73,3 +73,31 @@ def test_expired_lists_are_served_stale_with_a_banner(
     assert not at.exception
     assert len([b for b in at.button if b.label == "Watchlist"]) == 20
     assert any("TMDB is not answering" in w.value for w in at.warning)
+
+
+def test_expired_movie_is_served_stale_with_a_banner(
+    live_tmdb: FakeTmdb, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REELMATCH_CACHE_TTL_MOVIES", "0.05")
+    fresh = logged_in(alice, page="movie.py", id="550")  # fills the cache
+    assert not fresh.warning
+    time.sleep(0.1)  # the details expire; the stale copy is kept for the grace period
+    live_tmdb.outage = True
+    at = logged_in(alice, page="movie.py", id="550")
+    assert not at.exception
+    assert "Fight Club" in texts(at)
+    assert any("TMDB is not answering" in w.value and "details" in w.value for w in at.warning)
+    assert any("Showing details saved just now" in i.value for i in at.info)
+
+
+def test_library_on_a_cold_start_with_tmdb_down_shows_the_ratings(
+    services: Services, live_tmdb: FakeTmdb, alice: User
+) -> None:
+    services.library.rate_movie(alice, 238, 5)  # a local `movies` row, nothing cached
+    live_tmdb.outage = True
+    at = logged_in(alice, page="library.py")
+    assert not at.exception
+    assert not at.error
+    table = at.dataframe[0].value
+    assert list(table["title"]) == ["The Godfather"]
+    assert live_tmdb.requests("configuration") >= 1  # asked, failed, and did not matter

@@ -35,7 +35,9 @@ ACTIVITY_KINDS = {
     "errors": ERROR,
 }
 ACTIVITY_COLUMNS = ["day", "active_users", "new_users", *ACTIVITY_KINDS]
-CACHE_COLUMNS = ["day", "service", "lookups", "hits", "stale", "hit_rate"]
+CACHE_COLUMNS = ["day", "service", "kind", "lookups", "hits", "stale", "hit_rate"]
+#: The cache kind shown for lookups recorded before events carried one.
+UNKNOWN_KIND = "unknown"
 API_DAY_COLUMNS = ["day", "calls", "failed", "rate_limited", "error_rate", "rate_limited_rate"]
 AI_COLUMNS = ["day", "calls", "tokens", "cost_usd"]
 LATENCY_COLUMNS = [
@@ -109,24 +111,27 @@ def cache_and_api(
 
 
 def cache_and_api_rows(repo: SystemAnalyticsRepository, period: Period) -> tuple[Rows, Rows]:
-    """(cache hit rate per day and service, upstream calls and failure rates per day)."""
+    """(cache hit rate per day, service and cache kind, upstream calls and failure rates
+    per day)."""
     days = period.local_days()
     bounds = days.bounds
     per_day: dict[int, Counter[str]] = defaultdict(Counter)
     cache_rows = []
-    for i, service, counts in repo.api_per_day(days):
+    for i, service, kind, counts in repo.api_per_day(days):
         per_day[i].update(counts)
         if counts["cache_lookups"]:
             cache_rows.append(
                 {
                     "day": bounds[i].day,
                     "service": service,
+                    "kind": kind or UNKNOWN_KIND,
                     "lookups": counts["cache_lookups"],
                     "hits": counts["cache_hits"],
                     "stale": counts["cache_stale"],
                     "hit_rate": ratio(counts["cache_hits"], counts["cache_lookups"]),
                 }
             )
+    cache_rows.sort(key=lambda row: (row["day"], row["service"], row["kind"]))
     api_rows = []
     for i, bound in enumerate(bounds):
         day = per_day.get(i, Counter())

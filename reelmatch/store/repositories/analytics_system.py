@@ -1,7 +1,8 @@
 """Team analytics over system health: TMDB/OpenAI calls, the cache, AI spend, page speed.
 
 An `api_call` that the cache answered (`cache = 'hit'`) never reached the upstream service:
-latency percentiles and error rates count only the calls that did.
+latency percentiles and error rates count only the calls that did. TMDB calls carry the cache
+kind they were for (`cache_kind`: list, movie, search, reference) as a JSON property.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ PERCENTILES = (0.5, 0.95)
 
 def reached_upstream() -> ColumnElement[bool]:
     return or_(EventRow.cache.is_(None), EventRow.cache != CACHE_HIT)
+
+
+def cache_kind() -> ColumnElement[str]:
+    """The `cache_kind` property as text (NULL when absent): `JSON_EXTRACT` on SQLite,
+    `->>` on PostgreSQL, the same answers on both."""
+    kind: ColumnElement[str] = EventRow.properties["cache_kind"].as_string()
+    return kind
 
 
 def failed() -> ColumnElement[bool]:
@@ -53,26 +61,34 @@ class SystemAnalyticsRepository:
             .subquery("by_day")
         )
 
-    def api_per_day(self, days: LocalDays) -> list[tuple[int, str, dict[str, int]]]:
-        """Per day and service: upstream calls, failed, rate limited, cache hits, stale
-        answers and cache lookups."""
-        rows = self._by_day(days, EventRow.service, EventRow.cache, EventRow.status, kind=API_CALL)
+    def api_per_day(self, days: LocalDays) -> list[tuple[int, str, str, dict[str, int]]]:
+        """Per day, service and cache kind ('' when the call had none, like OpenAI's):
+        upstream calls, failed, rate limited, cache hits, stale answers and cache lookups."""
+        rows = self._by_day(
+            days,
+            EventRow.service,
+            cache_kind().label("cache_kind"),
+            EventRow.cache,
+            EventRow.status,
+            kind=API_CALL,
+        )
         upstream = or_(rows.c.cache.is_(None), rows.c.cache != CACHE_HIT)
         failure = or_(rows.c.status == 0, rows.c.status >= 400)
         query = select(
             rows.c.i,
             rows.c.service,
+            rows.c.cache_kind,
             _count_when(upstream),
             _count_when(and_(upstream, failure)),
             _count_when(and_(upstream, rows.c.status == 429)),
             _count_when(rows.c.cache == CACHE_HIT),
             _count_when(rows.c.cache == "stale"),
             func.count(rows.c.cache),
-        ).group_by(rows.c.i, rows.c.service)
+        ).group_by(rows.c.i, rows.c.service, rows.c.cache_kind)
         names = ("calls", "failed", "rate_limited", "cache_hits", "cache_stale", "cache_lookups")
         return [
-            (int(i), service or "", dict(zip(names, map(int, counts), strict=True)))
-            for i, service, *counts in self._core.execute(query)
+            (int(i), service or "", kind or "", dict(zip(names, map(int, counts), strict=True)))
+            for i, service, kind, *counts in self._core.execute(query)
         ]
 
     def ai_per_day(self, days: LocalDays) -> dict[int, tuple[int, int, float]]:
