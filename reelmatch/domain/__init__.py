@@ -16,6 +16,7 @@ from reelmatch.domain.movies import (
     Provider,
     RegionProviders,
     Video,
+    served_stale,
 )
 from reelmatch.domain.recommendations import (
     DISMISSING,
@@ -61,6 +62,7 @@ __all__ = [
     "User",
     "Video",
     "from_data",
+    "served_stale",
     "to_data",
     "validate_stars",
 ]

@@ -112,6 +112,12 @@ class MovieDetails(Movie):
         return Movie(**{f.name: getattr(self, f.name) for f in fields(Movie)})
 
 
+def served_stale(movie: Movie) -> bool:
+    """True for details an expired cache entry stood in for (TMDB failing): not news, so
+    never stored as freshly fetched."""
+    return isinstance(movie, MovieDetails) and movie.stale
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MoviePage:
     """One page of a list. `stale` is set when the data came from an expired cache entry

@@ -27,7 +27,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from reelmatch.domain import Movie
+from reelmatch.domain import Movie, served_stale
 from reelmatch.errors import UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
 from reelmatch.store.database import Database
@@ -150,9 +150,11 @@ class MetadataRefresher:
     def _refresh_batch(self, ids: list[int]) -> tuple[int, int]:
         """Fetch first, then write in one short transaction (no lock held while TMDB
         answers). Returns (refreshed, gone)."""
-        movies = list(self._catalog.movies(ids))
-        found = {movie.id for movie in movies}
+        answered = list(self._catalog.movies(ids))
+        found = {movie.id for movie in answered}
         gone = [movie_id for movie_id in ids if movie_id not in found]
+        # Details served stale (TMDB failing) are not news: those rows wait for a later pass.
+        movies = [movie for movie in answered if not served_stale(movie)]
         with UnitOfWork(self._database) as uow:
             uow.movies.upsert_many(movies)
             uow.movies.mark_fetched(gone, at=utcnow())

@@ -3,12 +3,16 @@ their posters; TMDB failing loses nothing and a later pass catches up."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
-from reelmatch.bootstrap import Services
+from reelmatch.bootstrap import Services, build_services
+from reelmatch.config import load_settings
 from reelmatch.domain import Movie, User
 from reelmatch.services.metadata_refresh import MetadataRefresher
 from reelmatch.store.models import MovieRow
@@ -16,7 +20,7 @@ from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 from tests.services.refresh_support import FILMS, import_films, posters
-from tests.support.fake_tmdb import FakeTmdb, fake_tmdb, tmdb_server
+from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
 from tests.support.live import live
 
 __all__ = ["fake_tmdb", "live", "tmdb_server"]
@@ -172,3 +176,38 @@ def test_offline_there_is_nothing_to_refresh(services: Services) -> None:
     assert services.metadata.live is False
     services.start_background()
     assert services.metadata_thread.running is False
+
+
+@pytest.fixture
+def short_lived(db_url: str, tmp_path: Path, fake_tmdb: FakeTmdb) -> Iterator[Services]:
+    """Live TMDB whose cached movie details expire at once (kept stale for the grace period)."""
+    settings = load_settings(
+        DATABASE_URL=db_url,
+        REELMATCH_DATA_DIR=str(tmp_path / "var"),
+        TMDB_API_KEY=API_KEY,
+        TMDB_API_BASE=fake_tmdb.base_url,
+        REELMATCH_TMDB_RETRIES=0,
+        REELMATCH_CACHE_TTL_MOVIES="0.05",
+    )
+    services = build_services(settings, bcrypt_rounds=4)
+    yield services
+    services.close()
+
+
+def test_details_served_stale_are_never_stored_as_fresh(
+    short_lived: Services, fake_tmdb: FakeTmdb
+) -> None:
+    amy = short_lived.users.create_user(username="amy", password="password1")
+    short_lived.catalog.movie(550)
+    time.sleep(0.1)  # expired: TMDB failing now means a stale answer
+    fake_tmdb.outage = True
+
+    short_lived.library.rate_movie(amy, 550, 4.0)  # written through with the stale details
+    assert fetched(short_lived)[550] == NEEDS_REFRESH_AT
+    assert [e.rating for e in short_lived.library.library(amy).ratings] == [4.0]
+    report = short_lived.metadata.refresh()  # the same stale answer is not news either
+    assert (report.refreshed, fetched(short_lived)[550]) == (0, NEEDS_REFRESH_AT)
+
+    fake_tmdb.outage = False
+    assert short_lived.metadata.refresh().refreshed == 1
+    assert fetched(short_lived)[550] > utcnow() - timedelta(minutes=5)

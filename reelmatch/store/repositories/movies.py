@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from reelmatch.domain import Movie
+from reelmatch.domain import Movie, served_stale
 from reelmatch.store.mapping import movie_from_values, movie_values
 from reelmatch.store.models import MovieRow
 from reelmatch.store.repositories.upsert import upsert
@@ -44,8 +44,14 @@ class MovieRepository:
 
     def refresh(self, movies: Iterable[Movie], *, max_age: timedelta = REFRESH_AFTER) -> None:
         """Write-through: store the movies that are missing here or older than `max_age`
-        (a fresh local copy is left alone, which keeps a rating to one small write)."""
+        (a fresh local copy is left alone, which keeps a rating to one small write). Details
+        served stale (TMDB failing) only fill a gap, stamped as needing a refresh: stored as
+        fetched now, old data would pass for fresh."""
         wanted = {movie.id: movie for movie in movies}
+        stale = [movie for movie in wanted.values() if served_stale(movie)]
+        if stale:
+            self.add_missing(stale, fetched_at=NEEDS_REFRESH_AT)
+            wanted = {movie_id: movie for movie_id, movie in wanted.items() if movie not in stale}
         if not wanted:
             return
         cutoff = utcnow() - max_age
