@@ -127,6 +127,9 @@ def _engagement(board: TeamDashboard, compare: bool) -> list[Section]:
         Section("Actions per day", activity, lambda: charts.actions_per_day(activity),
                 "actions", None if actions else "No ratings, watchlist adds, watches or "
                 "searches in these days."),
+        Section("New users per day", activity, lambda: charts.per_day_lines(
+                activity, columns={"new_users": "New users"}, title="New users"), "new-users",
+                None if activity["new_users"].sum() else "Nobody signed up in these days."),
         _conversion(board),
         Section("Most rated movies", movies, lambda: charts.ranked_bars(
                 movies, label="title", value="ratings", title="Ratings"), "top-movies",
@@ -155,10 +158,15 @@ def _conversion(board: TeamDashboard) -> Section:
 def _recommendations(board: TeamDashboard, compare: bool) -> list[Section]:
     recs = board.recommendations
     shown = int(recs["shown"].sum()) if len(recs) else 0
+    paid = len(recs) and bool((recs["cost_per_accepted_usd"].fillna(0) > 0).any())
     return [
         Section("Acceptance by engine", recs, lambda: charts.acceptance_by_engine(recs),
                 "recommendations",
                 None if shown else "No recommendations were shown in these days."),
+        Section("Cost per accepted recommendation", recs,
+                lambda: charts.cost_per_accepted(recs), "cost-per-accepted",
+                None if paid else "No accepted recommendation cost anything in these days "
+                "(the local engine is free; AI picks cost what OpenAI charges)."),
     ]  # fmt: skip
 
 

@@ -138,6 +138,26 @@ def acceptance_by_engine(recommendations: pd.DataFrame) -> alt.Chart:
     return chart
 
 
+def cost_per_accepted(recommendations: pd.DataFrame) -> alt.Chart:
+    """What one accepted recommendation cost, per engine (engines with no acceptance left out)."""
+    paid = recommendations[recommendations["cost_per_accepted_usd"].notna()]
+    chart: alt.Chart = (
+        alt.Chart(paid, height=ROW * max(2, len(paid)))
+        .mark_bar()
+        .encode(
+            y=alt.Y("engine:N", title=None, axis=LABELS),
+            x=alt.X("cost_per_accepted_usd:Q", title="USD", axis=alt.Axis(format="$.4f")),
+            tooltip=[
+                "engine:N",
+                "accepted:Q",
+                alt.Tooltip("cost_usd:Q", format="$.4f"),
+                alt.Tooltip("cost_per_accepted_usd:Q", format="$.4f"),
+            ],
+        )
+    )
+    return chart
+
+
 def per_day_lines(
     frame: pd.DataFrame, *, columns: dict[str, str], title: str, percent: bool = False
 ) -> alt.Chart:

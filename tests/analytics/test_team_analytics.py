@@ -93,6 +93,17 @@ def test_recommendations_by_engine(services: Services, week: Week) -> None:
     assert rows["local"]["cost_per_accepted_usd"] == 0.0
     assert (rows["ai"]["runs"], rows["ai"]["shown"], rows["ai"]["accepted"]) == (1, 2, 1)
     assert rows["ai"]["cost_per_accepted_usd"] == pytest.approx(0.01)
+    chart = charts.cost_per_accepted(frame)
+    assert chart.to_dict()["encoding"]["x"]["field"] == "cost_per_accepted_usd"
+    assert sorted(chart.data["engine"]) == ["ai", "local"]  # both accepted something
+
+
+def test_cost_per_accepted_leaves_out_engines_nothing_was_accepted_from(
+    services: Services, week: Week
+) -> None:
+    frame = services.analytics.recommendations(week.admin, WEEK)
+    frame.loc[frame["engine"] == "ai", ["accepted", "cost_per_accepted_usd"]] = (0, None)
+    assert list(charts.cost_per_accepted(frame).data["engine"]) == ["local"]
 
 
 def test_top_movies_and_genres(services: Services, week: Week) -> None:

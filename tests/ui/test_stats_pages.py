@@ -78,7 +78,12 @@ def test_admin_sees_tiles_tables_and_downloads(
     assert list(movies["title"]) == ["The Godfather"]
     assert {b.label for b in at.get("download_button")} == {"Download CSV"}
     assert len(at.get("download_button")) == len(at.dataframe)
-    assert [s.value for s in at.subheader][:2] == ["Active users per day", "Actions per day"]
+    assert [s.value for s in at.subheader][:3] == [
+        "Active users per day",
+        "Actions per day",
+        "New users per day",
+    ]
+    assert _table_with(at, "new_users")["new_users"].sum() == 2  # alice and the admin
 
 
 def test_the_range_presets_and_comparison(services: Services, admin: User, alice: User) -> None:
