@@ -46,8 +46,8 @@ ENDPOINTS = (
     ("openai", "/chat/completions", None),
 )
 EVENT_COLUMNS = (
-    "ts", "user_id", "kind", "subject", "service", "status", "cache", "movie_id", "tokens",
-    "cost_usd", "properties", "duration_ms",
+    "ts", "user_id", "kind", "subject", "service", "status", "cache", "cache_kind", "movie_id",
+    "tokens", "cost_usd", "properties", "duration_ms",
 )  # fmt: skip
 
 
@@ -102,7 +102,7 @@ def _shares() -> list[float]:
 
 
 def _event(kind: str, **v: Any) -> tuple[Any, ...]:
-    subject = service = status = cache = movie = tokens = cost = duration = None
+    subject = service = status = cache = cache_kind = movie = tokens = cost = duration = None
     properties = "{}"
     if kind == "page_view":
         subject, duration = v["page"], v["duration"]
@@ -110,7 +110,6 @@ def _event(kind: str, **v: Any) -> tuple[Any, ...]:
         service, subject, cache_kind = v["endpoint"]
         status, duration = v["status"], v["duration"]
         cache = None if service == "openai" else v["cache"]
-        properties = f'{{"cache_kind": "{cache_kind}"}}' if cache_kind else "{}"
     elif kind == "ai_usage":
         subject, tokens, cost = "gpt-4o-mini", int(v["duration"] * 10), v["duration"] * 1e-5
     elif kind.startswith("recommendation_"):
@@ -119,8 +118,8 @@ def _event(kind: str, **v: Any) -> tuple[Any, ...]:
         subject = "discover"
     elif kind in {"rating_set", "watchlist_add", "watch_logged", "rating_cleared"}:
         movie = v["movie"]
-    return (v["ts"], v["user"], kind, subject, service, status, cache, movie, tokens, cost,
-            properties, duration)  # fmt: skip
+    return (v["ts"], v["user"], kind, subject, service, status, cache, cache_kind, movie,
+            tokens, cost, properties, duration)  # fmt: skip
 
 
 def seed_reference_data(

@@ -2,7 +2,7 @@
 
 An `api_call` that the cache answered (`cache = 'hit'`) never reached the upstream service:
 latency percentiles and error rates count only the calls that did. TMDB calls carry the cache
-kind they were for (`cache_kind`: list, movie, search, reference) as a JSON property.
+kind they were for (`cache_kind`: list, movie, search, reference).
 """
 
 from __future__ import annotations
@@ -23,13 +23,6 @@ PERCENTILES = (0.5, 0.95)
 
 def reached_upstream() -> ColumnElement[bool]:
     return or_(EventRow.cache.is_(None), EventRow.cache != CACHE_HIT)
-
-
-def cache_kind() -> ColumnElement[str]:
-    """The `cache_kind` property as text (NULL when absent): `JSON_EXTRACT` on SQLite,
-    `->>` on PostgreSQL, the same answers on both."""
-    kind: ColumnElement[str] = EventRow.properties["cache_kind"].as_string()
-    return kind
 
 
 def failed() -> ColumnElement[bool]:
@@ -67,7 +60,7 @@ class SystemAnalyticsRepository:
         rows = self._by_day(
             days,
             EventRow.service,
-            cache_kind().label("cache_kind"),
+            EventRow.cache_kind,
             EventRow.cache,
             EventRow.status,
             kind=API_CALL,

@@ -64,6 +64,7 @@ def event_values(event: QueuedEvent) -> dict[str, Any]:
         "service": _text(rest.pop("service", None), 20),
         "status": _number(rest.pop("status", None), int),
         "cache": _text(rest.pop("cache", None), 10),
+        "cache_kind": _text(rest.pop("cache_kind", None), 20),
         "movie_id": _number(rest.pop("movie_id", None), int),
         "tokens": _number(tokens, int),
         "cost_usd": _number(rest.pop("cost_usd", None), float),
