@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from reelmatch.domain import DiaryEntry, User
@@ -108,17 +109,10 @@ def taste(stats: PersonalStats) -> None:
         else:
             st.caption("No ratings yet.")
     with genres:
-        st.subheader("Favourite genres")
-        if len(stats.favourite_genres):
-            st.altair_chart(
-                charts.ranked_bars(
-                    stats.favourite_genres, label="genre", value="ratings", title="Ratings"
-                ),
-                width="stretch",
-            )
-            frame_table(stats.favourite_genres, name="my-genres")
-        else:
-            st.caption("Rate some movies to see the genres you rate most.")
+        _ranked_section(
+            "Favourite genres", stats.favourite_genres, label="genre", name="my-genres",
+            empty="Rate some movies to see the genres you rate most.",
+        )  # fmt: skip
     decades, directors = st.columns(2)
     with decades:
         st.subheader("Decades")
@@ -133,17 +127,22 @@ def taste(stats: PersonalStats) -> None:
         else:
             st.caption("Rate some movies to see which decades you favour.")
     with directors:
-        st.subheader("Directors")
-        if len(stats.directors):
-            st.altair_chart(
-                charts.ranked_bars(
-                    stats.directors, label="director", value="ratings", title="Ratings"
-                ),
-                width="stretch",
-            )
-            frame_table(stats.directors, name="my-directors")
-        else:
-            st.caption(NO_DIRECTORS)
+        _ranked_section(
+            "Directors", stats.directors, label="director", name="my-directors",
+            empty=NO_DIRECTORS,
+        )  # fmt: skip
+
+
+def _ranked_section(title: str, frame: pd.DataFrame, *, label: str, name: str, empty: str) -> None:
+    """Ratings per genre or director: bars, the table behind them, or why there are none."""
+    st.subheader(title)
+    if not len(frame):
+        st.caption(empty)
+        return
+    st.altair_chart(
+        charts.ranked_bars(frame, label=label, value="ratings", title="Ratings"), width="stretch"
+    )
+    frame_table(frame, name=name)
 
 
 def review_years(stats: PersonalStats, *, timezone: str) -> list[int]:

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from reelmatch.bootstrap import Services, build_services
-from reelmatch.config import load_settings
+from reelmatch.bootstrap import Services
 from reelmatch.domain import Movie, User
 from reelmatch.services.metadata_refresh import MetadataRefresher
 from reelmatch.store.models import MovieRow
@@ -20,8 +19,8 @@ from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
 from tests.services.refresh_support import FILMS, import_films, posters
-from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
-from tests.support.live import live
+from tests.support.fake_tmdb import FakeTmdb, fake_tmdb, tmdb_server
+from tests.support.live import live, live_services
 
 __all__ = ["fake_tmdb", "live", "tmdb_server"]
 
@@ -181,15 +180,7 @@ def test_offline_there_is_nothing_to_refresh(services: Services) -> None:
 @pytest.fixture
 def short_lived(db_url: str, tmp_path: Path, fake_tmdb: FakeTmdb) -> Iterator[Services]:
     """Live TMDB whose cached movie details expire at once (kept stale for the grace period)."""
-    settings = load_settings(
-        DATABASE_URL=db_url,
-        REELMATCH_DATA_DIR=str(tmp_path / "var"),
-        TMDB_API_KEY=API_KEY,
-        TMDB_API_BASE=fake_tmdb.base_url,
-        REELMATCH_TMDB_RETRIES=0,
-        REELMATCH_CACHE_TTL_MOVIES="0.05",
-    )
-    services = build_services(settings, bcrypt_rounds=4)
+    services = live_services(db_url, tmp_path, fake_tmdb, REELMATCH_CACHE_TTL_MOVIES="0.05")
     yield services
     services.close()
 
