@@ -143,13 +143,7 @@ class LibraryService:
     def library(self, user: User) -> Library:
         """Ratings, watchlist and diary, from the local database only."""
         with UnitOfWork(self._database, read_only=True) as uow:
-            entries = uow.library.entries(user_id=user.id)
-            diary = uow.library.watches(user_id=user.id)
-        return Library(
-            ratings=tuple(e for e in entries if e.rating is not None),
-            watchlist=tuple(e for e in entries if e.on_watchlist),
-            diary=tuple(diary),
-        )
+            return uow.library.library(user_id=user.id)
 
     def export_user_data(self, user: User) -> dict[str, Any]:
         """Everything we hold about the user, as JSON-ready data."""

@@ -24,7 +24,7 @@ from reelmatch.services.ai_grounding import GroundedPicks, PickLookup, ground_pi
 from reelmatch.services.ai_profile import build_taste_profile, candidates_for_prompt
 from reelmatch.services.recommendations.results import ResultCache, StoredPicks
 from reelmatch.services.recommendations.runs import RunCost
-from reelmatch.services.recommendations.state import UserState, load_library
+from reelmatch.services.recommendations.state import UserState
 from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
@@ -122,7 +122,9 @@ class AiPicker:
         k: int,
         digest: str,
     ) -> AiOutcome:
-        profile = build_taste_profile(load_library(self._database, state.user), state.preferences)
+        with UnitOfWork(self._database, read_only=True) as uow:
+            library = uow.library.library(user_id=state.user.id)
+        profile = build_taste_profile(library, state.preferences)
         candidates = candidates_for_prompt([item.movie for item in pool])
         try:
             answer = client.pick_movies(profile, candidates, k=k, user_id=state.user.id)

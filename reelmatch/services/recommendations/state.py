@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from reelmatch.domain import Library, Preferences, RecommendationFilters, User, to_data
+from reelmatch.domain import Preferences, RecommendationFilters, User, to_data
 from reelmatch.recommend import RatedMovie, UserHistory
 from reelmatch.recommend.data import timestamp
 from reelmatch.store.database import Database
@@ -85,18 +85,6 @@ def load_state(database: Database, user: User) -> UserState:
         watchlist=frozenset(movie_id for movie_id, _, listed, _, _ in rows if listed),
         diary=tuple(diary),
         dismissed=frozenset(dismissed),
-    )
-
-
-def load_library(database: Database, user: User) -> Library:
-    """The user's full library with movie titles (for an AI prompt)."""
-    with UnitOfWork(database, read_only=True) as uow:
-        entries = uow.library.entries(user_id=user.id)
-        diary = uow.library.watches(user_id=user.id)
-    return Library(
-        ratings=tuple(e for e in entries if e.rating is not None),
-        watchlist=tuple(e for e in entries if e.on_watchlist),
-        diary=tuple(diary),
     )
 
 

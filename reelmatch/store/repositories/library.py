@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from reelmatch.domain import DiaryEntry, LibraryEntry, Movie
+from reelmatch.domain import DiaryEntry, Library, LibraryEntry, Movie
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
 from reelmatch.store.repositories.upsert import dialect_insert
 
@@ -122,6 +122,15 @@ class LibraryRepository:
                 UserMovieRow.user_id == user_id, UserMovieRow.movie_id == movie_id
             )
         ).one_or_none()
+
+    def library(self, *, user_id: int) -> Library:
+        """Ratings, watchlist and diary: the user's whole library, in two queries."""
+        entries = self.entries(user_id=user_id)
+        return Library(
+            ratings=tuple(e for e in entries if e.rating is not None),
+            watchlist=tuple(e for e in entries if e.on_watchlist),
+            diary=tuple(self.watches(user_id=user_id)),
+        )
 
     def entries(self, *, user_id: int) -> list[LibraryEntry]:
         """The user's rated and watchlisted movies, newest change first. Built from plain
