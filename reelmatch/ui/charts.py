@@ -9,6 +9,7 @@ and drawn with UTC time units, so the browser's own time zone cannot shift them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -120,39 +121,46 @@ def ranked_bars(frame: pd.DataFrame, *, label: str, value: str, title: str) -> a
 
 
 def acceptance_by_engine(recommendations: pd.DataFrame) -> alt.Chart:
-    chart: alt.Chart = (
-        alt.Chart(recommendations, height=ROW * max(2, len(recommendations)))
-        .mark_bar()
-        .encode(
-            y=alt.Y("engine:N", title=None, axis=LABELS),
-            x=alt.X("acceptance_rate:Q", title="Accepted", axis=alt.Axis(format="%")),
-            tooltip=[
-                "engine:N",
-                "shown:Q",
-                "accepted:Q",
-                alt.Tooltip("acceptance_rate:Q", format=".1%"),
-                alt.Tooltip("cost_per_accepted_usd:Q", format="$.4f"),
-            ],
-        )
+    return _engine_bars(
+        recommendations,
+        value="acceptance_rate",
+        title="Accepted",
+        axis_format="%",
+        tooltip=[
+            "shown:Q",
+            "accepted:Q",
+            alt.Tooltip("acceptance_rate:Q", format=".1%"),
+            alt.Tooltip("cost_per_accepted_usd:Q", format="$.4f"),
+        ],
     )
-    return chart
 
 
 def cost_per_accepted(recommendations: pd.DataFrame) -> alt.Chart:
     """What one accepted recommendation cost, per engine (engines with no acceptance left out)."""
-    paid = recommendations[recommendations["cost_per_accepted_usd"].notna()]
+    return _engine_bars(
+        recommendations[recommendations["cost_per_accepted_usd"].notna()],
+        value="cost_per_accepted_usd",
+        title="USD",
+        axis_format="$.4f",
+        tooltip=[
+            "accepted:Q",
+            alt.Tooltip("cost_usd:Q", format="$.4f"),
+            alt.Tooltip("cost_per_accepted_usd:Q", format="$.4f"),
+        ],
+    )
+
+
+def _engine_bars(
+    frame: pd.DataFrame, *, value: str, title: str, axis_format: str, tooltip: list[Any]
+) -> alt.Chart:
+    """One horizontal bar per recommendation engine."""
     chart: alt.Chart = (
-        alt.Chart(paid, height=ROW * max(2, len(paid)))
+        alt.Chart(frame, height=ROW * max(2, len(frame)))
         .mark_bar()
         .encode(
             y=alt.Y("engine:N", title=None, axis=LABELS),
-            x=alt.X("cost_per_accepted_usd:Q", title="USD", axis=alt.Axis(format="$.4f")),
-            tooltip=[
-                "engine:N",
-                "accepted:Q",
-                alt.Tooltip("cost_usd:Q", format="$.4f"),
-                alt.Tooltip("cost_per_accepted_usd:Q", format="$.4f"),
-            ],
+            x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=axis_format)),
+            tooltip=["engine:N", *tooltip],
         )
     )
     return chart
