@@ -11,9 +11,9 @@ No page ever waits for this thread, and nothing it does can raise into one.
 from __future__ import annotations
 
 import logging
-import threading
 
 from reelmatch.services.metadata_refresh import MetadataRefresher, RefreshReport
+from reelmatch.services.repeater import Repeater
 
 log = logging.getLogger(__name__)
 
@@ -33,64 +33,47 @@ class BackgroundRefresher:
         pass_limit: int = PASS_LIMIT,
     ) -> None:
         self.refresher = refresher
-        self._first_delay = first_delay
         self._interval = interval
         self._retry_delay = retry_delay
         self._max_retry_delay = max_retry_delay
         self._pass_limit = pass_limit
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._delay = retry_delay
+        self._thread = Repeater(
+            self._step, name="reelmatch-metadata-refresh", first_delay=first_delay
+        )
         #: The last pass's report (None before the first pass or after a crash).
         self.last_report: RefreshReport | None = None
         self.passes = 0
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread.running
 
     def start(self) -> None:
         """Start the thread (once; later calls do nothing)."""
-        with self._lock:
-            if self._thread is not None:
-                return
-            self._thread = threading.Thread(
-                target=self._run, name="reelmatch-metadata-refresh", daemon=True
-            )
-            self._thread.start()
+        self._thread.start()
 
     def wake(self) -> None:
         """Run a pass now rather than at the next interval (no-op if not started)."""
-        self._wake.set()
+        self._thread.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to finish (the current batch completes) and wait up to `timeout`."""
-        self._stop.set()
-        self._wake.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
+        self._thread.stop(timeout)
 
-    def _run(self) -> None:
-        delay = self._retry_delay
-        self._wake.wait(self._first_delay)
-        while not self._stop.is_set():
-            self._wake.clear()
-            report = self._pass()
-            if self._stop.is_set():
-                return
-            if report is None or report.failed:
-                pause, delay = delay, min(delay * 2, self._max_retry_delay)
-            else:
-                delay = self._retry_delay
-                pause = 0.0 if report.progressed and report.remaining else self._interval
-            self._wake.wait(pause)
+    def _step(self) -> float:
+        """One pass; the seconds until the next one."""
+        report = self._pass()
+        if report is None or report.failed:
+            pause, self._delay = self._delay, min(self._delay * 2, self._max_retry_delay)
+            return pause
+        self._delay = self._retry_delay
+        return 0.0 if report.progressed and report.remaining else self._interval
 
     def _pass(self) -> RefreshReport | None:
         report: RefreshReport | None = None
         try:
-            report = self.refresher.refresh(limit=self._pass_limit, wait=self._stop.wait)
+            report = self.refresher.refresh(limit=self._pass_limit, wait=self._thread.sleep)
         except Exception:
             log.exception("metadata refresh failed; trying again later")
         if report is not None and report.failed:

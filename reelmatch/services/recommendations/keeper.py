@@ -30,6 +30,7 @@ from reelmatch.recommend import (
 )
 from reelmatch.services.recommendations.model_store import ModelStore
 from reelmatch.services.recommendations.training import TrainingSource
+from reelmatch.services.repeater import Repeater
 from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
@@ -89,9 +90,8 @@ class ModelKeeper:
         self._store_checked = 0.0
         self._training = threading.Lock()  # one training at a time in this process
         self._loading = threading.Lock()  # one load at a time; requests never wait on it
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._delay = check_seconds
+        self._thread = Repeater(self._background_check, name="reelmatch-recommender")
         self.trainings = 0
         self.loads = 0
 
@@ -111,7 +111,7 @@ class ModelKeeper:
             loaded = self._load_stored()
             if loaded is not None:
                 return loaded
-        self._wake.set()
+        self._thread.wake()
         return self._fallback_model()
 
     # Blocking operations (CLI, tests, the background thread) --------------------------------
@@ -166,32 +166,23 @@ class ModelKeeper:
     # The background thread -----------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="reelmatch-recommender", daemon=True
-            )
-            self._thread.start()
+        self._thread.start()
 
     def wake(self) -> None:
-        self._wake.set()
+        self._thread.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
+        self._thread.stop(timeout)
 
-    def _run(self) -> None:
-        delay = self._check_seconds
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                self.check()
-                delay = self._check_seconds
-            except Exception:
-                log.exception("recommendation model check failed; trying again later")
-                delay = min(delay * 2, 3600.0)
-            self._wake.wait(delay)
+    def _background_check(self) -> float:
+        """One `check()`; the seconds until the next (doubling after failures, up to 1 h)."""
+        try:
+            self.check()
+            self._delay = self._check_seconds
+        except Exception:
+            log.exception("recommendation model check failed; trying again later")
+            self._delay = min(self._delay * 2, 3600.0)
+        return self._delay
 
     # Internals -------------------------------------------------------------------------------
 
