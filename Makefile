@@ -1,21 +1,35 @@
 # Reel Matchmaker: `make run` serves the app, `make test` checks everything.
-# Both are idempotent: installs happen only when a requirements file changed.
+# Both install from the lock files only (uv pip sync), and only when a lock changed.
+# requirements*.txt declare the dependencies; `make lock` compiles them into the locks.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
 PORT ?= 8501
 TMDB5000_CSV ?= ../shared/data/tmdb-5000/tmdb_5000_movies.csv
 
-.PHONY: run test lint typecheck pytest migrate bench snapshot screenshots clean
+.PHONY: run test lock lock-check chromium-check lint typecheck pytest migrate bench snapshot screenshots clean
 
-run: $(RUN_STAMP)
+run: lock-check $(RUN_STAMP)
 	$(PY) -m reelmatch db upgrade
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: $(DEV_STAMP) lint typecheck pytest
+test: lock-check $(DEV_STAMP) lint typecheck pytest
+
+# Relock on purpose, in its own commit, then run `make test` from a clean clone.
+lock: $(UV)
+	PATH="$(VENV)/bin:$$PATH" $(PY) scripts/lock.py
+
+# Offline and instant: fails when requirements*.txt or pyproject.toml changed without a relock.
+lock-check:
+	$(PYTHON) scripts/lock.py --check
+
+chromium-check:
+	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: apt-get install -y chromium (or run .ci/run, which installs it)" >&2; exit 1; }
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -26,7 +40,7 @@ typecheck: $(DEV_STAMP)
 
 # Two workers for the suite (most tests wait on sockets and databases); the browser tests
 # run on their own afterwards, so a busy CPU cannot make their timing flaky.
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) chromium-check
 	$(PY) -m pytest -n 2 --ignore=tests/browser $(PYTEST_ARGS)
 	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
@@ -47,12 +61,16 @@ snapshot: $(RUN_STAMP)
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install -q -r requirements.txt
+# uv itself is pinned here and lives in the venv, so nothing outside the repo is assumed.
+$(UV): | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+$(RUN_STAMP): requirements.lock | $(UV)
+	$(UV) pip sync -q --python $(PY) requirements.lock
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -q -r requirements-dev.txt
+$(DEV_STAMP): requirements-dev.lock | $(UV)
+	$(UV) pip sync -q --python $(PY) requirements-dev.lock
 	touch $@ $(RUN_STAMP)
 
 clean:

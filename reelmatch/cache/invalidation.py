@@ -61,7 +61,7 @@ class InvalidationListener:
                 self._stop.wait(RESUBSCRIBE_SECONDS)
 
     def _listen(self) -> None:
-        pubsub = self._client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+        pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         try:
             pubsub.subscribe(self._channel)
             self.subscribed.set()
