@@ -26,6 +26,7 @@ from reelmatch.ui.auth import (
 )
 from reelmatch.ui.errors import guarded, set_error_area
 from reelmatch.ui.feedback import show_messages
+from reelmatch.ui.heap import HEAP
 from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.login import login_screen
 from reelmatch.ui.routing import PAGES_DIR, ensure_navigation_routing
@@ -58,6 +59,13 @@ def page_map(user: User | None) -> list[st.Page]:
 
 
 def run() -> None:
+    try:
+        _run()
+    finally:
+        HEAP.after_run()  # before Streamlit's own post-run collection (see ui/heap.py)
+
+
+def _run() -> None:
     ensure_navigation_routing(entrypoint=True)
     services = get_services()
     auth = authenticator(services)
