@@ -53,15 +53,27 @@ def test_garbage_is_collected_before_freezing(keeper: HeapKeeper) -> None:
     assert collected() is None
 
 
-def test_frozen_objects_that_die_are_reclaimed_at_the_next_settle(keeper: HeapKeeper) -> None:
+def test_frozen_objects_that_die_are_reclaimed_when_a_settle_thaws(keeper: HeapKeeper) -> None:
     node = Node()
     gone = weakref.ref(node)
     keeper.settle()
     del node
     gc.collect()
     assert gone() is not None  # frozen: a plain collection does not see it
-    keeper.settle()
+    keeper.settle(thaw=False)
+    assert gone() is not None  # a cheap settle walks only what is not frozen
+    keeper.settle(thaw=True)
     assert gone() is None
+
+
+def test_every_nth_settle_thaws() -> None:
+    keeper = HeapKeeper(thaw_every=3)
+    try:
+        for _ in range(7):
+            keeper.settle()
+        assert (keeper.stats.settles, keeper.stats.thaws) == (7, 3)  # the 1st, 4th and 7th
+    finally:
+        keeper.close()
 
 
 def test_after_run_settles_only_when_long_lived_objects_grew(keeper: HeapKeeper) -> None:
