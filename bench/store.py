@@ -4,7 +4,8 @@
 
 Seeds USERS users with RATINGS ratings each (plus one heavy user with 1,000 rows), then times
 `rate_movie` (through the service, write-through included) and `library()` for the heavy user.
-Targets (issue 2): rate_movie p95 < 5 ms on SQLite and < 10 ms on PostgreSQL; library < 20 ms.
+Targets: rate_movie p95 < 5 ms on SQLite and < 10 ms on PostgreSQL; library() for 1,000 rows
+p95 < 15 ms on SQLite and < 20 ms on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from reelmatch.store.uow import UnitOfWork
 
 HEAVY_ROWS = 1000
 TARGETS = {"sqlite": 5.0, "postgresql": 10.0}
+LIBRARY_TARGETS = {"sqlite": 15.0, "postgresql": 20.0}
 
 
 def seed(url: str, catalog: OfflineCatalog, *, users: int, ratings: int) -> dict[str, Any]:
@@ -124,8 +126,8 @@ def main() -> None:
                 f"library ({result['heavy_user_ratings']} ratings)",
                 library["p50"],
                 library["p95"],
-                "< 20",
-                "yes" if library["p95"] < 20 else "NO",
+                f"< {LIBRARY_TARGETS[kind]:g}",
+                "yes" if library["p95"] < LIBRARY_TARGETS[kind] else "NO",
             )
         )
     print_table(

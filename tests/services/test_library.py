@@ -122,3 +122,15 @@ def test_export_contains_everything(services: Services, alice: User) -> None:
     assert [r["movie"]["id"] for r in data["ratings"]] == [GODFATHER]
     assert [r["movie"]["id"] for r in data["watchlist"]] == [MATRIX]
     assert data["diary"][0]["note"] == "note"
+
+
+def test_library_reads_genres_and_newest_change_first(services: Services, alice: User) -> None:
+    for movie_id in (GODFATHER, PULP_FICTION, MATRIX):
+        services.library.rate_movie(alice, movie_id, 4)
+    services.library.rate_movie(alice, GODFATHER, 5)  # changed last: first
+    ratings = services.library.library(alice).ratings
+    assert [e.movie.id for e in ratings] == [GODFATHER, MATRIX, PULP_FICTION]
+    genres = {e.movie.id: e.movie.genres for e in ratings}
+    assert genres[GODFATHER] == ("Drama", "Crime")
+    assert genres[MATRIX] == ("Action", "Science Fiction")
+    assert all(e.rated_at is not None and e.rated_at.utcoffset() == timedelta(0) for e in ratings)

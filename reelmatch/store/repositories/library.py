@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+import orjson
+from sqlalchemy import Connection, Text, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from reelmatch.domain import DiaryEntry, Library, LibraryEntry, Movie
@@ -39,7 +41,7 @@ LISTING_COLUMNS = (
     MovieRow.id,
     MovieRow.title,
     MovieRow.release_date,
-    MovieRow.genres,
+    type_coerce(MovieRow.genres, Text),  # decoded by `_genres`, once per distinct value
     MovieRow.poster_path,
     MovieRow.backdrop_path,
     MovieRow.runtime,
@@ -51,6 +53,19 @@ LISTING_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _decoded_genres(raw: str) -> tuple[str, ...]:
+    return tuple(orjson.loads(raw) or ())
+
+
+def _genres(value: str | list[str] | None) -> tuple[str, ...]:
+    """Genres as read raw: JSON text on SQLite (a few hundred distinct combinations, so each
+    is decoded once), an already decoded list where the driver decodes JSON (psycopg)."""
+    if value is None:
+        return ()
+    return _decoded_genres(value) if isinstance(value, str) else tuple(value)
+
+
 def _listing_movie(values: Sequence[Any]) -> Movie:
     (movie_id, title, released, genres, poster, backdrop, runtime, average, votes, popularity,
      language, adult) = values  # fmt: skip
@@ -58,7 +73,7 @@ def _listing_movie(values: Sequence[Any]) -> Movie:
         id=movie_id,
         title=title,
         release_date=released,
-        genres=tuple(genres or ()),
+        genres=_genres(genres),
         poster_path=poster,
         backdrop_path=backdrop,
         runtime=runtime,
@@ -145,7 +160,8 @@ class LibraryRepository:
                     UserMovieRow.on_watchlist,
                     UserMovieRow.added_at,
                     UserMovieRow.rated_at,
-                    UserMovieRow.updated_at,
+                    # Only a sort key: ISO text on SQLite sorts as the time does, unparsed.
+                    type_coerce(UserMovieRow.updated_at, Text),
                     UserMovieRow.id,
                 )
                 .join(MovieRow, MovieRow.id == UserMovieRow.movie_id)
