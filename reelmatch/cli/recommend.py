@@ -13,11 +13,6 @@ from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option
 from reelmatch.domain import RecommendationsResult, to_data
 from reelmatch.services.recommendations import BatchReport, ModelInfo, precompute_all
 
-NOT_SHARED = (
-    "note: REDIS_URL is not set, so these lists are cached in this process only; "
-    "the app computes its own (set REDIS_URL to share them)."
-)
-
 
 def register(cli: click.Group) -> None:
     cli.add_command(recommend)
@@ -67,8 +62,6 @@ def recommend(
 def _all_users(app: AppContext, *, engine: str, k: int, workers: int, as_json: bool) -> None:
     services = app.services
     users = services.users.list_users()
-    if not services.recommendations.shared_cache:
-        click.echo(NOT_SHARED, err=True)
     with click.progressbar(
         length=len(users), label="recommending", file=sys.stderr, show_pos=True
     ) as bar:
@@ -85,15 +78,9 @@ def _all_users(app: AppContext, *, engine: str, k: int, workers: int, as_json: b
     else:
         _print_report(report)
     if report.interrupted:
-        click.echo(_interrupted(services.recommendations.shared_cache), err=True)
+        # Resuming skips the users whose lists are stored for their current state.
+        click.echo("Interrupted: run the same command again to resume where it stopped.", err=True)
         sys.exit(130)
-
-
-def _interrupted(shared: bool) -> str:
-    """Resuming skips the users whose lists are cached: only Redis outlives this process."""
-    if shared:
-        return "Interrupted: run the same command again to resume where it stopped."
-    return "Interrupted: without REDIS_URL the lists done so far end with this process."
 
 
 def _print_model(info: ModelInfo, *, as_json: bool) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any
+
+import orjson
+from sqlalchemy import Text, type_coerce
 
 from reelmatch.domain import Movie, MovieDetails, Preferences, User
 from reelmatch.store.models import MovieRow, PreferenceRow, UserRow
@@ -108,3 +113,53 @@ def preference_values(preferences: Preferences) -> dict[str, Any]:
         "movie_night_opt_in": preferences.movie_night_opt_in,
         "timezone": preferences.timezone,
     }
+
+
+#: The movie columns a library listing needs, in the order `listing_movie` unpacks them.
+#: Overview and keywords stay behind: decoding them for thousands of rows would dominate.
+LISTING_COLUMNS = (
+    MovieRow.id,
+    MovieRow.title,
+    MovieRow.release_date,
+    type_coerce(MovieRow.genres, Text),  # decoded by `_genres`, once per distinct value
+    MovieRow.poster_path,
+    MovieRow.backdrop_path,
+    MovieRow.runtime,
+    MovieRow.vote_average,
+    MovieRow.vote_count,
+    MovieRow.popularity,
+    MovieRow.language,
+    MovieRow.adult,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decoded_genres(raw: str) -> tuple[str, ...]:
+    return tuple(orjson.loads(raw) or ())
+
+
+def _genres(value: str | list[str] | None) -> tuple[str, ...]:
+    """Genres as read raw: JSON text on SQLite (a few hundred distinct combinations, so each
+    is decoded once), an already decoded list where the driver decodes JSON (psycopg)."""
+    if value is None:
+        return ()
+    return _decoded_genres(value) if isinstance(value, str) else tuple(value)
+
+
+def listing_movie(values: Sequence[Any]) -> Movie:
+    (movie_id, title, released, genres, poster, backdrop, runtime, average, votes, popularity,
+     language, adult) = values  # fmt: skip
+    return Movie(
+        id=movie_id,
+        title=title,
+        release_date=released,
+        genres=_genres(genres),
+        poster_path=poster,
+        backdrop_path=backdrop,
+        runtime=runtime,
+        vote_average=average,
+        vote_count=votes,
+        popularity=popularity,
+        original_language=language,
+        adult=adult,
+    )

@@ -14,6 +14,7 @@ from reelmatch.store.repositories import (
     MovieRepository,
     PreferenceRepository,
     RecommendationRepository,
+    StoredRunRepository,
     UserRepository,
 )
 
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.movies = MovieRepository(self.session)
         self.library = LibraryRepository(self.session)
         self.recommendations = RecommendationRepository(self.session)
+        self.stored_runs = StoredRunRepository(self.session)
         return self
 
     def commit(self) -> None:

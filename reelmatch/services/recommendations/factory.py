@@ -18,6 +18,7 @@ from reelmatch.services.recommendations.model_store import (
 )
 from reelmatch.services.recommendations.results import ResultCache
 from reelmatch.services.recommendations.service import RecommendationService
+from reelmatch.services.recommendations.stored import StoredResults
 from reelmatch.services.recommendations.training import TrainingSource
 from reelmatch.store.database import Database
 
@@ -42,8 +43,11 @@ def build_recommendation_service(
         check_seconds=settings.retrain_check_seconds,
         database=database,
     )
-    shared = isinstance(cache, TwoTierCache) and cache.shared
-    results = ResultCache(cache, ttl=settings.recs_ttl, shared=shared)
+    results = ResultCache(
+        cache,
+        ttl=settings.recs_ttl,
+        stored=StoredResults(database, ttl=settings.recs_ttl),
+    )
     service = RecommendationService(
         database,
         catalog=catalog,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from reelmatch.cache.singleflight import SingleFlight
 from reelmatch.catalog import Catalog
@@ -43,12 +44,13 @@ from reelmatch.services.recommendations.state import (
     load_state,
     taste_digest,
 )
+from reelmatch.services.recommendations.stored import FAILURE_TTL
 from reelmatch.store.database import Database
 from reelmatch.store.mapping import preferences_from_row
+from reelmatch.store.repositories.stored_runs import TASTE_DIGEST
 from reelmatch.store.uow import UnitOfWork
 
 AI_POOL = 50  # local candidates the AI chooses from
-FAILURE_TTL = 300.0  # seconds a fallback after an AI failure is kept before the AI is retried
 WARMING_UP = "Personal picks are being prepared; these are popular picks for now."
 
 
@@ -95,11 +97,6 @@ class RecommendationService:
         current state; True when it was computed (the batch job's resumable unit)."""
         request = picks_request(user, engine=engine, k=k, filters=None, shown=False)
         return self._answer(request, skip_cached=True)[1]
-
-    @property
-    def shared_cache(self) -> bool:
-        """True when cached lists are shared with other processes (REDIS_URL is set)."""
-        return self._results.shared
 
     def ai_status(self, user: User) -> AiStatus:
         """Whether AI picks can be asked for now, why not, and how many are left today."""
@@ -217,7 +214,10 @@ class RecommendationService:
     ) -> RecommendationsResult:
         filters, notice = self._availability.resolve(request.filters, state.preferences)
         filters = filters.with_preferences(state.preferences)
-        outcome = self._outcome(request, state=state, model=model, filters=filters)
+        asked = request.data()
+        if request.engine == "ai":  # stored with the run: its picks answer this taste again
+            asked[TASTE_DIGEST] = taste_digest(state, request.data())
+        outcome = self._outcome(request, state=state, model=model, filters=filters, asked=asked)
         notices = [notice, outcome.notice, WARMING_UP if model.is_fallback else None]
         result = RecommendationsResult(
             items=outcome.items,
@@ -232,7 +232,7 @@ class RecommendationService:
             fingerprint=key,
         )
         run_id = self._runs.record(
-            request.user, result, request=request.data(), cost=outcome.cost, shown=request.shown
+            request.user, result, request=asked, cost=outcome.cost, shown=request.shown
         )
         result = replace(result, run_id=run_id)
         ttl = FAILURE_TTL if outcome.failed else None
@@ -246,6 +246,7 @@ class RecommendationService:
         state: UserState,
         model: FittedModel,
         filters: RecommendationFilters,
+        asked: dict[str, Any],
     ) -> AiOutcome:
         history = state.history()
         if request.engine == "local":
@@ -253,8 +254,7 @@ class RecommendationService:
             return AiOutcome(items=tuple(items), engine="local")
         size = min(MAX_CANDIDATES, max(AI_POOL, 2 * request.k))
         pool: list[Recommendation] = model.engine.recommend(history, size, filters=filters)
-        digest = taste_digest(state, request.data())
-        return self._ai.pick(state, pool=pool, k=request.k, digest=digest)
+        return self._ai.pick(state, pool=pool, k=request.k, digest=asked[TASTE_DIGEST])
 
 
 def _since(started: float) -> float:

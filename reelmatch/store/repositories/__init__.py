@@ -4,6 +4,7 @@ function that touches personal rows takes the acting user's id and filters by it
 from reelmatch.store.repositories.library import LibraryRepository
 from reelmatch.store.repositories.movies import MovieRepository
 from reelmatch.store.repositories.recommendations import RecommendationRepository
+from reelmatch.store.repositories.stored_runs import StoredRunRepository
 from reelmatch.store.repositories.users import PreferenceRepository, UserRepository
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "MovieRepository",
     "PreferenceRepository",
     "RecommendationRepository",
+    "StoredRunRepository",
     "UserRepository",
 ]

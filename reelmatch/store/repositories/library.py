@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Text, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from reelmatch.domain import DiaryEntry, Library, LibraryEntry, Movie
+from reelmatch.domain import DiaryEntry, Library, LibraryEntry
+from reelmatch.store.mapping import LISTING_COLUMNS, listing_movie
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
 from reelmatch.store.repositories.upsert import dialect_insert
 
@@ -33,56 +32,6 @@ class WatchWrite:
     watched_on: date
     rewatch: bool = False
     note: str | None = None
-
-
-#: The movie columns a library listing needs, in the order `_listing_movie` unpacks them.
-#: Overview and keywords stay behind: decoding them for thousands of rows would dominate.
-LISTING_COLUMNS = (
-    MovieRow.id,
-    MovieRow.title,
-    MovieRow.release_date,
-    type_coerce(MovieRow.genres, Text),  # decoded by `_genres`, once per distinct value
-    MovieRow.poster_path,
-    MovieRow.backdrop_path,
-    MovieRow.runtime,
-    MovieRow.vote_average,
-    MovieRow.vote_count,
-    MovieRow.popularity,
-    MovieRow.language,
-    MovieRow.adult,
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _decoded_genres(raw: str) -> tuple[str, ...]:
-    return tuple(orjson.loads(raw) or ())
-
-
-def _genres(value: str | list[str] | None) -> tuple[str, ...]:
-    """Genres as read raw: JSON text on SQLite (a few hundred distinct combinations, so each
-    is decoded once), an already decoded list where the driver decodes JSON (psycopg)."""
-    if value is None:
-        return ()
-    return _decoded_genres(value) if isinstance(value, str) else tuple(value)
-
-
-def _listing_movie(values: Sequence[Any]) -> Movie:
-    (movie_id, title, released, genres, poster, backdrop, runtime, average, votes, popularity,
-     language, adult) = values  # fmt: skip
-    return Movie(
-        id=movie_id,
-        title=title,
-        release_date=released,
-        genres=_genres(genres),
-        poster_path=poster,
-        backdrop_path=backdrop,
-        runtime=runtime,
-        vote_average=average,
-        vote_count=votes,
-        popularity=popularity,
-        original_language=language,
-        adult=adult,
-    )
 
 
 class LibraryRepository:
@@ -172,7 +121,7 @@ class LibraryRepository:
         )
         return [
             LibraryEntry(
-                movie=_listing_movie(movie),
+                movie=listing_movie(movie),
                 rating=rating,
                 on_watchlist=on_watchlist,
                 added_at=added,
@@ -210,7 +159,7 @@ class LibraryRepository:
         return [
             DiaryEntry(
                 id=watch_id,
-                movie=_listing_movie(movie),
+                movie=listing_movie(movie),
                 watched_on=watched_on,
                 rewatch=rewatch,
                 note=note,

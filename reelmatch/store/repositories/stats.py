@@ -9,8 +9,8 @@ from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from reelmatch.domain import DiaryEntry
+from reelmatch.store.mapping import LISTING_COLUMNS, listing_movie
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
-from reelmatch.store.repositories.library import LISTING_COLUMNS, _listing_movie
 
 
 class RatedFacts(NamedTuple):
@@ -170,7 +170,7 @@ class StatsRepository:
             .limit(limit)
         )
         return [
-            DiaryEntry(id=i, movie=_listing_movie(movie), watched_on=on, rewatch=re, note=note)
+            DiaryEntry(id=i, movie=listing_movie(movie), watched_on=on, rewatch=re, note=note)
             for *movie, i, on, re, note in self._core.execute(query)
         ]
 
