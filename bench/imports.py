@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import print_table, write_json
-from reelmatch.bootstrap import build_catalog, build_metadata_refresher
+from reelmatch.bootstrap import build_catalog, build_services
 from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog, bundled_snapshot
 from reelmatch.config import load_settings
@@ -104,12 +104,12 @@ def run_once(
         again = imports.apply(user, imports.preview(user, "letterboxd", [upload]))
         timings["reimport_s"] = time.perf_counter() - started
         timings["reimport_changes"] = again.rated + again.watchlisted + again.diary_entries
-        refresher = build_metadata_refresher(
-            load_settings(), database=database, catalog=catalog, events=DiscardEvents()
-        )
+        wired = build_services(load_settings(), catalog=catalog, events=DiscardEvents())
+        refresher = wired.metadata  # paced as the app paces it
         timings["refresh_due"] = refresher.pending() if live else 0
         if live and refresh:
             timings.update(_timed_refresh(refresher, limit=refresh))
+        wired.close()
         database.dispose()
     return timings
 

@@ -1,69 +1,236 @@
 """Builds the services from Settings: the one place that wires the app together.
 
-Pages get the result through `reelmatch.ui.services()` (cached for the process); the CLI builds
-its own. Tests build one per temp database with `build_services(settings, ...)`.
+The app gets them through `reelmatch.ui.state.get_services()` (built once per process, all of
+them at start, see `Services.build_all`); the CLI builds its own, and a command builds only
+what it touches: `movies search` never imports pandas, OpenAI's SDK or the recommender, so it
+answers in a fraction of a second. Heavy modules are imported inside the builders below for
+that reason. Tests build one per temp database with `build_services(settings, ...)`.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from reelmatch.cache import Cache, TwoTierCache, build_cache, build_rate_limiter
-from reelmatch.catalog import Catalog
-from reelmatch.catalog.offline import OfflineCatalog, bundled_snapshot
-from reelmatch.catalog.tmdb import TmdbCatalog
-from reelmatch.catalog.tmdb_client import TmdbClient
 from reelmatch.config import Settings, load_settings
-from reelmatch.events import EventSink
-from reelmatch.llm import OpenAIClient
 from reelmatch.observability import configure_logging, init_error_reporting
-from reelmatch.services.analytics import AnalyticsService
-from reelmatch.services.background_refresh import BackgroundRefresher
-from reelmatch.services.demo import DemoAccount
-from reelmatch.services.discovery import DiscoveryService
-from reelmatch.services.event_recorder import EventRecorder, QueueHealth
-from reelmatch.services.exports import ExportService
-from reelmatch.services.imports import ImportLimits, ImportService
-from reelmatch.services.library import LibraryService
-from reelmatch.services.metadata_refresh import RATE_LIMIT_SHARE, MetadataRefresher
-from reelmatch.services.recommendations import (
-    RecommendationService,
-    build_recommendation_service,
-)
-from reelmatch.services.stats import PersonalStatsService
-from reelmatch.services.users import UserService
-from reelmatch.store.database import Database
+
+if TYPE_CHECKING:
+    from reelmatch.cache import Cache
+    from reelmatch.catalog import Catalog
+    from reelmatch.events import EventSink
+    from reelmatch.services.analytics import AnalyticsService
+    from reelmatch.services.background_refresh import BackgroundRefresher
+    from reelmatch.services.demo import DemoAccount
+    from reelmatch.services.discovery import DiscoveryService
+    from reelmatch.services.event_recorder import QueueHealth
+    from reelmatch.services.exports import ExportService
+    from reelmatch.services.imports import ImportService
+    from reelmatch.services.library import LibraryService
+    from reelmatch.services.metadata_refresh import MetadataRefresher
+    from reelmatch.services.recommendations import RecommendationService
+    from reelmatch.services.stats import PersonalStatsService
+    from reelmatch.services.users import UserService
+    from reelmatch.store.database import Database
+
+T = TypeVar("T")
 
 
-@dataclass
+class built(Generic[T]):
+    """A member built on first use, once per `Services` (thread-safe: sessions are threads)."""
+
+    def __init__(self, build: Callable[[Services], T]) -> None:
+        self._build = build
+        self.__doc__ = build.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, services: None, owner: type) -> built[T]: ...
+    @overload
+    def __get__(self, services: Services, owner: type) -> T: ...
+    def __get__(self, services: Services | None, owner: type) -> built[T] | T:
+        if services is None:
+            return self
+        made = services.__dict__
+        if self._name not in made:
+            with services._building:
+                if self._name not in made:
+                    made[self._name] = self._build(services)
+        return made[self._name]  # type: ignore[no-any-return]
+
+
 class Services:
-    settings: Settings
-    database: Database
-    catalog: Catalog
-    events: EventSink
-    users: UserService
-    library: LibraryService
-    discovery: DiscoveryService
-    demo: DemoAccount
-    imports: ImportService
-    exports: ExportService
-    analytics: AnalyticsService
-    stats: PersonalStatsService
-    cache: Cache
-    #: Refreshes stale `movies` rows from the catalog (`movies refresh`; the app's thread).
-    metadata: MetadataRefresher
-    #: The app's daemon thread around `metadata`; started by `start_background()` only.
-    metadata_thread: BackgroundRefresher
-    #: Local and AI recommendations, feedback, movie night; its model trains in the
-    #: background (`start_background()`) or on `recommend --retrain`.
-    recommendations: RecommendationService
-    #: Clean-ups for what `build_services` created (a catalog passed in belongs to the caller).
-    closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    """Everything a page or a command uses, built from one Settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        catalog: Catalog | None = None,
+        events: EventSink | None = None,
+        bcrypt_rounds: int = 12,
+    ) -> None:
+        self.settings = settings
+        self._given_catalog = catalog
+        self._given_events = events
+        self._bcrypt_rounds = bcrypt_rounds
+        self._building = threading.RLock()
+        #: Clean-ups for what was built here (a catalog passed in belongs to the caller).
+        self.closers: list[Callable[[], None]] = []
+
+    def build_all(self) -> Services:
+        """Build every member now (the app: no page pays for a first use, no session races)."""
+        for name, member in vars(type(self)).items():
+            if isinstance(member, built):
+                getattr(self, name)
+        return self
+
+    # Infrastructure --------------------------------------------------------------------------
+
+    @built
+    def database(self) -> Database:
+        from reelmatch.store.database import Database
+
+        return Database.from_url(self.settings.effective_database_url)
+
+    @built
+    def events(self) -> EventSink:
+        """The batching recorder, or the sink the caller gave (tests: `DiscardEvents()`)."""
+        if self._given_events is not None:
+            return self._given_events
+        from reelmatch.services.event_recorder import EventRecorder
+
+        return EventRecorder(self.database)
+
+    @built
+    def cache(self) -> Cache:
+        from reelmatch.cache import build_cache
+
+        cache = build_cache(self.settings)
+        self.closers.append(cache.close)
+        return cache
+
+    @built
+    def catalog(self) -> Catalog:
+        """Live TMDB (through the cache) when TMDB credentials are set, else the snapshot."""
+        if self._given_catalog is not None:
+            return self._given_catalog
+        if not self.settings.tmdb_live:  # the snapshot needs neither the cache nor events
+            return build_catalog(self.settings)
+        return build_catalog(
+            self.settings, cache=self.cache, events=self.events, closers=self.closers
+        )
+
+    # Services ----------------------------------------------------------------------------
+
+    @built
+    def users(self) -> UserService:
+        from reelmatch.services.users import UserService
+
+        return UserService(self.database, bcrypt_rounds=self._bcrypt_rounds)
+
+    @built
+    def library(self) -> LibraryService:
+        from reelmatch.services.library import LibraryService
+
+        return LibraryService(self.database, catalog=self.catalog, events=self.events)
+
+    @built
+    def discovery(self) -> DiscoveryService:
+        from reelmatch.services.discovery import DiscoveryService
+
+        return DiscoveryService(self.database, catalog=self.catalog, events=self.events)
+
+    @built
+    def demo(self) -> DemoAccount:
+        from reelmatch.services.demo import DemoAccount
+
+        return DemoAccount(users=self.users, library=self.library)
+
+    @built
+    def imports(self) -> ImportService:
+        from reelmatch.catalog.offline import bundled_snapshot
+        from reelmatch.services.imports import ImportLimits, ImportService
+
+        return ImportService(
+            self.database,
+            catalog=self.catalog,
+            events=self.events,
+            limits=ImportLimits.from_megabytes(self.settings.max_upload_mb),
+            snapshot=bundled_snapshot if self.catalog.mode == "tmdb" else None,
+            on_imported=self.metadata_thread.wake,
+        )
+
+    @built
+    def exports(self) -> ExportService:
+        from reelmatch.services.exports import ExportService
+
+        return ExportService(self.library)
+
+    @built
+    def analytics(self) -> AnalyticsService:
+        from reelmatch.services.analytics import AnalyticsService
+
+        return AnalyticsService(self.database, cache=self.cache)
+
+    @built
+    def stats(self) -> PersonalStatsService:
+        from reelmatch.services.stats import PersonalStatsService
+
+        return PersonalStatsService(self.database)
+
+    @built
+    def metadata(self) -> MetadataRefresher:
+        """Refreshes stale `movies` rows from the catalog (`movies refresh`; the app's thread).
+        Paced to a share of `TMDB_RATE_LIMIT`, so pages keep most of the budget."""
+        from datetime import timedelta
+
+        from reelmatch.services.metadata_refresh import RATE_LIMIT_SHARE, MetadataRefresher
+
+        return MetadataRefresher(
+            self.database,
+            catalog=self.catalog,
+            events=self.events,
+            max_age=timedelta(days=self.settings.metadata_max_age_days),
+            rate=self.settings.tmdb_rate_limit * RATE_LIMIT_SHARE,
+        )
+
+    @built
+    def metadata_thread(self) -> BackgroundRefresher:
+        """The app's daemon thread around `metadata`; started by `start_background()` only."""
+        from reelmatch.services.background_refresh import BackgroundRefresher
+
+        return BackgroundRefresher(self.metadata)
+
+    @built
+    def recommendations(self) -> RecommendationService:
+        """Local and AI recommendations, feedback, movie night; its model trains in the
+        background (`start_background()`) or on `recommend --retrain`."""
+        from reelmatch.llm import OpenAIClient
+        from reelmatch.services.recommendations import build_recommendation_service
+
+        ai_client = OpenAIClient.from_settings(self.settings, events=self.events)
+        if ai_client is not None:
+            self.closers.append(ai_client.close)
+        return build_recommendation_service(
+            self.settings,
+            database=self.database,
+            catalog=self.catalog,
+            cache=self.cache,
+            events=self.events,
+            library=self.library,
+            ai_client=ai_client,
+        )
+
+    # Lifecycle ---------------------------------------------------------------------------
 
     def event_queue_health(self) -> QueueHealth | None:
         """The recorder's queue health, or None when events go to a sink of the caller's."""
+        from reelmatch.services.event_recorder import EventRecorder
+
         return self.events.health() if isinstance(self.events, EventRecorder) else None
 
     def start_background(self) -> None:
@@ -76,15 +243,19 @@ class Services:
 
     def close(self) -> None:
         """Stop background work, write the queued events, close what was built here, release
-        the database."""
-        self.metadata_thread.stop()
-        self.recommendations.close()
-        close_events = getattr(self.events, "close", None)
+        the database. Members never built are left alone."""
+        made: dict[str, Any] = self.__dict__
+        if "metadata_thread" in made:
+            self.metadata_thread.stop()
+        if "recommendations" in made:
+            self.recommendations.close()
+        close_events = getattr(made.get("events"), "close", None)
         if callable(close_events):
             close_events()
-        for close in self.closers:
+        for close in reversed(self.closers):  # the last built first
             close()
-        self.database.dispose()
+        if "database" in made:
+            self.database.dispose()
 
 
 def setup_observability(settings: Settings, *, default_level: str = "INFO") -> None:
@@ -96,11 +267,22 @@ def setup_observability(settings: Settings, *, default_level: str = "INFO") -> N
 
 
 def build_catalog(
-    settings: Settings, *, cache: Cache | None = None, events: EventSink | None = None
+    settings: Settings,
+    *,
+    cache: Cache | None = None,
+    events: EventSink | None = None,
+    closers: list[Callable[[], None]] | None = None,
 ) -> Catalog:
-    """Live TMDB (through the cache) when TMDB credentials are set, else the offline snapshot."""
+    """Live TMDB (through the cache) when TMDB credentials are set, else the offline snapshot.
+    A live catalog's `close` is added to `closers` when given."""
     if not settings.tmdb_live:
+        from reelmatch.catalog.offline import OfflineCatalog
+
         return OfflineCatalog()
+    from reelmatch.cache import TwoTierCache, build_cache, build_rate_limiter
+    from reelmatch.catalog.tmdb import TmdbCatalog
+    from reelmatch.catalog.tmdb_client import TmdbClient
+
     cache = cache if cache is not None else build_cache(settings)
     link = cache.redis_link if isinstance(cache, TwoTierCache) else None
     key, token = settings.tmdb_api_key, settings.tmdb_read_access_token
@@ -114,7 +296,10 @@ def build_catalog(
         retries=settings.tmdb_retries,
         concurrency=settings.tmdb_concurrency,
     )
-    return TmdbCatalog(client, cache=cache, events=events)
+    catalog = TmdbCatalog(client, cache=cache, events=events)
+    if closers is not None:
+        closers.append(catalog.close)
+    return catalog
 
 
 def build_services(
@@ -124,68 +309,8 @@ def build_services(
     events: EventSink | None = None,
     bcrypt_rounds: int = 12,
 ) -> Services:
-    """`events` replaces the batching recorder (tests, benchmarks: e.g. `DiscardEvents()`)."""
-    settings = settings or load_settings()
-    database = Database.from_url(settings.effective_database_url)
-    events = events if events is not None else EventRecorder(database)
-    cache = build_cache(settings)
-    closers: list[Callable[[], None]] = []
-    if catalog is None:
-        catalog = build_catalog(settings, cache=cache, events=events)
-        if isinstance(catalog, TmdbCatalog):
-            closers.append(catalog.close)
-    closers.append(cache.close)
-    users = UserService(database, bcrypt_rounds=bcrypt_rounds)
-    library = LibraryService(database, catalog=catalog, events=events)
-    ai_client = OpenAIClient.from_settings(settings, events=events)
-    if ai_client is not None:
-        closers.append(ai_client.close)
-    metadata = build_metadata_refresher(settings, database=database, catalog=catalog, events=events)
-    metadata_thread = BackgroundRefresher(metadata)
+    """`events` replaces the batching recorder (tests, benchmarks: e.g. `DiscardEvents()`).
+    Members are built on first use; `build_all()` builds them all."""
     return Services(
-        settings=settings,
-        database=database,
-        catalog=catalog,
-        events=events,
-        users=users,
-        library=library,
-        discovery=DiscoveryService(database, catalog=catalog, events=events),
-        demo=DemoAccount(users=users, library=library),
-        imports=ImportService(
-            database,
-            catalog=catalog,
-            events=events,
-            limits=ImportLimits.from_megabytes(settings.max_upload_mb),
-            snapshot=bundled_snapshot if catalog.mode == "tmdb" else None,
-            on_imported=metadata_thread.wake,
-        ),
-        exports=ExportService(library),
-        analytics=AnalyticsService(database, cache=cache),
-        stats=PersonalStatsService(database),
-        cache=cache,
-        metadata=metadata,
-        metadata_thread=metadata_thread,
-        recommendations=build_recommendation_service(
-            settings,
-            database=database,
-            catalog=catalog,
-            cache=cache,
-            events=events,
-            library=library,
-            ai_client=ai_client,
-        ),
-        closers=closers,
-    )
-
-
-def build_metadata_refresher(
-    settings: Settings, *, database: Database, catalog: Catalog, events: EventSink
-) -> MetadataRefresher:
-    """Paced to a share of `TMDB_RATE_LIMIT`, so pages keep most of the budget."""
-    return MetadataRefresher(
-        database,
-        catalog=catalog,
-        events=events,
-        max_age=timedelta(days=settings.metadata_max_age_days),
-        rate=settings.tmdb_rate_limit * RATE_LIMIT_SHARE,
+        settings or load_settings(), catalog=catalog, events=events, bcrypt_rounds=bcrypt_rounds
     )

@@ -20,10 +20,6 @@ NO_SHARED_CACHE = (
 )
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(cache_group)
-
-
 @click.group("cache")
 def cache_group() -> None:
     """The movie-data cache (Redis when REDIS_URL is set)."""

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from reelmatch.bootstrap import Services, build_services, setup_observability
-from reelmatch.domain import User
+if TYPE_CHECKING:
+    from reelmatch.bootstrap import Services
+    from reelmatch.domain import User
 
 
 class AppContext:
     """Builds the services on first use, so `--help` and bad arguments stay instant."""
 
-    def __init__(self, factory: Callable[[], Services] = build_services) -> None:
+    def __init__(self, factory: Callable[[], Services] | None = None) -> None:
         self._factory = factory
         self._services: Services | None = None
 
     @property
     def services(self) -> Services:
         if self._services is None:
-            self._services = self._factory()
+            from reelmatch.bootstrap import build_services, setup_observability
+
+            self._services = (self._factory or build_services)()
             # Scripts read stdout and stderr: only warnings unless REELMATCH_LOG_LEVEL says so.
             setup_observability(self._services.settings, default_level="WARNING")
         return self._services

@@ -13,11 +13,6 @@ from reelmatch.store.database import Database
 from reelmatch.store.migrate import upgrade
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(db_group)
-    cli.add_command(doctor)
-
-
 @click.group("db")
 def db_group() -> None:
     """Database schema."""

@@ -20,10 +20,6 @@ from reelmatch.recommend.evaluation import (
 from reelmatch.recommend.movielens import load_movielens
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(evaluate)
-
-
 @click.command("eval")
 @click.option(
     "--data",

@@ -10,11 +10,6 @@ from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option
 from reelmatch.domain import Library, to_data
 
 
-def register(cli: click.Group) -> None:
-    for command in (rate, unrate, watchlist, watched, library):
-        cli.add_command(command)
-
-
 @click.command()
 @click.argument("username")
 @click.argument("movie_id", type=int)

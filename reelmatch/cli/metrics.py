@@ -10,10 +10,6 @@ from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option
 from reelmatch.services.analytics import OPERATOR, Kpi, Period, parse_days
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(metrics)
-
-
 @click.group(invoke_without_command=True)
 @click.option("--since", default="7d", show_default=True, help="Days to cover: 7d, 30d, 2w.")
 @click.option("--tz", "timezone", default="UTC", show_default=True, help="Time zone of days.")

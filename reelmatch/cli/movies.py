@@ -25,10 +25,6 @@ LISTS: dict[str, tuple[str, Callable[[Catalog, int], MoviePage]]] = {
 }
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(movies_group)
-
-
 @click.group("movies")
 def movies_group() -> None:
     """Browse and search movies (live TMDB, or the offline catalog without TMDB keys)."""

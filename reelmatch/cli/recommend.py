@@ -14,10 +14,6 @@ from reelmatch.domain import RecommendationsResult, to_data
 from reelmatch.services.recommendations import BatchReport, ModelInfo, precompute_all
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(recommend)
-
-
 @click.command()
 @click.argument("username", required=False)
 @click.option("--engine", type=click.Choice(["local", "ai"]), default="local", show_default=True)

@@ -26,11 +26,6 @@ from reelmatch.services.imports import (
 MATCHED_SHOWN = 50
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(import_command)
-    cli.add_command(export)
-
-
 class StderrProgress:
     """Prints "Matching titles... 40%" to standard error every 10%."""
 

@@ -11,10 +11,6 @@ from reelmatch.domain import to_data
 from reelmatch.errors import InvalidInput
 
 
-def register(cli: click.Group) -> None:
-    cli.add_command(users_group)
-
-
 @click.group("users")
 def users_group() -> None:
     """Accounts."""

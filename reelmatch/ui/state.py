@@ -16,7 +16,7 @@ def get_services() -> Services:
     """The app's services (database, catalog, …), shared by every session of this process,
     with its background work (the metadata refresher on live TMDB) running; closed
     (threads, queued events, connections) when the cache lets go of them."""
-    services = build_services()
+    services = build_services().build_all()
     setup_observability(services.settings)
     services.start_background()
     return services
