@@ -5,7 +5,10 @@ standard error (idempotent; the app and the CLI call it once at start). Clients 
 per TMDB/OpenAI request with `log_request`. Values under secret-looking keys are masked, and
 exceptions are logged as their type only (messages and tracebacks can carry URLs with keys).
 
-`init_error_reporting(dsn)` turns on Sentry when `SENTRY_DSN` is set, and only then.
+`init_error_reporting(dsn)` turns on Sentry when `SENTRY_DSN` is set, and only then. Every
+event, breadcrumb and transaction goes through `scrub` first: values under secret-looking keys
+are masked, and secrets inside text (a TMDB v3 key in a query string or URL, a Bearer token,
+an OpenAI key) are cut out wherever they appear: messages, URLs, query strings, headers.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ import orjson
 
 SECRET_KEY = re.compile(r"api_?key|token|secret|password|passwd|authorization|cookie|dsn", re.I)
 MASK = "***"
+#: Secrets inside text: `name=value` parameters with a secret-looking name, Bearer tokens,
+#: OpenAI-style keys.
+_SECRET_PARAM = re.compile(
+    r"((?:^|[?&;\s\"'])(?:api_?key|access_?token|token|password|secret|session)=)[^&#\s\"']+", re.I
+)
+_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.I)
+_OPENAI_KEY = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}")
 #: Attributes every LogRecord has; anything else came from `extra=` and is logged as a field.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 _HANDLER_NAME = "reelmatch-json"
@@ -48,6 +58,49 @@ def redact(key: str, value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): redact(str(k), v) for k, v in value.items()}
     return value
+
+
+def scrub_text(text: str) -> str:
+    """`text` with secrets cut out: `api_key=…` and the like, Bearer tokens, OpenAI keys."""
+    if "=" in text:
+        text = _SECRET_PARAM.sub(rf"\1{MASK}", text)
+    if "earer" in text:
+        text = _BEARER.sub(rf"\1{MASK}", text)
+    if "sk-" in text:
+        text = _OPENAI_KEY.sub(f"sk-{MASK}", text)
+    return text
+
+
+def scrub(value: Any, key: str = "") -> Any:
+    """A copy of `value` (dicts, lists, strings) safe to send anywhere: secret-looking keys
+    masked, secrets inside every string cut out."""
+    if key and SECRET_KEY.search(key):
+        return MASK
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {k: scrub(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(item) for item in value]
+    return value
+
+
+class ScrubSecrets(logging.Filter):
+    """For third-party loggers (httpx logs each request URL, query string included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub_text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def scrub_logger(name: str) -> None:
+    """Add `ScrubSecrets` to the logger `name` (once)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, ScrubSecrets) for f in logger.filters):
+        logger.addFilter(ScrubSecrets())
 
 
 class _StderrHandler(logging.Handler):
@@ -92,9 +145,12 @@ def log_request(
     logger.log(level, message, extra={"service": service, **values})
 
 
-def init_error_reporting(dsn: str | None, *, environment: str | None = None) -> bool:
+def init_error_reporting(
+    dsn: str | None, *, environment: str | None = None, transport: Any = None
+) -> bool:
     """Start Sentry when a DSN is given; returns whether it is on. The SDK's defaults send no
-    personal data; local variables and request bodies are not attached either."""
+    personal data; local variables and request bodies are not attached either. `transport`
+    replaces the SDK's (tests capture what would be sent)."""
     if not dsn:
         return False
     import sentry_sdk
@@ -105,18 +161,14 @@ def init_error_reporting(dsn: str | None, *, environment: str | None = None) -> 
         include_local_variables=False,  # locals can hold keys and passwords
         max_request_body_size="never",
         traces_sample_rate=0.0,
-        before_send=_scrub_event,
+        before_send=_scrubbed,
+        before_send_transaction=_scrubbed,
+        before_breadcrumb=_scrubbed,
+        **({"transport": transport} if transport is not None else {}),
     )
     return True
 
 
-def _scrub_event(event: Any, _hint: dict[str, Any]) -> Any:
-    """Mask secret-looking keys in what Sentry collected (extra data, local variables)."""
-    for section in ("extra", "contexts", "request"):
-        if isinstance(event.get(section), dict):
-            event[section] = redact(section, event[section])
-    for exception in (event.get("exception") or {}).get("values") or []:
-        for frame in (exception.get("stacktrace") or {}).get("frames") or []:
-            if isinstance(frame.get("vars"), dict):
-                frame["vars"] = redact("vars", frame["vars"])
-    return event
+def _scrubbed(item: Any, _hint: Any) -> Any:
+    """What Sentry would send (an event, a transaction, a breadcrumb), scrubbed throughout."""
+    return scrub(item)

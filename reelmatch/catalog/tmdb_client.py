@@ -26,7 +26,7 @@ from tenacity.wait import wait_exponential_jitter
 from reelmatch.cache.ratelimit import RateLimiter
 from reelmatch.errors import NotFound, RateLimited, UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
-from reelmatch.observability import log_request
+from reelmatch.observability import log_request, scrub_logger
 
 log = logging.getLogger("reelmatch.tmdb")
 
@@ -89,7 +89,7 @@ class TmdbClient:
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             transport=transport,
         )
-        _hide_api_key_in_httpx_logs()
+        scrub_logger("httpx")  # it logs each request URL; the v3 key travels in the query
 
     def get_json(
         self,
@@ -235,21 +235,3 @@ def endpoint_template(endpoint: str) -> str:
     """`movie/550` -> `movie/{id}`, so events and logs group by kind of request."""
     parts = endpoint.strip("/").split("/")
     return "/".join("{id}" if _ID_SEGMENT.match(part) else part for part in parts)
-
-
-class _RedactApiKey(logging.Filter):
-    """httpx logs each request URL at INFO; the v3 key travels in the query string."""
-
-    pattern = re.compile(r"(api_key=)[^&\s\"']+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "api_key=" in message:
-            record.msg, record.args = self.pattern.sub(r"\1***", message), None
-        return True
-
-
-def _hide_api_key_in_httpx_logs() -> None:
-    logger = logging.getLogger("httpx")
-    if not any(isinstance(f, _RedactApiKey) for f in logger.filters):
-        logger.addFilter(_RedactApiKey())
