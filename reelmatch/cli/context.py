@@ -43,6 +43,24 @@ pass_app = click.make_pass_decorator(AppContext)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+class MovieIdType(click.ParamType[int]):
+    """A TMDB movie id, checked as the services check it (a bad one exits 2, no traceback)."""
+
+    name = "TMDB_ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from reelmatch.domain import validate_movie_id
+        from reelmatch.errors import InvalidInput
+
+        try:
+            return validate_movie_id(int(value))
+        except (TypeError, ValueError, InvalidInput):
+            self.fail(f"{value!r} is not a TMDB movie id (a whole number from 1).", param, ctx)
+
+
+MOVIE_ID = MovieIdType()
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 

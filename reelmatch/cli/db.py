@@ -27,11 +27,13 @@ def db_upgrade() -> None:
 
 
 @click.command()
+@click.option("--deep", is_flag=True, help="Also ask TMDB and OpenAI (one cheap request each).")
 @json_option
 @pass_app
-def doctor(app: AppContext, as_json: bool) -> None:
+def doctor(app: AppContext, deep: bool, as_json: bool) -> None:
     """Check configuration, database, cache, TMDB, OpenAI, the recommendation model and the
-    event queue; exit 1 if anything fails."""
+    event queue; exit 1 if anything fails. Without --deep, TMDB and OpenAI are described from
+    the settings, not asked."""
     settings = load_settings()
     database = Database.from_url(settings.effective_database_url)
     try:
@@ -41,6 +43,7 @@ def doctor(app: AppContext, as_json: bool) -> None:
             database,
             events=services.event_queue_health(),
             models=services.recommendations.keeper.store,
+            deep=deep,
         )
     finally:
         database.dispose()

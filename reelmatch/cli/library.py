@@ -6,13 +6,13 @@ from datetime import date
 
 import click
 
-from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
+from reelmatch.cli.context import MOVIE_ID, AppContext, emit_json, emit_table, json_option, pass_app
 from reelmatch.domain import Library, to_data
 
 
 @click.command()
 @click.argument("username")
-@click.argument("movie_id", type=int)
+@click.argument("movie_id", metavar="TMDB_ID", type=MOVIE_ID)
 @click.argument("stars")
 @pass_app
 def rate(app: AppContext, username: str, movie_id: int, stars: str) -> None:
@@ -24,7 +24,7 @@ def rate(app: AppContext, username: str, movie_id: int, stars: str) -> None:
 
 @click.command()
 @click.argument("username")
-@click.argument("movie_id", type=int)
+@click.argument("movie_id", metavar="TMDB_ID", type=MOVIE_ID)
 @pass_app
 def unrate(app: AppContext, username: str, movie_id: int) -> None:
     """Remove a rating."""
@@ -36,7 +36,7 @@ def unrate(app: AppContext, username: str, movie_id: int) -> None:
 @click.command()
 @click.argument("action", type=click.Choice(["add", "remove"]))
 @click.argument("username")
-@click.argument("movie_id", type=int)
+@click.argument("movie_id", metavar="TMDB_ID", type=MOVIE_ID)
 @pass_app
 def watchlist(app: AppContext, action: str, username: str, movie_id: int) -> None:
     """Add a movie to, or remove it from, the watchlist."""
@@ -51,7 +51,7 @@ def watchlist(app: AppContext, action: str, username: str, movie_id: int) -> Non
 
 @click.command()
 @click.argument("username")
-@click.argument("movie_id", type=int)
+@click.argument("movie_id", metavar="TMDB_ID", type=MOVIE_ID)
 @click.option(
     "--on",
     "watched_on",

@@ -9,12 +9,12 @@ from typing import Any
 import click
 
 from reelmatch.catalog import Catalog
-from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
+from reelmatch.cli.context import MOVIE_ID, AppContext, emit_json, emit_table, json_option, pass_app
 from reelmatch.domain import MovieDetails, MoviePage, to_data
 from reelmatch.errors import UpstreamUnavailable
 
 page_option = click.option(
-    "--page", type=int, default=1, show_default=True, help="Page of 20 (1–500)."
+    "--page", type=click.IntRange(1, 500), default=1, show_default=True, help="Page of 20 (1–500)."
 )
 
 LISTS: dict[str, tuple[str, Callable[[Catalog, int], MoviePage]]] = {
@@ -66,7 +66,7 @@ def search(app: AppContext, query: str, year: int | None, page: int, as_json: bo
 
 
 @movies_group.command("show")
-@click.argument("movie_id", metavar="TMDB_ID", type=int)
+@click.argument("movie_id", metavar="TMDB_ID", type=MOVIE_ID)
 @json_option
 @pass_app
 def show(app: AppContext, movie_id: int, as_json: bool) -> None:

@@ -136,6 +136,10 @@ def _label(title: str, year: int | None) -> str:
 @pass_app
 def export(app: AppContext, username: str, fmt: str, output: Path | None) -> None:
     """Export a user's data: json (everything), csv, or a Letterboxd import CSV."""
+    if output is not None and not output.parent.is_dir():
+        raise click.BadParameter(
+            f"the folder {output.parent} does not exist.", param_hint="--output"
+        )
     exported = app.services.exports.export(app.user(username), fmt)
     if output is None:
         click.echo(exported.content.decode("utf-8"), nl=False)
@@ -144,6 +148,8 @@ def export(app: AppContext, username: str, fmt: str, output: Path | None) -> Non
     try:
         partial.write_bytes(exported.content)
         partial.replace(output)  # atomic: a reader never sees half a file
+    except OSError as error:
+        raise click.ClickException(f"could not write {output}: {error.strerror}.") from None
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"Wrote {len(exported.content):,} bytes to {output}.", err=True)

@@ -4,7 +4,14 @@ Values built in bulk (movies, library entries) are slotted dataclasses; inputs t
 validation (filters, preferences) are pydantic models. `to_data` / `from_data` serialise both.
 """
 
-from reelmatch.domain.library import DiaryEntry, Library, LibraryEntry, validate_stars
+from reelmatch.domain.library import (
+    DiaryEntry,
+    Library,
+    LibraryEntry,
+    validate_movie_id,
+    validate_stars,
+    validate_watch_day,
+)
 from reelmatch.domain.movies import (
     CastMember,
     DiscoverFilters,
@@ -64,5 +71,7 @@ __all__ = [
     "from_data",
     "served_stale",
     "to_data",
+    "validate_movie_id",
     "validate_stars",
+    "validate_watch_day",
 ]

@@ -11,6 +11,28 @@ from reelmatch.errors import InvalidInput
 
 MIN_STARS = 0.5
 MAX_STARS = 5.0
+#: TMDB ids are positive and fit a 32-bit column (PostgreSQL `integer`).
+MAX_MOVIE_ID = 2**31 - 1
+#: No film was shot before this day (Roundhay Garden Scene, 1888); earlier diary dates are
+#: typos or placeholders such as 0001-01-01.
+FIRST_FILM_DAY = date(1888, 10, 14)
+
+
+def validate_movie_id(value: object) -> int:
+    """Return `value` as a TMDB movie id, or raise `InvalidInput` saying why."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_MOVIE_ID:
+        raise InvalidInput(f"{value!r} is not a TMDB movie id (a whole number from 1).")
+    return value
+
+
+def validate_watch_day(day: date, *, today: date) -> date:
+    """Return `day` if a watch can have happened then (not before the first film, not after
+    `today`), else raise `InvalidInput`. The CLI, the pages and imports all check this."""
+    if day > today:
+        raise InvalidInput(f"A watch cannot be logged in the future ({day.isoformat()}).")
+    if day < FIRST_FILM_DAY:
+        raise InvalidInput(f"{day.isoformat()} is before the first film was made; check the date.")
+    return day
 
 
 def validate_stars(value: object) -> float:

@@ -101,6 +101,14 @@ class OpenAIClient:
     def close(self) -> None:
         self._sdk.close()
 
+    def check_model(self) -> str:
+        """One cheap request that spends no tokens: is the key accepted and the model there?
+        Returns the model's id; raises like `pick_movies` does (`doctor --deep`)."""
+        try:
+            return self._sdk.models.retrieve(self._config.model, timeout=10.0).id
+        except openai.OpenAIError as error:
+            raise translate_sdk_error(error, attempts=1, timeout=10.0) from None
+
     def pick_movies(
         self,
         profile: TasteProfile,

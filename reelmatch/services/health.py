@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from reelmatch.config import Settings, masked_url
+from reelmatch.errors import ReelmatchError
 from reelmatch.services.event_recorder import QueueHealth
 from reelmatch.services.recommendations.keeper import ModelInfo
 from reelmatch.services.recommendations.model_store import ModelStore
@@ -68,6 +69,7 @@ def check_redis(settings: Settings) -> Check:
 
 
 def check_tmdb(settings: Settings) -> Check:
+    """What the settings say; nothing is asked (`doctor --deep` asks)."""
     if not settings.tmdb_live:
         return Check("tmdb", True, "offline catalog (no TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN)")
     how = "read access token" if settings.tmdb_read_access_token else "v3 API key"
@@ -82,6 +84,46 @@ def check_openai(settings: Settings) -> Check:
         return Check("openai", True, "off: local recommendations only (no OPENAI_API_KEY)")
     where = settings.openai_base_url or "the OpenAI API"
     return Check("openai", True, f"{settings.openai_model} via {where}")
+
+
+def ask_tmdb(settings: Settings) -> Check:
+    """`doctor --deep`: one real request (`/configuration`, past every cache)."""
+    if not settings.tmdb_live:
+        return check_tmdb(settings)
+    from reelmatch.catalog.tmdb_client import TmdbClient
+
+    key, token = settings.tmdb_api_key, settings.tmdb_read_access_token
+    client = TmdbClient(
+        base_url=settings.tmdb_api_base,
+        api_key=key.get_secret_value() if key else None,
+        read_token=token.get_secret_value() if token else None,
+        timeout=min(settings.tmdb_timeout, 10.0),
+        retries=0,
+    )
+    try:
+        client.get_json("configuration")
+    except ReelmatchError as error:
+        return Check("tmdb", False, f"{settings.tmdb_api_base} did not answer: {error.message}")
+    finally:
+        client.close()
+    return Check("tmdb", True, f"{check_tmdb(settings).detail}; answered just now")
+
+
+def ask_openai(settings: Settings) -> Check:
+    """`doctor --deep`: one request that costs no tokens (the model's description)."""
+    if not settings.openai_enabled:
+        return check_openai(settings)
+    from reelmatch.llm import OpenAIClient
+
+    client = OpenAIClient.from_settings(settings)
+    assert client is not None  # openai_enabled
+    try:
+        client.check_model()
+    except ReelmatchError as error:
+        return Check("openai", False, f"{settings.openai_model}: {error.message}")
+    finally:
+        client.close()
+    return Check("openai", True, f"{check_openai(settings).detail}; answered just now")
 
 
 def check_events(health: QueueHealth, database: Database) -> Check:
@@ -135,13 +177,16 @@ def run_checks(
     *,
     events: QueueHealth | None = None,
     models: ModelStore | None = None,
+    deep: bool = False,
 ) -> list[Check]:
+    """Each part's state from the settings; `deep` also asks TMDB and OpenAI (one cheap
+    request each), which the plain checks never do."""
     checks = [
         Check("config", True, "settings are valid"),
         check_database(database, settings.effective_database_url),
         check_redis(settings),
-        check_tmdb(settings),
-        check_openai(settings),
+        ask_tmdb(settings) if deep else check_tmdb(settings),
+        ask_openai(settings) if deep else check_openai(settings),
     ]
     if models is not None:
         checks.append(check_recommender(models))

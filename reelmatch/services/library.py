@@ -13,7 +13,9 @@ from reelmatch.domain import (
     Movie,
     User,
     to_data,
+    validate_movie_id,
     validate_stars,
+    validate_watch_day,
 )
 from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
 from reelmatch.events import EventSink
@@ -72,6 +74,7 @@ class LibraryService:
         return rating
 
     def clear_rating(self, user: User, movie_id: int) -> bool:
+        validate_movie_id(movie_id)
         with UnitOfWork(self._database) as uow:
             cleared = uow.library.clear_rating(user_id=user.id, movie_id=movie_id, now=utcnow())
             uow.commit()
@@ -90,6 +93,7 @@ class LibraryService:
         self._notify(user, movie_id, "watchlisted")
 
     def remove_from_watchlist(self, user: User, movie_id: int) -> None:
+        validate_movie_id(movie_id)
         with UnitOfWork(self._database) as uow:
             uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=False, now=utcnow())
             uow.commit()
@@ -103,9 +107,8 @@ class LibraryService:
         rewatch: bool = False,
         note: str | None = None,
     ) -> DiaryEntry:
-        day = watched_on or utcnow().date()
-        if day > utcnow().date():
-            raise InvalidInput("A watch cannot be logged in the future.")
+        today = utcnow().date()
+        day = validate_watch_day(watched_on or today, today=today)
         note = (note or "").strip() or None
         if note is not None and len(note) > MAX_NOTE_LENGTH:
             raise InvalidInput(f"A note can be at most {MAX_NOTE_LENGTH} characters.")
@@ -167,8 +170,7 @@ class LibraryService:
     def _movie_for_write(self, movie_id: int) -> Movie | None:
         """The movie's metadata for write-through to the `movies` table. Unknown ids are an
         error; when the catalog is down but we hold a local copy, that copy is enough."""
-        if isinstance(movie_id, bool) or not isinstance(movie_id, int) or movie_id <= 0:
-            raise InvalidInput(f"{movie_id!r} is not a TMDB movie id.")
+        validate_movie_id(movie_id)
         try:
             found = self._catalog.movies([movie_id])
         except UpstreamUnavailable:

@@ -62,7 +62,7 @@ def test_library_commands(cli_env: str, services: Services) -> None:
         (("rate", "amy", "238", "abc"), 2, "number of stars"),
         (("rate", "nobody", "238", "4"), 2, "no user called"),
         (("rate", "amy", "999999999", "4"), 2, "movie with TMDB id 999999999"),
-        (("rate", "amy", "not-a-number", "4"), 2, "not a valid integer"),
+        (("rate", "amy", "not-a-number", "4"), 2, "not a TMDB movie id"),
         (("watched", "amy", "238", "--on", "yesterday"), 2, "yesterday"),
         (("library", "ghost"), 2, "no user called"),
     ],

@@ -57,7 +57,7 @@ def test_search_and_show_offline() -> None:
     ("args", "message"),
     [
         (("movies", "show", "999999999"), "TMDB id 999999999"),
-        (("movies", "show", "abc"), "not a valid integer"),
+        (("movies", "show", "abc"), "not a TMDB movie id"),
         (("movies", "trending", "--window", "month"), "month"),
         (("movies", "popular", "--page", "many"), "not a valid integer"),
         (("cache", "warm", "--pages", "0"), "0"),
@@ -70,9 +70,10 @@ def test_bad_input_exits_2(args: tuple[str, ...], message: str) -> None:
     assert "Traceback" not in outcome.err
 
 
-def test_odd_pages_and_queries_are_fine() -> None:
-    assert run_cli("movies", "popular", "--page", "0", "--json").json()["page"] == 1
-    assert run_cli("movies", "popular", "--page", "10000", "--json").json()["page"] == 500
+def test_odd_queries_are_fine_and_pages_past_500_are_refused() -> None:
+    assert run_cli("movies", "popular", "--page", "500", "--json").json()["page"] == 500
+    refused = run_cli("movies", "popular", "--page", "10000")
+    assert (refused.code, "1<=x<=500" in refused.err) == (2, True)
     assert run_cli("movies", "search", "", "--json").json()["movies"] == []
     assert run_cli("movies", "search", "🎬" * 3000, "--json").code == 0
 

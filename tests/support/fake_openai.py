@@ -27,6 +27,7 @@ from typing import Any
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "openai" / "chat_completion.json"
 CHAT_PATH = "/v1/chat/completions"
+MODELS_PATH = "/v1/models/"
 DEFAULT_MODEL = "gpt-4o-mini"
 
 
@@ -222,6 +223,33 @@ def _handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     state = fake._state
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            """`GET /v1/models/{id}`: the model's description (a queued reply, e.g. a 401,
+            answers instead)."""
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            request = RecordedRequest("GET", self.path, headers, b"")
+            if not self.path.startswith(MODELS_PATH):
+                self._send(fake.error(404, message="Unknown path", type_="invalid_request_error"))
+                return
+            with state.lock:
+                state.requests.append(request)
+                queued = state.replies.popleft() if state.replies else None
+            model = self.path.removeprefix(MODELS_PATH)
+            described = {
+                "id": model,
+                "object": "model",
+                "created": 1700000000,
+                "owned_by": "system",
+            }
+            self._send(
+                queued
+                or Reply(
+                    status=200,
+                    body=json.dumps(described).encode(),
+                    headers=(("Content-Type", "application/json"),),
+                )
+            )
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
