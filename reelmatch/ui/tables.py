@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from reelmatch.services.exports import escape_cell
+
 
 def column_formats(frame: pd.DataFrame) -> dict[str, Any]:
     """Percentages for rates, dollars for costs, milliseconds for latencies."""
@@ -25,7 +27,13 @@ def column_formats(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    """The frame as CSV, text cells escaped like the exports' (titles and names come from
+    TMDB, which anyone can edit: `=HYPERLINK(…)` must not run in a spreadsheet)."""
+    safe = frame.copy()
+    for name in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[name]):
+            safe[name] = safe[name].map(lambda v: escape_cell(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False).encode("utf-8")
 
 
 def frame_table(frame: pd.DataFrame, *, name: str, period: tuple[date, date] | None = None) -> None:
