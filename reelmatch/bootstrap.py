@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from reelmatch.services.library import LibraryService
     from reelmatch.services.metadata_refresh import MetadataRefresher
     from reelmatch.services.recommendations import RecommendationService
+    from reelmatch.services.sessions import SessionService
     from reelmatch.services.stats import PersonalStatsService
+    from reelmatch.services.throttle import AttemptThrottle, Scope
     from reelmatch.services.users import UserService
     from reelmatch.store.database import Database
 
@@ -127,10 +129,38 @@ class Services:
     # Services ----------------------------------------------------------------------------
 
     @built
+    def throttle(self) -> AttemptThrottle:
+        """Failed logins and sign-ups: in Redis when set (every replica sees them), else in
+        the database (which also stands in while Redis is down)."""
+        from reelmatch.cache import TwoTierCache
+        from reelmatch.services.throttle import AttemptThrottle, Limit, RedisFailures, SqlFailures
+
+        settings, hour = self.settings, 3600.0
+        limits: dict[Scope, Limit] = {
+            "user": Limit(settings.login_max_failures, settings.login_window),
+            "client": Limit(4 * settings.login_max_failures, settings.login_window),
+            "signup": Limit(settings.signups_per_hour, hour, base_delay=600.0, max_delay=hour),
+        }
+        sql = SqlFailures(self.database)
+        link = self.cache.redis_link if isinstance(self.cache, TwoTierCache) else None
+        window = max(limit.window for limit in limits.values())
+        store = RedisFailures(link, fallback=sql, window=window) if link is not None else sql
+        return AttemptThrottle(store, limits=limits)
+
+    @built
+    def sessions(self) -> SessionService:
+        """Login sessions behind the cookie (revocable; shared through the database)."""
+        from reelmatch.services.sessions import SessionService
+
+        return SessionService(
+            self.database, key=self.settings.resolved_cookie_key, days=self.settings.session_days
+        )
+
+    @built
     def users(self) -> UserService:
         from reelmatch.services.users import UserService
 
-        return UserService(self.database, bcrypt_rounds=self._bcrypt_rounds)
+        return UserService(self.database, bcrypt_rounds=self._bcrypt_rounds, throttle=self.throttle)
 
     @built
     def library(self) -> LibraryService:

@@ -90,6 +90,21 @@ class Settings(BaseSettings):
     cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
     data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
     allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
+    # Accounts: failed logins per username (and 4x that per client) in the window before
+    # attempts must wait (30 s, doubling, up to 15 minutes); sign-ups per client per hour;
+    # how long a login session lasts without being used.
+    login_max_failures: int = Field(
+        5, ge=1, le=100, validation_alias=AliasChoices("REELMATCH_LOGIN_MAX_FAILURES")
+    )
+    login_window: float = Field(
+        900.0, ge=60, le=86400, validation_alias=AliasChoices("REELMATCH_LOGIN_WINDOW")
+    )
+    signups_per_hour: int = Field(
+        5, ge=1, le=1000, validation_alias=AliasChoices("REELMATCH_SIGNUPS_PER_HOUR")
+    )
+    session_days: float = Field(
+        30.0, gt=0, le=365, validation_alias=AliasChoices("REELMATCH_SESSION_DAYS")
+    )
     # Cache and TMDB client tuning (seconds unless named otherwise).
     cache_prefix: str = Field(
         "rm:", min_length=1, validation_alias=AliasChoices("REELMATCH_CACHE_PREFIX")

@@ -79,3 +79,12 @@ def users_delete(app: AppContext, username: str, yes: bool) -> None:
         click.confirm(f"Delete {user.username!r} and all their data?", abort=True)
     app.services.users.delete_user(user)
     click.echo(f"Deleted {user.username!r} and all their data.")
+
+
+@users_group.command("unlock")
+@click.argument("username")
+@pass_app
+def users_unlock(app: AppContext, username: str) -> None:
+    """Let a username locked by failed logins try again at once."""
+    app.services.users.unlock(username)
+    click.echo(f"{username.strip().lower()!r} may log in again.")

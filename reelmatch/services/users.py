@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from reelmatch.domain import ROLES, Preferences, User
 from reelmatch.errors import InvalidInput, NotFound
 from reelmatch.services.passwords import hash_password, verify_password
+from reelmatch.services.throttle import AttemptThrottle, Scope
 from reelmatch.store.database import Database
 from reelmatch.store.mapping import preference_values, preferences_from_row, user_from_row
 from reelmatch.store.uow import UnitOfWork
@@ -44,9 +46,19 @@ def _clean_email(email: str | None) -> str | None:
 
 
 class UserService:
-    def __init__(self, database: Database, *, bcrypt_rounds: int = 12) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        bcrypt_rounds: int = 12,
+        throttle: AttemptThrottle | None = None,
+    ) -> None:
+        """`throttle` limits failed logins and sign-ups (the app and the CLI pass one; a
+        service without it, in a test or a script, never waits)."""
         self._database = database
         self._rounds = bcrypt_rounds
+        self._throttle = throttle
+        self._decoy: str | None = None
 
     def create_user(
         self,
@@ -94,15 +106,41 @@ class UserService:
                 raise NotFound(f"There is no user called {username.strip()!r}.")
             return user_from_row(row)
 
-    def authenticate(self, username: str, password: str) -> User | None:
-        """The user if the password matches, else None (same answer for unknown users)."""
+    def authenticate(self, username: str, password: str, *, client: str = "") -> User | None:
+        """The user if the password matches, else None. An unknown username costs the same
+        bcrypt check and counts as the same failure, so neither the time taken nor a lock
+        tells whether it exists. Raises `RateLimited` while the username (or `client`)
+        must wait after too many failures, before any check."""
+        subject = username.strip().lower()
+        self._check_throttle(("user", subject), ("client", client))
         with UnitOfWork(self._database, read_only=True) as uow:
-            row = uow.users.by_username(username.strip())
-            if row is None or not verify_password(password, row.password_hash):
-                return None
-            return user_from_row(row)
+            row = uow.users.by_username(subject)
+            user = user_from_row(row) if row is not None else None
+            known = row.password_hash if row is not None else self._decoy_hash()
+        if not verify_password(password, known) or user is None:
+            self._record_failure(("user", subject), ("client", client))
+            return None
+        if self._throttle is not None:
+            self._throttle.forget("user", subject)
+        return user
 
-    def change_password(self, user: User, *, current: str, new: str) -> None:
+    def register(self, *, client: str = "", **account: Any) -> User:
+        """Sign-up: `create_user` for visitors, a few per client per hour."""
+        self._check_throttle(("signup", client))
+        user = self.create_user(**account)
+        self._record_failure(("signup", client))  # counted like a failure: it uses the quota
+        return user
+
+    def unlock(self, username: str) -> None:
+        """Forget a username's failed logins (`users unlock`): it may try again at once."""
+        if self._throttle is not None:
+            self._throttle.forget("user", username.strip().lower())
+
+    def change_password(
+        self, user: User, *, current: str, new: str, keep_session: str | None = None
+    ) -> None:
+        """Set a new password and, in the same transaction, end every login session of the
+        user but `keep_session` (the one changing it)."""
         password_hash = hash_password(new, rounds=self._rounds)
         with UnitOfWork(self._database) as uow:
             row = uow.users.by_id(user.id)
@@ -111,7 +149,26 @@ class UserService:
             if not verify_password(current, row.password_hash):
                 raise InvalidInput("The current password is not right.")
             uow.users.set_password_hash(user_id=user.id, password_hash=password_hash)
+            uow.sessions.revoke_all(user_id=user.id, keep=keep_session)
             uow.commit()
+
+    def _decoy_hash(self) -> str:
+        """A hash nobody's password matches, with the cost real ones have."""
+        if self._decoy is None:
+            self._decoy = hash_password(secrets.token_urlsafe(24), rounds=self._rounds)
+        return self._decoy
+
+    def _check_throttle(self, *subjects: tuple[Scope, str]) -> None:
+        if self._throttle is not None:
+            for scope, subject in subjects:
+                if subject:
+                    self._throttle.check(scope, subject)
+
+    def _record_failure(self, *subjects: tuple[Scope, str]) -> None:
+        if self._throttle is not None:
+            for scope, subject in subjects:
+                if subject:
+                    self._throttle.failed(scope, subject)
 
     def update_profile(self, user: User, *, display_name: str, email: str | None) -> User:
         shown = display_name.strip()[:100]

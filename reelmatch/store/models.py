@@ -261,3 +261,7 @@ class RecommendationItemRow(Base):
     feedback_at: Mapped[datetime | None]
     converted: Mapped[str | None] = mapped_column(String(20))
     converted_at: Mapped[datetime | None]
+
+
+# The account security tables live in their own module; importing it registers them.
+from reelmatch.store import account_rows  # noqa: E402, F401

@@ -17,6 +17,11 @@ from reelmatch.store.repositories import (
     StoredRunRepository,
     UserRepository,
 )
+from reelmatch.store.repositories.accounts import (
+    AuthFailureRepository,
+    IdentityRepository,
+    SessionRepository,
+)
 
 
 class UnitOfWork:
@@ -33,6 +38,9 @@ class UnitOfWork:
         self.library = LibraryRepository(self.session)
         self.recommendations = RecommendationRepository(self.session)
         self.stored_runs = StoredRunRepository(self.session)
+        self.auth_failures = AuthFailureRepository(self.session)
+        self.sessions = SessionRepository(self.session)
+        self.identities = IdentityRepository(self.session)
         return self
 
     def commit(self) -> None:
