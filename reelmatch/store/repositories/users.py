@@ -55,6 +55,9 @@ class UserRepository:
             update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
         )
 
+    def set_role(self, *, user_id: int, role: str) -> None:
+        self._session.execute(update(UserRow).where(UserRow.id == user_id).values(role=role))
+
     def set_profile(self, *, user_id: int, display_name: str, email: str | None) -> None:
         self._session.execute(
             update(UserRow)
