@@ -1,7 +1,7 @@
 """Builds the services from Settings: the one place that wires the app together.
 
-Pages get the result through `reelmatch.ui.services()` (cached for the process); the CLI builds
-its own. Tests build one per temp database with `build_services(settings, ...)`.
+Pages get the result through `reelmatch.ui.get_services()` (cached for the process); the CLI
+builds its own. Tests build one per temp database with `build_services(settings, ...)`.
 """
 
 from __future__ import annotations

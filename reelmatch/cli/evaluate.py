@@ -30,7 +30,8 @@ def register(cli: click.Group) -> None:
     "data_dir",
     required=True,
     type=click.Path(path_type=Path),
-    help="MovieLens-format folder: ratings.csv (required), movies.csv, links.csv.",
+    help="MovieLens-format folder: ratings.csv (required), movies.csv, links.csv; e.g. "
+    "ml-latest-small, https://files.grouplens.org/datasets/movielens/ml-latest-small.zip",
 )
 @click.option(
     "--tmdb",
