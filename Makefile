@@ -10,7 +10,9 @@ DEV_STAMP := $(VENV)/.dev-installed
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 PORT ?= 8501
-TMDB5000_CSV ?= ../shared/data/tmdb-5000/tmdb_5000_movies.csv
+# `make snapshot TMDB5000_CSV=PATH/tmdb_5000_movies.csv` rebuilds the offline catalog from the
+# Kaggle "TMDB 5000 Movie Dataset": https://www.kaggle.com/datasets/tmdb/tmdb-movie-metadata
+TMDB5000_CSV ?=
 
 .PHONY: run test lock lock-check chromium-check lint typecheck pytest migrate bench snapshot screenshots clean
 
@@ -56,7 +58,8 @@ screenshots: $(DEV_STAMP)
 	REELMATCH_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser
 
 snapshot: $(RUN_STAMP)
-	$(PY) scripts/build_offline_catalog.py $(TMDB5000_CSV)
+	@test -n "$(TMDB5000_CSV)" || { echo "usage: make snapshot TMDB5000_CSV=PATH/tmdb_5000_movies.csv (Kaggle's \"TMDB 5000 Movie Dataset\": https://www.kaggle.com/datasets/tmdb/tmdb-movie-metadata)" >&2; exit 2; }
+	$(PY) scripts/build_offline_catalog.py "$(TMDB5000_CSV)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

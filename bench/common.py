@@ -15,6 +15,13 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: The data sets some benchmarks read, where the team's machines keep them; anywhere else pass
+#: `--data DIR` and `--tmdb CSV`. MovieLens ml-latest-small (research use only, never committed):
+#: https://files.grouplens.org/datasets/movielens/ml-latest-small.zip, unzipped. TMDB 5000:
+#: tmdb_5000_movies.csv of Kaggle's "TMDB 5000 Movie Dataset",
+#: https://www.kaggle.com/datasets/tmdb/tmdb-movie-metadata
+MOVIELENS_SMALL = RESULTS.parents[1] / "../shared/data/movielens-small"
+TMDB_5000_CSV = RESULTS.parents[1] / "../shared/data/tmdb-5000/tmdb_5000_movies.csv"
 
 
 def timed_ms(function: Callable[[], object], *, repeat: int) -> list[float]:

@@ -22,7 +22,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import print_table, summary, timed_ms, write_json
+from bench.common import (
+    MOVIELENS_SMALL,
+    TMDB_5000_CSV,
+    print_table,
+    summary,
+    timed_ms,
+    write_json,
+)
 from reelmatch.recommend import (
     HybridRecommender,
     create_recommender,
@@ -34,8 +41,6 @@ from reelmatch.recommend.movielens import MovieLensData, load_movielens
 from reelmatch.recommend.tuning import tune_hybrid
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = "../shared/data/movielens-small"
-DEFAULT_TMDB = "../shared/data/tmdb-5000/tmdb_5000_movies.csv"
 TARGETS = {"ndcg": 0.105, "coverage": 0.08, "train_seconds": 15.0, "latency_p95_ms": 5.0}
 COLD_START_RATINGS = 5
 
@@ -78,8 +83,12 @@ def main() -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=DEFAULT_DATA, help="MovieLens-format folder")
-    parser.add_argument("--tmdb", default=DEFAULT_TMDB, help="tmdb_5000_movies.csv ('' for none)")
+    parser.add_argument(
+        "--data", default=str(MOVIELENS_SMALL), help="MovieLens-format folder (bench/common.py)"
+    )
+    parser.add_argument(
+        "--tmdb", default=str(TMDB_5000_CSV), help="tmdb_5000_movies.csv ('' for none)"
+    )
     parser.add_argument(
         "--engine",
         dest="engines",

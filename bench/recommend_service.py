@@ -38,7 +38,14 @@ from sqlalchemy import create_engine, delete
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.ai_restart import ai_after_restart
-from bench.common import postgres_schema, print_table, summary, write_json
+from bench.common import (
+    MOVIELENS_SMALL,
+    TMDB_5000_CSV,
+    postgres_schema,
+    print_table,
+    summary,
+    write_json,
+)
 from bench.movielens_db import load_movielens_users
 from reelmatch.bootstrap import Services, build_services
 from reelmatch.catalog.offline import OfflineCatalog
@@ -48,8 +55,6 @@ from reelmatch.store.migrate import upgrade
 from reelmatch.store.models import RecommendationItemRow, RecommendationRunRow
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT / "../shared/data/movielens-small"
-DEFAULT_TMDB = ROOT / "../shared/data/tmdb-5000/tmdb_5000_movies.csv"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGETS = {"miss_p95_ms": 50.0, "all_users_seconds": 30.0, "ai_restart_p95_ms": 20.0}
 
@@ -77,8 +82,8 @@ def main() -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--tmdb", type=Path, default=DEFAULT_TMDB)
+    parser.add_argument("--data", type=Path, default=MOVIELENS_SMALL, help="see bench/common.py")
+    parser.add_argument("--tmdb", type=Path, default=TMDB_5000_CSV)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--postgres-url", default=os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES)

@@ -34,7 +34,7 @@ if filters is not None:
 else:
     list_key = choice or "trending_day"
     paged_grid(
-        lambda page: discovery.browse(list_key, page=page),
+        lambda page: discovery.browse(list_key, page=page, user=user),
         user=user,
         key=f"list-{list_key}",
         empty="This list is empty right now. Try another list, or search for a title.",

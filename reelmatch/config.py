@@ -1,7 +1,8 @@
 """One typed settings object, read from the environment and `.streamlit/secrets.toml`.
 
-Environment variables win over the secrets file; both use the names in DESIGN.md. Secrets are
-`SecretStr`, so they never show up in `repr`, logs or error messages.
+Environment variables win over the secrets file; both use the names of the contract in
+docs/architecture.md. Secrets are `SecretStr`, so they never show up in `repr`, logs or error
+messages.
 """
 
 from __future__ import annotations

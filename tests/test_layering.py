@@ -1,4 +1,4 @@
-"""The layering rule of DESIGN.md, checked rather than hoped for."""
+"""The layering rule of docs/architecture.md, checked rather than hoped for."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Cache keys, one scheme for every process (DESIGN.md): `movies:popular:{page}`,
+"""Cache keys, one scheme for every process (docs/architecture.md): `movies:popular:{page}`,
 `movie:{id}`, `tmdb:{endpoint}?{sorted params}`, `recs:{user_id}:{fingerprint}`, and
 `analytics:{what}:{zone}:{first day}:{last day}` for team analytics of past days.
 
@@ -15,24 +15,31 @@ from urllib.parse import urlencode
 MAX_KEY_LENGTH = 200
 
 
-def list_key(name: str, page: int) -> str:
-    """`movies:popular:3`; trending windows read `movies:trending:day:3`."""
-    return f"movies:{name}:{page}"
+def list_key(name: str, page: int, params: Mapping[str, object] | None = None) -> str:
+    """`movies:popular:3`; trending windows read `movies:trending:day:3`. Other request
+    parameters (a language, a region) follow sorted: `movies:popular:3?language=fr`."""
+    return f"movies:{name}:{page}" + _query(params)
 
 
-def movie_key(movie_id: int) -> str:
-    return f"movie:{movie_id}"
+def movie_key(movie_id: int, params: Mapping[str, object] | None = None) -> str:
+    """`movie:550`, or `movie:550?language=fr` for another language than TMDB's default."""
+    return f"movie:{movie_id}" + _query(params)
 
 
 def tmdb_key(endpoint: str, params: Mapping[str, object] | None = None) -> str:
     """`tmdb:search/movie?page=1&query=heat` with parameters sorted, so the same request
     always has the same key."""
-    query = urlencode(sorted((k, str(v)) for k, v in (params or {}).items()))
-    key = f"tmdb:{endpoint.strip('/')}" + (f"?{query}" if query else "")
+    key = f"tmdb:{endpoint.strip('/')}" + _query(params)
     if len(key) <= MAX_KEY_LENGTH:
         return key
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"tmdb:{endpoint.strip('/')}#{digest}"
+
+
+def _query(params: Mapping[str, object] | None) -> str:
+    """`?a=1&b=2` with the parameters sorted, or "" without any."""
+    query = urlencode(sorted((k, str(v)) for k, v in (params or {}).items()))
+    return f"?{query}" if query else ""
 
 
 def recs_key(user_id: int, fingerprint: str) -> str:

@@ -2,7 +2,8 @@
 
 Used when no TMDB credentials are set (fresh clones, demos, tests). Lists are derived from the
 snapshot's own fields; there are no posters, credits or watch providers offline, and pages say
-so through empty fields (the UI draws a placeholder), not errors.
+so through empty fields (the UI draws a placeholder), not errors. The snapshot is English-only:
+the `locale` the methods take (the viewer's Language preference) changes nothing here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
-from reelmatch.catalog.base import TrendingWindow, clamp_page
+from reelmatch.catalog.base import Locale, TrendingWindow, clamp_page
 from reelmatch.catalog.title_search import TitleEntry, TitleIndex
 from reelmatch.domain import (
     DiscoverFilters,
@@ -86,24 +87,26 @@ class OfflineCatalog:
 
     # Lists ------------------------------------------------------------------------------------
 
-    def popular(self, page: int = 1) -> MoviePage:
+    def popular(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
         return self._page(self._by_popularity, page)
 
-    def top_rated(self, page: int = 1) -> MoviePage:
+    def top_rated(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
         return self._page(self._by_rating, page)
 
-    def now_playing(self, page: int = 1) -> MoviePage:
+    def now_playing(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
         """Released in the snapshot's last year, except its last quarter, most popular first."""
         recent = [m for m in self._by_popularity if self._age_days(m) in range(60, 366)]
         return self._page(recent, page)
 
-    def upcoming(self, page: int = 1) -> MoviePage:
+    def upcoming(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
         """The snapshot's last quarter, then what it lists as not yet released."""
         latest = [m for m in self._by_popularity if self._age_days(m) in range(-400, 60)]
         unreleased = [m for m in self._by_popularity if self._records[m.id]["status"] != "Released"]
         return self._page(latest + [m for m in unreleased if m not in latest], page)
 
-    def trending(self, window: TrendingWindow = "day", page: int = 1) -> MoviePage:
+    def trending(
+        self, window: TrendingWindow = "day", page: int = 1, *, locale: Locale | None = None
+    ) -> MoviePage:
         """Popularity damped by age: a week favours the last few years, a day the last one."""
         if window not in ("day", "week"):
             raise InvalidInput(f"Trending is by 'day' or 'week', not {window!r}.")
@@ -117,11 +120,13 @@ class OfflineCatalog:
 
     # Search and discover ----------------------------------------------------------------------
 
-    def search(self, query: str, *, year: int | None = None, page: int = 1) -> MoviePage:
+    def search(
+        self, query: str, *, year: int | None = None, page: int = 1, locale: Locale | None = None
+    ) -> MoviePage:
         ids = self._title_index.search(query, year=year)
         return self._page([self._movies[i] for i in ids], page)
 
-    def discover(self, filters: DiscoverFilters) -> MoviePage:
+    def discover(self, filters: DiscoverFilters, *, locale: Locale | None = None) -> MoviePage:
         matches = [m for m in self._movies.values() if self._matches(m, filters)]
         matches.sort(key=_sort_key(filters.sort_by), reverse=filters.sort_by.endswith(".desc"))
         notice = NOTICE_NO_PROVIDERS if filters.watch_providers else None
@@ -129,7 +134,7 @@ class OfflineCatalog:
 
     # Details ----------------------------------------------------------------------------------
 
-    def movie(self, movie_id: int) -> MovieDetails:
+    def movie(self, movie_id: int, *, locale: Locale | None = None) -> MovieDetails:
         found = self._movies.get(movie_id)
         if found is None:
             raise NotFound(f"No movie with TMDB id {movie_id} is in the offline catalog.")

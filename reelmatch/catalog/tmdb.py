@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from reelmatch.cache import Cache, Cached
 from reelmatch.cache.keys import list_key, movie_key, tmdb_key
-from reelmatch.catalog.base import TrendingWindow, clamp_page
+from reelmatch.catalog.base import Locale, TrendingWindow, clamp_page
 from reelmatch.catalog.stale_marks import cacheable, decode_details, decode_page, marked
 from reelmatch.catalog.tmdb_client import TmdbClient, endpoint_template
 from reelmatch.catalog.tmdb_mapping import (
@@ -33,6 +33,7 @@ from reelmatch.catalog.tmdb_params import (
     clean_query,
     discover_params,
     imdb_id,
+    locale_params,
     usable_year,
 )
 from reelmatch.domain import (
@@ -114,36 +115,45 @@ class TmdbCatalog:
 
     # Lists ------------------------------------------------------------------------------------
 
-    def popular(self, page: int = 1) -> MoviePage:
-        return self._list("popular", "movie/popular", page)
+    def popular(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
+        return self._list("popular", "movie/popular", page, locale_params(locale))
 
-    def top_rated(self, page: int = 1) -> MoviePage:
-        return self._list("top_rated", "movie/top_rated", page)
+    def top_rated(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
+        return self._list("top_rated", "movie/top_rated", page, locale_params(locale))
 
-    def now_playing(self, page: int = 1) -> MoviePage:
-        return self._list("now_playing", "movie/now_playing", page)
+    def now_playing(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
+        regional = locale_params(locale, regional=True)
+        return self._list("now_playing", "movie/now_playing", page, regional)
 
-    def upcoming(self, page: int = 1) -> MoviePage:
-        return self._list("upcoming", "movie/upcoming", page)
+    def upcoming(self, page: int = 1, *, locale: Locale | None = None) -> MoviePage:
+        regional = locale_params(locale, regional=True)
+        return self._list("upcoming", "movie/upcoming", page, regional)
 
-    def trending(self, window: TrendingWindow = "day", page: int = 1) -> MoviePage:
+    def trending(
+        self, window: TrendingWindow = "day", page: int = 1, *, locale: Locale | None = None
+    ) -> MoviePage:
         if window not in ("day", "week"):
             raise InvalidInput(f"Trending is by 'day' or 'week', not {window!r}.")
-        return self._list(f"trending:{window}", f"trending/movie/{window}", page)
+        endpoint = f"trending/movie/{window}"
+        return self._list(f"trending:{window}", endpoint, page, locale_params(locale))
 
     # Search and discover ----------------------------------------------------------------------
 
-    def search(self, query: str, *, year: int | None = None, page: int = 1) -> MoviePage:
+    def search(
+        self, query: str, *, year: int | None = None, page: int = 1, locale: Locale | None = None
+    ) -> MoviePage:
         text, page = clean_query(query), clamp_page(page)
         if not text or not usable_year(year):
             return MoviePage(movies=(), page=page, total_pages=1, total_results=0)
         params: dict[str, Any] = {"query": text, "page": page, "include_adult": "false"}
         if year is not None:
             params["year"] = year
+        params.update(locale_params(locale))
         return self._fetch_page(tmdb_key("search/movie", params), "search/movie", params, "search")
 
-    def discover(self, filters: DiscoverFilters) -> MoviePage:
+    def discover(self, filters: DiscoverFilters, *, locale: Locale | None = None) -> MoviePage:
         params, notice = discover_params(filters)
+        params.update(locale_params(locale))
         found = self._fetch_page(
             tmdb_key("discover/movie", params), "discover/movie", params, "list"
         )
@@ -151,7 +161,7 @@ class TmdbCatalog:
 
     # Details ----------------------------------------------------------------------------------
 
-    def movie(self, movie_id: int) -> MovieDetails:
+    def movie(self, movie_id: int, *, locale: Locale | None = None) -> MovieDetails:
         if isinstance(movie_id, bool) or not isinstance(movie_id, int) or movie_id <= 0:
             raise NotFound(f"There is no movie with TMDB id {movie_id!r}.")
 
@@ -161,11 +171,12 @@ class TmdbCatalog:
                 raise UpstreamUnavailable("TMDB sent a movie without an id.")
             return cacheable(details)
 
+        language = locale_params(locale)
         try:
             cached = self._cached(
-                movie_key(movie_id),
+                movie_key(movie_id, language),
                 endpoint=f"movie/{movie_id}",
-                params={"append_to_response": APPEND_TO_MOVIE},
+                params={"append_to_response": APPEND_TO_MOVIE, **language},
                 kind="movie",
                 build=build,
                 decode=decode_details,
@@ -224,9 +235,11 @@ class TmdbCatalog:
 
     # Internals --------------------------------------------------------------------------------
 
-    def _list(self, name: str, endpoint: str, page: int) -> MoviePage:
+    def _list(self, name: str, endpoint: str, page: int, locale: dict[str, str]) -> MoviePage:
+        """A list page; `locale` holds the language and region parameters, if any."""
         page = clamp_page(page)
-        return self._fetch_page(list_key(name, page), endpoint, {"page": page}, "list")
+        key = list_key(name, page, locale)
+        return self._fetch_page(key, endpoint, {"page": page, **locale}, "list")
 
     def _fetch_page(self, key: str, endpoint: str, params: dict[str, Any], kind: str) -> MoviePage:
         cached = self._cached(

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from reelmatch.catalog.base import clamp_page
+from reelmatch.catalog.base import Locale, clamp_page
 from reelmatch.domain import DiscoverFilters
 
 #: What `/movie/{id}` appends, so the movie page needs one request.
@@ -14,6 +14,18 @@ APPEND_TO_MOVIE = "credits,videos,keywords,recommendations,similar,watch/provide
 MAX_QUERY_LENGTH = 100
 MIN_YEAR, MAX_YEAR = 1870, 2200
 _IMDB_ID = re.compile(r"^tt\d{5,10}$")
+
+
+def locale_params(locale: Locale | None, *, regional: bool = False) -> dict[str, str]:
+    """TMDB's `language` for the viewer's language, and `region` too where TMDB uses it to
+    pick what to list (`regional`: now playing, upcoming). Nothing for TMDB's default, so
+    those requests and their cache keys stay as they were."""
+    if locale is None:
+        return {}
+    params = {"language": locale.language} if locale.language else {}
+    if regional and locale.region:
+        params["region"] = locale.region.upper()
+    return params
 
 
 def clean_query(query: object) -> str:

@@ -26,7 +26,8 @@ from reelmatch.recommend.movielens import load_movielens
     "data_dir",
     required=True,
     type=click.Path(path_type=Path),
-    help="MovieLens-format folder: ratings.csv (required), movies.csv, links.csv.",
+    help="MovieLens-format folder: ratings.csv (required), movies.csv, links.csv; e.g. "
+    "ml-latest-small, https://files.grouplens.org/datasets/movielens/ml-latest-small.zip",
 )
 @click.option(
     "--tmdb",

@@ -16,6 +16,7 @@ from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option
 from reelmatch.services.exports import EXPORT_FORMATS
 from reelmatch.services.imports import (
     IMPORT_FORMATS,
+    SOURCES,
     ImportPreview,
     ImportResult,
     files_from_path,
@@ -40,7 +41,13 @@ class StderrProgress:
             click.echo(f"{self._label}: {step * 10}% {message}", err=True)
 
 
-@click.command("import")
+@click.command(
+    "import",
+    help="Import ratings, watchlist and diary from another app's export (a file, a zip or a "
+    "folder). FORMAT is the source: "
+    + "; ".join(f"{source.name}: {source.label}" for source in SOURCES)
+    + ".",
+)
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(IMPORT_FORMATS))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--user", "username", required=True, help="Whose library to import into.")
@@ -57,8 +64,6 @@ def import_command(
     source_user: int | None,
     as_json: bool,
 ) -> None:
-    """Import ratings, watchlist and diary from another app's export (a file, a zip or a
-    folder): letterboxd, imdb, trakt, localstorage (the old browser app) or movielens."""
     user = app.user(username)
     imports = app.services.imports
     files = files_from_path(path, fmt=fmt, limits=imports.limits)

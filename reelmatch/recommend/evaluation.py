@@ -1,9 +1,10 @@
 """Offline evaluation: the app's own engines on a time-based hold-out split.
 
-Protocol (the one behind TOOLCHAIN.md's reference table): ratings ≥ 4★ are likes; for every
-user with at least 5 likes, the latest 20% of likes (at least one) are held out; everyone's
-other likes train the model. Ratings below 4★ are left out of training by default, so nothing
-a user did after their held-out likes leaks in and the figures compare with the reference.
+Protocol (the one behind the reference table in docs/architecture.md): ratings ≥ 4★ are likes;
+for every user with at least 5 likes, the latest 20% of likes (at least one) are held out;
+everyone's other likes train the model. Ratings below 4★ are left out of training by default,
+so nothing a user did after their held-out likes leaks in and the figures compare with the
+reference.
 Each engine recommends 10 movies per test user as the app would (rated movies excluded);
 NDCG@10 and Recall@10 (hits / min(10, held out)) are averaged over test users, coverage@10 is
 the share of the catalog recommended to anyone.

@@ -1,7 +1,9 @@
 """Finding movies: lists, filters, search and the movie page, with the acting user's state.
 
 Everything goes through the `Catalog` (cached TMDB or the offline snapshot); the user's own
-stars and watchlist come from the local database in one query per page of results.
+stars and watchlist come from the local database in one query per page of results. Lists,
+search, discover and the movie page ask the catalog in the user's Language (and Region, where
+TMDB uses it) from their preferences.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from reelmatch.catalog import Catalog
+from reelmatch.catalog import Catalog, Locale
 from reelmatch.domain import (
     DiscoverFilters,
     Genre,
@@ -86,11 +88,13 @@ class DiscoveryService:
         """Streaming services in `region` (none offline, or without a region)."""
         return self._catalog.watch_providers(region) if region else []
 
-    def browse(self, list_key: ListKey, *, page: int = 1) -> MoviePage:
+    def browse(self, list_key: ListKey, *, page: int = 1, user: User | None = None) -> MoviePage:
+        """A list, in `user`'s language (TMDB's default without a user: the CLI, cache warming)."""
+        locale = self._locale(user) if user is not None else None
         if list_key == "trending_day":
-            return self._catalog.trending("day", page)
+            return self._catalog.trending("day", page, locale=locale)
         if list_key == "trending_week":
-            return self._catalog.trending("week", page)
+            return self._catalog.trending("week", page, locale=locale)
         if list_key not in LIST_TITLES:
             raise InvalidInput(f"There is no list called {list_key!r}.")
         fetch = {
@@ -99,21 +103,22 @@ class DiscoveryService:
             "now_playing": self._catalog.now_playing,
             "upcoming": self._catalog.upcoming,
         }[list_key]
-        return fetch(page)
+        return fetch(page, locale=locale)
 
     def discover(self, filters: DiscoverFilters, *, user: User) -> MoviePage:
         """Filtered discovery. With `watch_providers` set, the user's region is used."""
+        locale = self._locale(user)
         if filters.watch_providers and not filters.watch_region:
-            region = self._region(user)
-            if region is None:
+            if locale.region is None:
                 raise InvalidInput("Set your region in Settings to filter by streaming service.")
-            filters = filters.model_copy(update={"watch_region": region})
-        return self._catalog.discover(filters)
+            filters = filters.model_copy(update={"watch_region": locale.region})
+        return self._catalog.discover(filters, locale=locale)
 
-    def _region(self, user: User) -> str | None:
+    def _locale(self, user: User) -> Locale:
+        """The user's Language and Region preferences (unset: TMDB's defaults)."""
         with UnitOfWork(self._database, read_only=True) as uow:
             row = uow.preferences.get(user_id=user.id)
-            return row.region if row else None
+            return Locale(row.language, row.region) if row else Locale()
 
     def search(
         self, user: User, query: str, *, year: int | None = None, page: int = 1
@@ -121,7 +126,7 @@ class DiscoveryService:
         cleaned = " ".join(query.split())[:MAX_QUERY_LENGTH]
         if not cleaned:
             return MoviePage(movies=(), page=1, total_pages=1, total_results=0)
-        result = self._catalog.search(cleaned, year=year, page=page)
+        result = self._catalog.search(cleaned, year=year, page=page, locale=self._locale(user))
         self._events.record(
             "search", user_id=user.id, query_length=len(cleaned), results=result.total_results
         )
@@ -138,8 +143,9 @@ class DiscoveryService:
     def movie(self, user: User, movie_id: int) -> MovieView:
         """The movie page: details, the user's state, this server's community rating and
         where to watch in the user's region."""
-        details = self._catalog.movie(movie_id)
-        region = self._region(user)
+        locale = self._locale(user)
+        details = self._catalog.movie(movie_id, locale=locale)
+        region = locale.region
         related = [m.id for m in (*details.similar, *details.recommendations)]
         with UnitOfWork(self._database, read_only=True) as uow:
             states = uow.library.states(user_id=user.id, movie_ids=[movie_id, *related])

@@ -3,7 +3,7 @@
 Streamlit still has the old (v1) multipage mode: when a `pages/` folder sits next to the
 entrypoint, the first run after the server starts is routed the v1 way, which runs a page
 script directly (a deep link such as /movie?id=238 would skip app.py's login gate) until some
-run calls `st.navigation`. Our pages live in `pages/` (the layout DESIGN.md fixes), so the shell
+run calls `st.navigation`. Our pages live in `pages/` (docs/architecture.md), so the shell
 and every page call `ensure_navigation_routing()` first: in a v1-routed run it switches the
 process to `st.navigation` routing and reruns, and the rerun goes through app.py.
 """

@@ -43,6 +43,7 @@ REGIONS = [
     "KR",
     "NZ",
 ]
+OFFLINE_LANGUAGE = "The offline catalog (no TMDB key) is English-only: titles stay in English."
 LANGUAGES = ["", "en", "de", "fr", "es", "it", "pt", "nl", "sv", "ja", "ko", "zh", "hi"]
 
 
@@ -98,7 +99,10 @@ def preferences(user: User) -> None:
             LANGUAGES,
             index=LANGUAGES.index(saved.language or ""),
             format_func=lambda lang: lang or "Not set",
+            help="Movie titles and overviews from TMDB in this language.",
         )
+        if not services.discovery.live:
+            right.caption(OFFLINE_LANGUAGE)
         zones = sorted(available_timezones())
         timezone = st.selectbox(
             "Time zone",

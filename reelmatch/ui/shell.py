@@ -2,7 +2,7 @@
 (`events.timed_event` around the page: one `page_view` with its render time per run of a
 page, including runs a page ends with `st.stop()`, not runs cut short by a rerun).
 
-Order matters (TOOLCHAIN.md): the re-login cookie and the login form are processed BEFORE
+Order matters (docs/architecture.md): the re-login cookie and the login form are processed BEFORE
 `st.navigation`, so the pages exist in the very run where someone logs in, and a deep link
 (`/movie?id=238`) is still the page they land on. Logged-out visitors get the same page URLs
 registered but hidden and never run: they see only the login screen.

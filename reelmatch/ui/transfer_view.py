@@ -9,25 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from reelmatch.domain import User
-from reelmatch.services.imports import ImportPreview, UploadedFile, preview_to_data
+from reelmatch.services.imports import (
+    ImportPreview,
+    UploadedFile,
+    app_sources,
+    preview_to_data,
+    upload_types,
+)
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.state import get_services
 
-SOURCES = {
-    "letterboxd": (
-        "Letterboxd",
-        "The export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv",
-    ),
-    "imdb": ("IMDb", "ratings.csv or your watchlist export (CSV)"),
-    "trakt": (
-        "Trakt",
-        "watched-history.json, ratings-movies.json, lists-watchlist.json (or their zip)",
-    ),
-    "localstorage": (
-        "Reel Matchmaker (browser version)",
-        "the JSON you exported from the old app (rated-movies, want-to-watch, preferences)",
-    ),
-}
 _PREVIEW = "_import_preview"
 EXPORTS = {
     "json": "Everything (JSON)",
@@ -39,16 +30,17 @@ EXPORTS = {
 def import_section(user: User) -> None:
     services = get_services()
     st.subheader("Import your history")
+    sources = {source.name: source for source in app_sources()}
     source = st.radio(
         "From",
-        list(SOURCES),
-        format_func=lambda s: SOURCES[s][0],
+        list(sources),
+        format_func=lambda s: sources[s].label,
         horizontal=True,
         key="import-source",
     )
     uploads = st.file_uploader(
-        f"Files: {SOURCES[source][1]}",
-        type=["csv", "zip", "json"],
+        f"Files: {sources[source].files_hint}",
+        type=upload_types(),
         accept_multiple_files=True,
         key=f"import-files-{source}",
         help=f"Up to {services.settings.max_upload_mb:g} MB per file.",

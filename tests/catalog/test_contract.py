@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from reelmatch.catalog import Catalog
+from reelmatch.catalog import Catalog, Locale
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.domain import DiscoverFilters, Genre, ImageConfig, Movie, MovieDetails, MoviePage
 from reelmatch.errors import InvalidInput, NotFound
@@ -71,6 +71,17 @@ def test_lists(catalog: Catalog, name: str) -> None:
         second = getattr(catalog, name)(page=2)
         assert_page(second, number=2)
         assert not {m.id for m in first.movies} & {m.id for m in second.movies}
+
+
+def test_a_locale_changes_the_words_not_the_movies(catalog: Catalog) -> None:
+    """Live TMDB answers in the viewer's language; the offline snapshot is English-only."""
+    french = Locale("fr", "FR")
+    assert_page(catalog.now_playing(1, locale=french))
+    ids = [m.id for m in catalog.popular(1).movies]
+    assert [m.id for m in catalog.popular(1, locale=french).movies] == ids
+    details = catalog.movie(FIGHT_CLUB, locale=french)
+    assert details.id == FIGHT_CLUB
+    assert details.title == ("Fight Club" if catalog.mode == "offline" else "Fight Club [fr]")
 
 
 def test_popular_is_ordered_by_popularity(catalog: Catalog) -> None:

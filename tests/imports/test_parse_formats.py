@@ -9,7 +9,7 @@ import pytest
 
 from reelmatch.errors import InvalidInput
 from reelmatch.services.imports import ImportLimits, UploadedFile, parse_upload
-from reelmatch.services.imports.movielens import split_title
+from reelmatch.services.imports.sources.movielens import split_title
 from tests.imports.support import build_zip, fixture
 
 LIMITS = ImportLimits()

@@ -1,4 +1,4 @@
-"""The one contract every recommendation engine honours (DESIGN.md convention 6).
+"""The one contract every recommendation engine honours (docs/architecture.md, convention 6).
 
 Parametrised over `ENGINES`, so a new engine is checked the moment it is registered.
 """

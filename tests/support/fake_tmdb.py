@@ -1,9 +1,11 @@
 """A real HTTP server on 127.0.0.1 that speaks enough TMDB v3 for the catalog.
 
 It serves the bundled TMDB 5000 snapshot as TMDB JSON, checks the v3 key (`api_key`) or the
-read token (Bearer), counts requests per path, records arrival times, and injects faults on
-demand: 429 with Retry-After, 500, 503, slow answers, dropped connections, malformed JSON,
-or a full outage. Point the real client at it with `TMDB_API_BASE=fake.base_url`.
+read token (Bearer), counts requests per path, records arrival times and query parameters,
+answers in the `language` asked (titles get a " [fr]" tag: the snapshot has no translations),
+and injects faults on demand: 429 with Retry-After, 500, 503, slow answers, dropped
+connections, malformed JSON, or a full outage. Point the real client at it with
+`TMDB_API_BASE=fake.base_url`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from reelmatch.catalog.offline import load_snapshot
-from tests.support.fake_tmdb_data import TmdbData, error_body, fixture
+from tests.support.fake_tmdb_data import TmdbData, error_body, fixture, in_language
 
 API_KEY = "fake-v3-key"
 READ_TOKEN = "fake-read-token"
@@ -57,6 +59,8 @@ class FakeTmdb:
         self._lock = threading.Lock()
         self.counts: Counter[str] = Counter()
         self.arrivals: list[Arrival] = []
+        #: (path, query parameters) of every request, in arrival order.
+        self.queries: list[tuple[str, dict[str, str]]] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
@@ -101,6 +105,7 @@ class FakeTmdb:
             self._faults.clear()
             self.counts.clear()
             self.arrivals.clear()
+            self.queries.clear()
             self.max_in_flight = 0
             self.outage = False
             self.latency = 0.0
@@ -110,10 +115,16 @@ class FakeTmdb:
         with self._lock:
             return sum(n for path, n in self.counts.items() if path.startswith("/3/" + prefix))
 
-    def take_fault(self, path: str) -> Fault | None:
+    def params_of(self, prefix: str) -> list[dict[str, str]]:
+        """The query parameters of the requests to paths starting with `/3/{prefix}`."""
+        with self._lock:
+            return [params for path, params in self.queries if path.startswith("/3/" + prefix)]
+
+    def take_fault(self, path: str, params: dict[str, str]) -> Fault | None:
         """Count the request and pick the fault it should suffer, if any."""
         with self._lock:
             self.counts[path] += 1
+            self.queries.append((path, params))
             self.arrivals.append(Arrival(path, time.time()))
             for fault in self._faults:
                 if fault.times > 0 and (fault.path is None or path.startswith(fault.path)):
@@ -133,6 +144,10 @@ class FakeTmdb:
     # Routing ----------------------------------------------------------------------------------
 
     def answer(self, path: str, params: dict[str, str]) -> tuple[int, Any]:
+        status, body = self._route(path, params)
+        return status, in_language(body, params.get("language"))
+
+    def _route(self, path: str, params: dict[str, str]) -> tuple[int, Any]:
         parts = path.removeprefix("/3/").strip("/").split("/")
         page = int(params.get("page", "1") or "1")
         if not 1 <= page <= 500:
@@ -183,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        fault = self.fake.take_fault(url.path)
+        fault = self.fake.take_fault(url.path, params)
         self.fake.entered()
         try:
             self._respond(url.path, params, fault)

@@ -193,6 +193,19 @@ class TmdbData:
         }
 
 
+def in_language(body: Any, language: str | None) -> Any:
+    """The answer as TMDB gives it in `language`: titles (of a movie and of its results)
+    tagged " [fr]", since the snapshot holds English only. English answers are unchanged."""
+    if not language or language.startswith("en") or not isinstance(body, dict):
+        return body
+    translated = dict(body)
+    if isinstance(body.get("title"), str):
+        translated["title"] = f"{body['title']} [{language}]"
+    if isinstance(body.get("results"), list):
+        translated["results"] = [in_language(item, language) for item in body["results"]]
+    return translated
+
+
 def streams_on(movie_id: int, providers: set[int]) -> bool:
     """Where a movie streams, in the fake: provider p offers the movies whose id + p is a
     multiple of 3 (about a third of the catalog each; any region)."""

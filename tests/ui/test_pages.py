@@ -120,11 +120,13 @@ def test_settings_saves_preferences(services: Services, alice: User) -> None:
     favourite.set_value(["Drama"])
     region = next(s for s in at.selectbox if s.label.startswith("Region"))
     region.set_value("DE")
+    next(s for s in at.selectbox if s.label == "Language").set_value("de")
+    assert "The offline catalog (no TMDB key) is English-only" in texts(at)
     _button(at, "Save preferences").click().run()
     assert not at.exception
     saved = services.users.preferences(alice)
     assert saved.favourite_genres == ("Drama",)
-    assert saved.region == "DE"
+    assert (saved.region, saved.language) == ("DE", "de")
 
 
 def test_settings_deletes_the_account(services: Services, alice: User) -> None:

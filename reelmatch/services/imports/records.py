@@ -1,7 +1,7 @@
 """What parsers produce: one `ImportRow` per usable line, and a `ParseLog` of what was not usable.
 
-Every format (Letterboxd, IMDb, Trakt, the old browser app, MovieLens) is turned into the same
-rows, so matching, preview and apply never need to know where a row came from.
+Every source (Letterboxd, IMDb, Trakt, the old browser app, MovieLens) turns its files into the
+same rows, so matching, preview and apply never need to know where a row came from.
 """
 
 from __future__ import annotations
@@ -9,18 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from reelmatch.errors import InvalidInput
 
-ImportFormat = Literal["letterboxd", "imdb", "trakt", "localstorage", "movielens"]
-IMPORT_FORMATS: tuple[ImportFormat, ...] = (
-    "letterboxd",
-    "imdb",
-    "trakt",
-    "localstorage",
-    "movielens",
-)
+#: The name of a registered import source ("letterboxd"; see registry.py).
+ImportFormat = str
 
 #: Problems kept for display; the rest are only counted (a garbage file has one per line).
 MAX_PROBLEMS_KEPT = 500

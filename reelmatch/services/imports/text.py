@@ -152,6 +152,18 @@ def add_rows(
             log.add(row)
 
 
+def add_items(
+    log: ParseLog, source: str, items: list[Any], build: Callable[[str, int, Any], ImportRow]
+) -> None:
+    """The JSON counterpart of `add_rows`: `build(source, item number, item)` for each item
+    (numbered from 1); a `BadValue` becomes a problem on that item."""
+    for number, item in enumerate(items, start=1):
+        try:
+            log.add(build(source, number, item))
+        except BadValue as error:
+            log.problem(source, number, str(error))
+
+
 def load_json(text: str, *, source: str) -> Any:
     """Parsed JSON; invalid, too deeply nested or out-of-range JSON is an `InvalidInput`."""
     try:

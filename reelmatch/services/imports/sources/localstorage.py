@@ -6,7 +6,7 @@ Ratings were stars; a file with any rating above 5 is read as a 1–10 scale (ha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -14,9 +14,10 @@ from typing import Any
 import orjson
 
 from reelmatch.errors import InvalidInput
-from reelmatch.services.imports.limits import is_zip
+from reelmatch.services.imports.detection import json_value
 from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
-from reelmatch.services.imports.text import column_key, load_json, read_text_file
+from reelmatch.services.imports.source import ImportSource, ParseContext
+from reelmatch.services.imports.text import add_items, column_key, load_json, read_text_file
 from reelmatch.services.imports.values import (
     BadValue,
     clean_text,
@@ -49,32 +50,29 @@ PREFERENCE_FIELDS = {
 }
 
 
-def parse_localstorage(files: Sequence[UploadedFile], *, log: ParseLog) -> None:
+def parse_localstorage(files: Sequence[UploadedFile], context: ParseContext) -> None:
+    log = context.log
     for file in files:
-        if is_zip(file):
-            raise InvalidInput(f"{file.name} is a zip: upload the exported JSON file itself.")
         data = load_json(read_text_file(file, log), source=file.name)
-        if not isinstance(data, dict) or not any(key in data for key in KEYS):
+        if not _is_export(data):
             raise InvalidInput(
                 f"{file.name} is not an export of the old browser app "
                 "(expected a JSON object with rated-movies, want-to-watch or preferences)."
             )
         rated = _list(data.get("rated-movies"), "rated-movies", file.name, log)
         scale = _rating_scale(rated, file.name, log)
-        _add_all(log, file.name, rated, partial(_rated, scale=scale))
+        add_items(log, file.name, rated, partial(_rated, scale=scale))
         wanted = _list(data.get("want-to-watch"), "want-to-watch", file.name, log)
-        _add_all(log, file.name, wanted, _wanted)
+        add_items(log, file.name, wanted, _wanted)
         _preferences(data.get("preferences"), file.name, log)
 
 
-def _add_all(
-    log: ParseLog, source: str, items: list[Any], build: Callable[[str, int, Any], ImportRow]
-) -> None:
-    for number, item in enumerate(items, start=1):
-        try:
-            log.add(build(source, number, item))
-        except BadValue as error:
-            log.problem(source, number, str(error))
+def detect_localstorage(file: UploadedFile) -> bool:
+    return _is_export(json_value(file))
+
+
+def _is_export(data: Any) -> bool:
+    return isinstance(data, dict) and any(key in data for key in KEYS)
 
 
 def _unwrap(value: Any) -> Any:
@@ -158,3 +156,15 @@ def _preferences(value: Any, source: str, log: ParseLog) -> None:
         if column_key(str(key)) in PREFERENCE_FIELDS
     }
     log.preferences = {**(log.preferences or {}), **found}
+
+
+SOURCE = ImportSource(
+    name="localstorage",
+    label="Reel Matchmaker (browser version)",
+    files_hint=(
+        "the JSON you exported from the old app (rated-movies, want-to-watch, preferences)"
+    ),
+    parse=parse_localstorage,
+    extensions=("json",),
+    detect=detect_localstorage,
+)

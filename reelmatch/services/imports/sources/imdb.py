@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from reelmatch.errors import InvalidInput
-from reelmatch.services.imports.limits import is_zip
+from reelmatch.services.imports.detection import csv_columns
 from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.source import ImportSource, ParseContext
 from reelmatch.services.imports.text import (
     CsvRecord,
     add_rows,
@@ -42,10 +42,9 @@ NOT_MOVIES = frozenset(
 )
 
 
-def parse_imdb(files: Sequence[UploadedFile], *, log: ParseLog) -> None:
+def parse_imdb(files: Sequence[UploadedFile], context: ParseContext) -> None:
+    log = context.log
     for file in files:
-        if is_zip(file):
-            raise InvalidInput(f"{file.name} is a zip: upload IMDb's CSV file itself.")
         text = read_text_file(file, log)
         table = read_csv(text, source=file.name, log=log)
         require_columns(table, {"const": "Const"}, what="an IMDb export")
@@ -76,3 +75,17 @@ def _row(source: str, record: CsvRecord, *, is_ratings: bool, log: ParseLog) -> 
         rated_at=parse_instant(record.get("daterated")) if rating is not None else None,
         watchlist=not is_ratings,
     )
+
+
+def detect_imdb(file: UploadedFile) -> bool:
+    """IMDb's lists and ratings all have the title's IMDb id in a Const column."""
+    return "const" in csv_columns(file)
+
+
+SOURCE = ImportSource(
+    name="imdb",
+    label="IMDb",
+    files_hint="ratings.csv or your watchlist export (CSV)",
+    parse=parse_imdb,
+    detect=detect_imdb,
+)

@@ -7,32 +7,27 @@ from pathlib import Path
 
 from reelmatch.errors import InvalidInput
 from reelmatch.services.imports.limits import ImportLimits, check_size
-from reelmatch.services.imports.parsing import import_format
 from reelmatch.services.imports.records import UploadedFile
-
-#: What to pick up from a folder (or next to a MovieLens ratings.csv), per format.
-FOLDER_FILES = {
-    "letterboxd": ("diary.csv", "reviews.csv", "watched.csv", "watchlist.csv", "ratings.csv"),
-    "trakt": ("watched-history.json", "ratings-movies.json", "lists-watchlist.json"),
-    "movielens": ("ratings.csv", "links.csv", "movies.csv"),
-}
+from reelmatch.services.imports.registry import import_source
 
 
 def files_from_path(path: Path, *, fmt: str, limits: ImportLimits) -> list[UploadedFile]:
-    chosen = import_format(fmt)
+    """A folder yields the source's `folder_files` found in it; a file comes with the
+    source's `companion_files` found next to it."""
+    source = import_source(fmt)
     if path.is_dir():
-        names = FOLDER_FILES.get(chosen, ())
+        names = source.folder_files
         found = [path / name for name in names if (path / name).is_file()]
         if not found:
             expected = ", ".join(names) or "a single file"
-            raise InvalidInput(f"{path} has no files to import as {chosen} (expected {expected}).")
+            raise InvalidInput(
+                f"{path} has no files to import as {source.name} (expected {expected})."
+            )
         return [_read(file, limits) for file in found]
     if not path.is_file():
         raise InvalidInput(f"There is no file {path}.")
-    files = [path]
-    if chosen == "movielens":
-        siblings = (path.parent / name for name in ("links.csv", "movies.csv"))
-        files += [s for s in siblings if s.is_file() and s.resolve() != path.resolve()]
+    siblings = (path.parent / name for name in source.companion_files)
+    files = [path, *(s for s in siblings if s.is_file() and s.resolve() != path.resolve())]
     return [_read(file, limits) for file in files]
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from reelmatch.errors import InvalidInput
-from reelmatch.services.imports.limits import is_zip
+from reelmatch.services.imports.detection import csv_columns
 from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.source import ImportSource, ParseContext
 from reelmatch.services.imports.text import (
     CsvRecord,
     CsvTable,
@@ -43,13 +44,10 @@ class MovieLensFiles:
     titles: dict[int, tuple[str, int | None]] = field(default_factory=dict)
 
 
-def parse_movielens(
-    files: Sequence[UploadedFile], *, log: ParseLog, source_user: int | None = None
-) -> None:
+def parse_movielens(files: Sequence[UploadedFile], context: ParseContext) -> None:
+    log, source_user = context.log, context.source_user
     found = MovieLensFiles()
     for file in files:
-        if is_zip(file):
-            raise InvalidInput(f"{file.name} is a zip: give ratings.csv and links.csv instead.")
         table = read_csv(read_text_file(file, log), source=file.name, log=log)
         _sort_table(table, found)
     if found.ratings is None:
@@ -59,6 +57,11 @@ def parse_movielens(
     if not found.links:
         log.notice("No links.csv: movies are matched by title and year from movies.csv.")
     _add_ratings(found, log, source_user=source_user)
+
+
+def detect_movielens(file: UploadedFile) -> bool:
+    """ratings.csv, links.csv and movies.csv all key on MovieLens' own movieId."""
+    return "movieid" in csv_columns(file)
 
 
 def _sort_table(table: CsvTable, found: MovieLensFiles) -> None:
@@ -161,3 +164,15 @@ def _rating(found: MovieLensFiles, record: CsvRecord) -> ImportRow:
         rating=rating,
         rated_at=from_timestamp(stamp) if stamp else None,
     )
+
+
+SOURCE = ImportSource(
+    name="movielens",
+    label="MovieLens",
+    files_hint="ratings.csv of one MovieLens user, with links.csv and/or movies.csv",
+    parse=parse_movielens,
+    detect=detect_movielens,
+    folder_files=("ratings.csv", "links.csv", "movies.csv"),
+    companion_files=("links.csv", "movies.csv"),
+    in_app=False,
+)

@@ -12,8 +12,9 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from reelmatch.errors import InvalidInput
-from reelmatch.services.imports.limits import ImportLimits, is_zip, read_zip_members
+from reelmatch.services.imports.detection import csv_columns, zip_holds
 from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.source import ImportSource, ParseContext
 from reelmatch.services.imports.text import (
     CsvRecord,
     CsvTable,
@@ -44,16 +45,9 @@ WHAT = "a Letterboxd export file"
 FILM = {"name": "Name", "year": "Year"}
 
 
-def parse_letterboxd(files: Sequence[UploadedFile], *, limits: ImportLimits, log: ParseLog) -> None:
+def parse_letterboxd(files: Sequence[UploadedFile], context: ParseContext) -> None:
     for file in files:
-        if not is_zip(file):
-            _parse_file(file, log)
-            continue
-        members = read_zip_members(file, wanted=is_export_member, limits=limits)
-        if not members:
-            raise InvalidInput(f"{file.name} has none of {', '.join(EXPORT_FILES)} in it.")
-        for member in sorted(members, key=lambda m: _order(m.name)):
-            _parse_file(member, log)
+        _parse_file(file, context.log)
 
 
 def is_export_member(name: str) -> bool:
@@ -65,8 +59,17 @@ def is_export_member(name: str) -> bool:
     return len(parts) == 1 or (len(parts) == 2 and parts[0].lower() not in IGNORED_FOLDERS)
 
 
-def _order(name: str) -> int:
-    return EXPORT_FILES.index(PurePosixPath(name).name.lower())
+def detect_letterboxd(file: UploadedFile) -> bool:
+    """The export zip, an export CSV (Name, Year and Date or Letterboxd URI), or an import CSV
+    (Title with ids or a year; not IMDb's Const nor MovieLens' movieId)."""
+    if zip_holds(file, is_export_member):
+        return True
+    columns = csv_columns(file)
+    if {"name", "year"} <= columns and columns & {"date", "letterboxduri"}:
+        return True
+    other_apps = {"const", "movieid", "userid"}
+    has_ids = columns & {"tmdbid", "imdbid", "letterboxduri", "year"}
+    return "title" in columns and bool(has_ids) and not columns & other_apps
 
 
 def _parse_file(file: UploadedFile, log: ParseLog) -> None:
@@ -206,3 +209,15 @@ _BUILDERS: dict[str, Callable[[str], Builder]] = {
     "reviews": lambda source: _diary(source, reviews=True),
     "import": _import_csv,
 }
+
+
+SOURCE = ImportSource(
+    name="letterboxd",
+    label="Letterboxd",
+    files_hint="the export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv",
+    parse=parse_letterboxd,
+    detect=detect_letterboxd,
+    folder_files=EXPORT_FILES,
+    zip_member=is_export_member,
+    reads_export="letterboxd",
+)

@@ -11,8 +11,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reelmatch.errors import InvalidInput
-from reelmatch.services.imports.limits import ImportLimits, is_zip, read_zip_members
+from reelmatch.services.imports.detection import json_value, zip_holds
 from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.source import ImportSource, ParseContext
 from reelmatch.services.imports.text import load_json, read_text_file
 from reelmatch.services.imports.values import (
     BadValue,
@@ -33,19 +34,20 @@ TRAKT_FILES = {
 }
 
 
-def parse_trakt(files: Sequence[UploadedFile], *, limits: ImportLimits, log: ParseLog) -> None:
+def parse_trakt(files: Sequence[UploadedFile], context: ParseContext) -> None:
     for file in files:
-        if not is_zip(file):
-            _parse_file(file, log)
-            continue
-        members = read_zip_members(file, wanted=_is_export_member, limits=limits)
-        if not members:
-            raise InvalidInput(f"{file.name} has none of {', '.join(TRAKT_FILES)} in it.")
-        for member in members:
-            _parse_file(member, log)
+        _parse_file(file, context.log)
 
 
-def _is_export_member(name: str) -> bool:
+def detect_trakt(file: UploadedFile) -> bool:
+    """The export zip, one of its files by name, or a JSON list of Trakt entries."""
+    if zip_holds(file, is_export_member) or _file_kind(file.name):
+        return True
+    items = json_value(file)
+    return isinstance(items, list) and _kind_by_items(items) is not None
+
+
+def is_export_member(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     return 0 < len(parts) <= 2 and parts[-1].lower() in TRAKT_FILES
 
@@ -54,7 +56,12 @@ def _parse_file(file: UploadedFile, log: ParseLog) -> None:
     items = load_json(read_text_file(file, log), source=file.name)
     if not isinstance(items, list):
         raise InvalidInput(f"{file.name} is not a Trakt export (expected a JSON list).")
-    kind = TRAKT_FILES.get(PurePosixPath(file.name).name.lower()) or _kind_by_items(file, items)
+    kind = _file_kind(file.name) or _kind_by_items(items)
+    if kind is None:
+        raise InvalidInput(
+            f"{file.name} is not one of Trakt's {', '.join(TRAKT_FILES)} (no watched_at, "
+            "rated_at or listed_at in its entries)."
+        )
     rows = []
     for number, item in enumerate(items, start=1):
         try:
@@ -68,7 +75,11 @@ def _parse_file(file: UploadedFile, log: ParseLog) -> None:
         log.add(row)
 
 
-def _kind_by_items(file: UploadedFile, items: list[Any]) -> str:
+def _file_kind(name: str) -> str | None:
+    return TRAKT_FILES.get(PurePosixPath(name.replace("\\", "/")).name.lower())
+
+
+def _kind_by_items(items: list[Any]) -> str | None:
     first = next((item for item in items if isinstance(item, dict)), {})
     for key, kind in (
         ("watched_at", "history"),
@@ -77,10 +88,7 @@ def _kind_by_items(file: UploadedFile, items: list[Any]) -> str:
     ):
         if key in first:
             return kind
-    raise InvalidInput(
-        f"{file.name} is not one of Trakt's {', '.join(TRAKT_FILES)} (no watched_at, rated_at "
-        "or listed_at in its entries)."
-    )
+    return None
 
 
 def _row(kind: str, source: str, number: int, item: Any, log: ParseLog) -> ImportRow | None:
@@ -154,3 +162,15 @@ def _mark_rewatches(rows: list[ImportRow]) -> list[ImportRow]:
 
 def _movie_key(row: ImportRow) -> tuple[object, ...]:
     return (row.tmdb_id, row.imdb_id, row.title.casefold(), row.year)
+
+
+SOURCE = ImportSource(
+    name="trakt",
+    label="Trakt",
+    files_hint="watched-history.json, ratings-movies.json, lists-watchlist.json (or their zip)",
+    parse=parse_trakt,
+    extensions=("json",),
+    detect=detect_trakt,
+    folder_files=tuple(TRAKT_FILES),
+    zip_member=is_export_member,
+)

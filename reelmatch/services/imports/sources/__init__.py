@@ -1,0 +1,2 @@
+"""One module per import source, each ending in `SOURCE = ImportSource(...)` (see
+../source.py); `registry.py` lists them."""
