@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from reelmatch.domain.movies import Movie
 from reelmatch.errors import InvalidInput
@@ -27,8 +27,9 @@ def validate_movie_id(value: object) -> int:
 
 def validate_watch_day(day: date, *, today: date) -> date:
     """Return `day` if a watch can have happened then (not before the first film, not after
-    `today`), else raise `InvalidInput`. The CLI, the pages and imports all check this."""
-    if day > today:
+    `today` in the UTC+14 zone, a day ahead of UTC at most), else raise `InvalidInput`. The
+    CLI, the pages and imports all check dates with this."""
+    if day > today + timedelta(days=1):
         raise InvalidInput(f"A watch cannot be logged in the future ({day.isoformat()}).")
     if day < FIRST_FILM_DAY:
         raise InvalidInput(f"{day.isoformat()} is before the first film was made; check the date.")

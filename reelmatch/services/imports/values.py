@@ -6,8 +6,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
+
+from reelmatch.domain import validate_watch_day
+from reelmatch.errors import InvalidInput
 
 MAX_TITLE_LENGTH = 500
 MAX_NOTE_LENGTH = 2000
@@ -56,6 +59,8 @@ def parse_stars(value: Any, *, scale: int = 5) -> float | None:
         return None
     if isinstance(value, bool):
         raise BadValue(f"{value!r} is not a rating")
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+,\d+\s*", value):
+        value = value.replace(",", ".")  # "4,5": a decimal comma, as many locales save it
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -70,13 +75,14 @@ def parse_stars(value: Any, *, scale: int = 5) -> float | None:
 
 def parse_day(value: Any) -> date | None:
     """A calendar day from an ISO date or datetime (the day in UTC), or a few other formats
-    IMDb used over the years; not before 1870 and not after tomorrow."""
+    IMDb used over the years; checked as the CLI and the pages check a watch's day."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     day = _day(str(value).strip())
-    if not date(FIRST_YEAR, 1, 1) <= day <= date.today() + timedelta(days=1):
-        raise BadValue(f"date {day.isoformat()} is out of range")
-    return day
+    try:
+        return validate_watch_day(day, today=datetime.now(UTC).date())
+    except InvalidInput as error:
+        raise BadValue(error.message.rstrip(".")) from None
 
 
 def _day(text: str) -> date:
