@@ -8,9 +8,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser.pages import TIMEOUT
 from tests.conftest import ROOT
 from tests.support.net import free_port, wait_for_http
 
@@ -102,3 +104,35 @@ def browser() -> Iterator[object]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # keep what the browser saw, for the log
+        tab.screenshot(path=str(live_app.data_dir / f"failed-{request.node.name}.png"))
+        print(f"screenshot of the failure: {live_app.data_dir}/failed-{request.node.name}.png")
+    context.close()
+
+
+def run_cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:
+    """`python -m reelmatch ...` against the test server's database."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TMDB_", "OPENAI_", "REDIS_", "DATABASE_"))
+    }
+    env.update(DATABASE_URL=app.database_url, REELMATCH_DATA_DIR=str(app.data_dir))
+    subprocess.run(
+        [sys.executable, "-m", "reelmatch", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
