@@ -46,11 +46,8 @@ def _require_chromium() -> None:
     pytest.skip("Chromium is not installed (apt-get install -y chromium); browser tests skipped")
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    _require_chromium()
-    data_dir = tmp_path_factory.mktemp("browser") / "var"
-    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
+def _app_env(data_dir: Path, database_url: str) -> dict[str, str]:
+    """This environment without keys or services of its own, on the test's data."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -61,6 +58,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         DATABASE_URL=database_url,
         REELMATCH_SECRETS_FILE=str(data_dir / "none.toml"),
     )
+    return env
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser") / "var"
+    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
+    env = _app_env(data_dir, database_url)
     subprocess.run(
         [sys.executable, "-m", "reelmatch", "db", "upgrade"],
         cwd=ROOT,
@@ -121,16 +127,10 @@ def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Ite
 
 def run_cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:
     """`python -m reelmatch ...` against the test server's database."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TMDB_", "OPENAI_", "REDIS_", "DATABASE_"))
-    }
-    env.update(DATABASE_URL=app.database_url, REELMATCH_DATA_DIR=str(app.data_dir))
     subprocess.run(
         [sys.executable, "-m", "reelmatch", *args],
         cwd=ROOT,
-        env=env,
+        env=_app_env(app.data_dir, app.database_url),
         input=stdin,
         text=True,
         check=True,
