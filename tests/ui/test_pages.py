@@ -48,11 +48,11 @@ def test_load_more_adds_a_page(services: Services, alice: User) -> None:
 
 def test_discover_filters_search_the_whole_catalog(services: Services, alice: User) -> None:
     at = page_app(routing.DISCOVER, services, alice)
-    genres = next(m for m in at.multiselect if m.label == "Genres")
-    genres.select(next(o for o in genres.options if o == "Animation")).run()
+    next(m for m in at.multiselect if m.label == "Genres").select("Animation").run()
     assert not at.exception
     assert "Filtered across the whole catalog." in texts(at)
     assert len([b for b in at.button if b.label == "Watchlist"]) == 20
+    assert "Spirited Away \\(2001\\)" in [link.proto.label for link in at.get("page_link")]
 
 
 def test_search_tolerates_typos(services: Services, alice: User) -> None:
