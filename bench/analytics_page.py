@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from bench.common import summary, timed_ms
 from reelmatch.domain import User
 from reelmatch.services.analytics import Period
+from reelmatch.ui import routing
 from reelmatch.ui.analytics_view import PRESETS
 from reelmatch.ui.state import get_services
 from tests.support.apptest import app_as
@@ -28,7 +29,7 @@ from tests.support.apptest import app_as
 def measure_page(url: str, admin: User, *, repeat: int) -> dict[str, dict[str, float]]:
     os.environ["DATABASE_URL"] = url
     st.cache_resource.clear()
-    at = app_as(admin, page="analytics.py")
+    at = app_as(admin, page=routing.ANALYTICS)
     _check(at)
     services = get_services()  # the app's own, shared with the AppTest runs
     results: dict[str, dict[str, float]] = {}

@@ -29,12 +29,13 @@ from reelmatch.catalog.offline import OfflineCatalog  # noqa: E402
 from reelmatch.config import load_settings  # noqa: E402
 from reelmatch.domain import User  # noqa: E402
 from reelmatch.store.migrate import upgrade  # noqa: E402
+from reelmatch.ui.shell import PAGES  # noqa: E402
 from tests.support.apptest import app_as  # noqa: E402
 from tests.support.fake_tmdb import API_KEY, FakeTmdb  # noqa: E402
 
 TARGET_MS = {"library": 100.0}
 DEFAULT_TARGET_MS = 300.0
-#: page file, query parameters, and what to type into the first text box (if anything)
+#: page (URL path), query parameters, and what to type into the first text box (if anything)
 SCENARIOS: list[tuple[str, dict[str, str], str | None]] = [
     ("discover", {}, None),
     ("search", {}, "godfather"),
@@ -76,7 +77,8 @@ def _all_ids(catalog: Any) -> list[int]:
 
 
 def app_for(user: User, page: str, query: dict[str, str], typed: str | None) -> AppTest:
-    at = app_as(user, page=f"{page}.py", **query)
+    route = next(route for route, _ in PAGES if route.url_path == page)
+    at = app_as(user, page=route, **query)
     if typed is not None:
         at.text_input[0].input(typed).run()
     if at.exception:

@@ -14,14 +14,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from reelmatch.domain import User
 from reelmatch.services.analytics import Period, TeamDashboard
 from reelmatch.services.analytics.period import today_in
 from reelmatch.services.analytics.series import ACTIVITY_KINDS
 from reelmatch.ui import charts
 from reelmatch.ui.kpi_tiles import LIVE_SECONDS, TileOptions
 from reelmatch.ui.tables import frame_table
-from reelmatch.ui.zones import user_timezone
 
 PRESETS = {"7 days": 7, "30 days": 30, "90 days": 90}
 CUSTOM = "Custom"
@@ -39,10 +37,10 @@ class Controls:
     options: TileOptions
 
 
-def analytics_controls(user: User) -> Controls | None:
-    """Date range (presets or custom), comparison and live switches; None until a custom
-    range has both ends. Raises `InvalidInput` for a range the service refuses."""
-    timezone = user_timezone(user)
+def analytics_controls(timezone: str) -> Controls | None:
+    """Date range (presets or custom) in the viewer's `timezone`, comparison and live
+    switches; None until a custom range has both ends. Raises `InvalidInput` for a range the
+    service refuses."""
     today = today_in(timezone)
     ranges, dates, switches = st.columns([3, 3, 2], vertical_alignment="bottom")
     choice = ranges.segmented_control(

@@ -2,8 +2,9 @@
 
 streamlit-authenticator handles the login form, the signed re-login cookie and logout. It is
 given a fresh copy of the credentials built from the database (it mutates what it gets) and is
-never given a YAML file. Every page asks `require_user()` / `require_admin()`, which re-read the
-user from the database on every run, so a deleted account or a changed role takes effect at once.
+never given a YAML file. The shell re-reads the user from the database on every run
+(`current_user`) and hands it to the page, so a deleted account or a changed role takes effect
+at once; admin pages check the role again (`require_admin`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import streamlit_authenticator as stauth
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.errors import NotAllowed, NotFound
+from reelmatch.services.users import UserService
 from reelmatch.ui.errors import show_error
 from reelmatch.ui.layout import end_page
-from reelmatch.ui.routing import ensure_navigation_routing
-from reelmatch.ui.state import get_services
 
 COOKIE_NAME = "reelmatch_session"
 COOKIE_DAYS = 30.0
@@ -29,10 +29,10 @@ _COOKIE_KEY = "_reelmatch_cookie"
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _credentials(database_url: str) -> dict[str, Any]:
-    """Users in streamlit-authenticator's shape. Cached briefly (st.cache_data hands every
-    caller its own copy); cleared whenever the UI changes an account."""
-    return get_services().users.credentials()
+def _credentials(_users: UserService, database_url: str) -> dict[str, Any]:
+    """Users in streamlit-authenticator's shape, by database. Cached briefly (st.cache_data
+    hands every caller its own copy); cleared whenever the UI changes an account."""
+    return _users.credentials()
 
 
 def forget_credentials() -> None:
@@ -47,7 +47,7 @@ def authenticator(services: Services) -> stauth.Authenticate:
     run by the shell; pages get the same one from `run_authenticator()` (a second one would
     render a second cookie component with the same key)."""
     auth = stauth.Authenticate(
-        _credentials(services.settings.effective_database_url),
+        _credentials(services.users, services.settings.effective_database_url),
         cookie_name=COOKIE_NAME,
         cookie_key=services.settings.resolved_cookie_key(),
         cookie_expiry_days=COOKIE_DAYS,
@@ -84,23 +84,12 @@ def current_user(services: Services) -> User | None:
         return None
 
 
-def require_user() -> User:
-    """The acting user, or stop the page: pages never run for visitors."""
-    ensure_navigation_routing()
-    user = current_user(get_services())
-    if user is None:
-        st.warning("Please log in first.")
-        end_page()
-    return user
-
-
-def require_admin() -> User:
-    """The acting admin; anyone else is refused on the server, not just by a hidden link."""
-    user = require_user()
+def require_admin(user: User) -> None:
+    """Stop the page unless `user` is an admin: refused on the server, not just by a hidden
+    link (the shell registers admin pages for admins only; this is the second check)."""
     if not user.is_admin:
         show_error(NotAllowed("This page is for admins."))
         end_page()
-    return user
 
 
 def sign_in(user: User) -> None:

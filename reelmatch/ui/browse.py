@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 import streamlit as st
 
 from reelmatch.domain import Movie, MoviePage, User
+from reelmatch.services.discovery import DiscoveryService
+from reelmatch.services.library import LibraryService
 from reelmatch.ui.cards import movie_grid
-from reelmatch.ui.state import get_services
 
 MAX_PAGES = 10  # "load more" stops after 200 movies; filters narrow further
 
@@ -28,6 +29,8 @@ def stale_banner(stale: bool, notices: Iterable[str | None] = (), *, what: str =
 def paged_grid(
     fetch: Callable[[int], MoviePage],
     *,
+    discovery: DiscoveryService,
+    library: LibraryService,
     user: User,
     key: str,
     empty: str,
@@ -47,9 +50,10 @@ def paged_grid(
     if not movies:
         st.info(empty, icon=":material/search_off:")
         return
-    services = get_services()
-    states = services.discovery.states(user, [m.id for m in movies])
-    movie_grid(movies, user=user, states=states, images=services.discovery.images(), key=key)
+    states = discovery.states(user, [m.id for m in movies])
+    movie_grid(
+        movies, library=library, user=user, states=states, images=discovery.images(), key=key
+    )
     last = pages[-1]
     if last.page < last.total_pages and shown < MAX_PAGES:
         st.button(

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Literal
 
 import streamlit as st
 
 from reelmatch.domain import ImageConfig, Movie, User
 from reelmatch.services.discovery import MovieState
-from reelmatch.ui.feedback import act
+from reelmatch.services.library import LibraryService
+from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.routing import MOVIE
-from reelmatch.ui.state import get_services
+from reelmatch.ui.routing import MOVIE, link
 from reelmatch.ui.text import plain
 
-MOVIE_PAGE = MOVIE
 COLUMNS = 5
 
 
@@ -26,6 +26,7 @@ def stars_text(rating: float | None) -> str:
 def movie_grid(
     movies: Sequence[Movie],
     *,
+    library: LibraryService,
     user: User,
     states: Mapping[int, MovieState],
     images: ImageConfig,
@@ -40,6 +41,7 @@ def movie_grid(
             with column:
                 movie_card(
                     movie,
+                    library=library,
                     user=user,
                     state=states.get(movie.id, MovieState()),
                     images=images,
@@ -48,13 +50,21 @@ def movie_grid(
 
 
 def movie_card(
-    movie: Movie, *, user: User, state: MovieState, images: ImageConfig, key: str
+    movie: Movie,
+    *,
+    library: LibraryService,
+    user: User,
+    state: MovieState,
+    images: ImageConfig,
+    key: str,
 ) -> None:
     with st.container(border=True):
         st.image(poster_src(images, movie), width="stretch")
-        st.page_link(MOVIE_PAGE, label=plain(movie.label), query_params={"id": str(movie.id)})
+        st.page_link(link(MOVIE), label=plain(movie.label), query_params={"id": str(movie.id)})
         st.caption(card_caption(movie, state))
-        watchlist_button(movie.id, user=user, on_watchlist=state.on_watchlist, key=key)
+        watchlist_button(
+            movie.id, library=library, user=user, on_watchlist=state.on_watchlist, key=key
+        )
 
 
 def card_caption(movie: Movie, state: MovieState) -> str:
@@ -69,6 +79,7 @@ def card_caption(movie: Movie, state: MovieState) -> str:
 def watchlist_button(
     movie_id: int,
     *,
+    library: LibraryService,
     user: User,
     on_watchlist: bool,
     key: str,
@@ -77,17 +88,15 @@ def watchlist_button(
 ) -> None:
     """One click adds the movie to the watchlist, or takes it off again. `labels` are the
     (off, on) captions."""
-    library = get_services().library
-    action = library.remove_from_watchlist if on_watchlist else library.add_to_watchlist
+    change = library.remove_from_watchlist if on_watchlist else library.add_to_watchlist
     st.button(
         labels[on_watchlist],
         key=f"wl-{key}",
         icon=":material/bookmark_added:" if on_watchlist else ":material/bookmark_add:",
-        on_click=act,
-        args=(action, user, movie_id),
-        kwargs={
-            "done": "Removed from your watchlist." if on_watchlist else "Added to your watchlist."
-        },
+        on_click=on_click(
+            partial(change, user, movie_id),
+            done="Removed from your watchlist." if on_watchlist else "Added to your watchlist.",
+        ),
         help="Remove from your watchlist" if on_watchlist else None,
         width=width,
     )

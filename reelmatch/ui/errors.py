@@ -1,8 +1,8 @@
 """The one place where errors become messages on the page. No traceback ever reaches a user.
 
 Every error shown here is also recorded as an `error` event (`where`: the page or area the
-shell named with `set_error_area`, `type`: the error's class name), so the Analytics page
-counts what people actually ran into.
+shell named with `set_error_area`, `type`: the error's class name) in the event sink it
+named there, so the Analytics page counts what people actually ran into.
 """
 
 from __future__ import annotations
@@ -22,31 +22,31 @@ from reelmatch.errors import (
     ReelmatchError,
     UpstreamUnavailable,
 )
-from reelmatch.events import ERROR
-from reelmatch.ui.state import get_services
+from reelmatch.events import ERROR, EventSink
 
 log = logging.getLogger(__name__)
 
 GENERIC = "Something went wrong on our side. The team can find the details in the server log."
 _AREA_KEY = "_reelmatch_error_area"
-#: `where` of errors shown before the shell has named a page.
-DEFAULT_AREA = "App"
 
 
-def set_error_area(where: str, *, user_id: int | None = None) -> None:
-    """Name the page or area (and the acting user) that errors shown from now on belong to.
-    Kept in session state rather than passed down, so that fragment reruns, which do not
-    run the shell, still record the page they belong to."""
-    st.session_state[_AREA_KEY] = (where, user_id)
+def set_error_area(where: str, *, events: EventSink, user_id: int | None = None) -> None:
+    """Name the page or area (and the acting user) that errors shown from now on belong to,
+    and the sink they are recorded in. Kept in session state rather than passed down, so
+    that fragment reruns, which do not run the shell, still record the page they belong to."""
+    st.session_state[_AREA_KEY] = (where, user_id, events)
 
 
 def record_error(error: BaseException) -> None:
     """Record one `error` event for `error`: its class name, never its message (a message
     can quote what someone typed). Analytics must never break the page showing the error,
-    so any failure here is logged and dropped."""
+    so any failure here is logged and dropped; before any area is named, nothing is kept."""
     try:
-        where, user_id = st.session_state.get(_AREA_KEY, (DEFAULT_AREA, None))
-        get_services().events.record(ERROR, user_id=user_id, where=where, type=type(error).__name__)
+        area = st.session_state.get(_AREA_KEY)
+        if area is None:
+            return
+        where, user_id, events = area
+        events.record(ERROR, user_id=user_id, where=where, type=type(error).__name__)
     except Exception as failure:
         log.warning("could not record an error event: %s", type(failure).__name__)
 

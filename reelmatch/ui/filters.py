@@ -7,7 +7,8 @@ from datetime import date
 import streamlit as st
 
 from reelmatch.domain import DiscoverFilters, User
-from reelmatch.ui.state import get_services
+from reelmatch.services.discovery import DiscoveryService
+from reelmatch.services.users import UserService
 
 YEARS = (1900, date.today().year + 1)
 LANGUAGES = {
@@ -31,9 +32,10 @@ SORTS = {
 }
 
 
-def discover_filters(user: User) -> DiscoverFilters | None:
-    services = get_services()
-    genres = {genre.id: genre.name for genre in services.discovery.genres()}
+def discover_filters(
+    discovery: DiscoveryService, users: UserService, user: User
+) -> DiscoverFilters | None:
+    genres = {genre.id: genre.name for genre in discovery.genres()}
     with st.expander("Filters", icon=":material/tune:"):
         left, right = st.columns(2)
         with left:
@@ -52,7 +54,7 @@ def discover_filters(user: User) -> DiscoverFilters | None:
             rating = st.slider("Minimum TMDB rating", 0.0, 10.0, 0.0, step=0.5)
             runtime = st.slider("Runtime (minutes)", 0, 240, (0, 240), step=10)
             sort = st.selectbox("Sort by", list(SORTS), format_func=SORTS.__getitem__)
-            providers = my_services_toggle(user)
+            providers = my_services_toggle(discovery, users, user)
     filters = DiscoverFilters(
         genres=tuple(chosen),
         genres_mode=mode,
@@ -69,12 +71,13 @@ def discover_filters(user: User) -> DiscoverFilters | None:
     return None if filters == DiscoverFilters(sort_by=filters.sort_by) else filters
 
 
-def my_services_toggle(user: User) -> tuple[int, ...]:
+def my_services_toggle(
+    discovery: DiscoveryService, users: UserService, user: User
+) -> tuple[int, ...]:
     """ "Only on my services": offered on live TMDB once the user set services and a region."""
-    services = get_services()
-    if not services.discovery.live:
+    if not discovery.live:
         return ()
-    preferences = services.users.preferences(user)
+    preferences = users.preferences(user)
     if not (preferences.streaming_services and preferences.region):
         st.caption("Set your region and streaming services in Settings to filter by them.")
         return ()

@@ -18,10 +18,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from reelmatch.domain import User
-from reelmatch.services.analytics import Kpi, Period
+from reelmatch.services.analytics import AnalyticsService, Kpi, Period
 from reelmatch.services.analytics.period import zone
 from reelmatch.ui.errors import guarded
-from reelmatch.ui.state import get_services
 
 LIVE_SECONDS = 30
 COLUMNS = 4
@@ -138,19 +137,32 @@ class TileOptions:
     live: bool
 
 
-def kpi_tiles(user: User, period: Period, kpis: list[Kpi], *, options: TileOptions) -> None:
+def kpi_tiles(
+    user: User,
+    period: Period,
+    kpis: list[Kpi],
+    *,
+    analytics: AnalyticsService,
+    options: TileOptions,
+) -> None:
     """The tiles for `kpis` (just computed); with `options.live`, a fragment that refreshes
-    itself."""
+    itself from `analytics`."""
     every = LIVE_SECONDS if options.live else None
-    st.fragment(_tiles, run_every=every)(user, period, kpis, options, time.monotonic())
+    fragment = st.fragment(_tiles, run_every=every)
+    fragment(analytics, user, period, kpis, options, time.monotonic())
 
 
 def _tiles(
-    user: User, period: Period, kpis: list[Kpi], options: TileOptions, computed_at: float
+    analytics: AnalyticsService,
+    user: User,
+    period: Period,
+    kpis: list[Kpi],
+    options: TileOptions,
+    computed_at: float,
 ) -> None:
     with guarded():
         if options.live and is_timed_rerun(computed_at, now=time.monotonic()):
-            kpis = get_services().analytics.kpis(user, period)
+            kpis = analytics.kpis(user, period)
         previous = period.previous()
         compared = f"{previous.start:%b %d} – {previous.end:%b %d}"
         for title, tiles in grouped(kpis):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from reelmatch.domain import DiaryEntry, ImageConfig, LibraryEntry, User
-from reelmatch.ui.cards import MOVIE_PAGE
-from reelmatch.ui.feedback import act
+from reelmatch.services.library import LibraryService
+from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_thumbnail
-from reelmatch.ui.state import get_services
+from reelmatch.ui.routing import MOVIE, link
 from reelmatch.ui.text import plain
 
 
@@ -74,34 +75,35 @@ def ratings_table(entries: Sequence[LibraryEntry], images: ImageConfig) -> None:
     st.caption(f"{len(chosen)} of {len(entries)} ratings shown. Click a column to sort.")
 
 
-def watchlist(entries: Sequence[LibraryEntry], *, user: User) -> None:
+def watchlist(entries: Sequence[LibraryEntry], *, library: LibraryService, user: User) -> None:
     if not entries:
         st.info(
             "Your watchlist is empty. Use the Watchlist button on any movie.",
             icon=":material/bookmark:",
         )
         return
-    library = get_services().library
     for entry in entries:
         title, watched, remove = st.columns([6, 2, 2], vertical_alignment="center")
         title.page_link(
-            MOVIE_PAGE, label=plain(entry.movie.label), query_params={"id": str(entry.movie.id)}
+            link(MOVIE), label=plain(entry.movie.label), query_params={"id": str(entry.movie.id)}
         )
         watched.button(
             "Watched it",
             key=f"wl-watched-{entry.movie.id}",
             icon=":material/check:",
-            on_click=act,
-            args=(library.log_watch, user, entry.movie.id),
-            kwargs={"done": f"Logged {entry.movie.title} in your diary."},
+            on_click=on_click(
+                partial(library.log_watch, user, entry.movie.id),
+                done=f"Logged {entry.movie.title} in your diary.",
+            ),
         )
         remove.button(
             "Remove",
             key=f"wl-remove-{entry.movie.id}",
             icon=":material/close:",
-            on_click=act,
-            args=(library.remove_from_watchlist, user, entry.movie.id),
-            kwargs={"done": "Removed from your watchlist."},
+            on_click=on_click(
+                partial(library.remove_from_watchlist, user, entry.movie.id),
+                done="Removed from your watchlist.",
+            ),
         )
 
 
@@ -120,7 +122,7 @@ def diary(entries: Sequence[DiaryEntry]) -> None:
         for entry in watched:
             flag = " · rewatch" if entry.rewatch else ""
             st.page_link(
-                MOVIE_PAGE,
+                link(MOVIE),
                 label=f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
                 query_params={"id": str(entry.movie.id)},
             )

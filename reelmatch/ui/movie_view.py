@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
-from reelmatch.domain import User
+from reelmatch.domain import ImageConfig, User
 from reelmatch.services.discovery import MovieView
+from reelmatch.services.library import LibraryService
 from reelmatch.ui.browse import stale_banner
 from reelmatch.ui.cards import movie_grid, stars_text, watchlist_button
 from reelmatch.ui.feedback import act
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.state import get_services
 from reelmatch.ui.text import plain
 
 STAR_STEPS = [x / 2 for x in range(1, 11)]
@@ -26,10 +27,9 @@ def movie_id_from_query(raw: str | None) -> int | None:
     return value if 0 < value < 2**31 else None
 
 
-def movie_details(view: MovieView) -> None:
+def movie_details(view: MovieView, images: ImageConfig) -> None:
     movie = view.movie
     stale_banner(movie.stale, [movie.notice], what="details")
-    images = get_services().discovery.images()
     backdrop = images.backdrop_url(movie.backdrop_path)
     if backdrop:
         st.image(backdrop, width="stretch")
@@ -90,8 +90,7 @@ def trailer_and_providers(view: MovieView) -> None:
         st.caption("Streaming availability by [JustWatch](https://www.justwatch.com).")
 
 
-def your_controls(view: MovieView, *, user: User) -> None:
-    library = get_services().library
+def your_controls(view: MovieView, *, library: LibraryService, user: User) -> None:
     movie_id = view.movie.id
     st.subheader("You")
     rate, listed = st.columns([3, 1])
@@ -105,27 +104,28 @@ def your_controls(view: MovieView, *, user: User) -> None:
             )
             save, clear = st.columns(2)
             if save.form_submit_button("Save rating", type="primary", icon=":material/star:"):
-                act(library.rate_movie, user, movie_id, stars, done=f"Rated {stars:g}★.")
+                rating = partial(library.rate_movie, user, movie_id, stars)
+                act(rating, done=f"Rated {stars:g}★.")
                 st.rerun()
             if view.state.rating is not None and clear.form_submit_button("Clear rating"):
-                act(library.clear_rating, user, movie_id, done="Rating cleared.")
+                act(partial(library.clear_rating, user, movie_id), done="Rating cleared.")
                 st.rerun()
         if view.state.rating is not None:
             st.caption(f"You rated it {stars_text(view.state.rating)}.")
     with listed:
         watchlist_button(
             movie_id,
+            library=library,
             user=user,
             on_watchlist=view.state.on_watchlist,
             key="toggle",
             labels=("Add to watchlist", "On your watchlist"),
             width="content",
         )
-    watched_form(view, user=user)
+    watched_form(view, library=library, user=user)
 
 
-def watched_form(view: MovieView, *, user: User) -> None:
-    library = get_services().library
+def watched_form(view: MovieView, *, library: LibraryService, user: User) -> None:
     label = (
         "I watched it" if not view.watched_count else f"Watched {view.watched_count}× — log again"
     )
@@ -137,20 +137,16 @@ def watched_form(view: MovieView, *, user: User) -> None:
         rewatch = st.checkbox("Rewatch", value=view.watched_count > 0)
         note = st.text_area("Note (optional)", max_chars=2000)
         if st.form_submit_button("Log it", icon=":material/edit_calendar:"):
-            act(
-                library.log_watch,
-                user,
-                view.movie.id,
-                watched_on=day,
-                rewatch=rewatch,
-                note=note,
-                done="Logged in your diary.",
+            log = partial(
+                library.log_watch, user, view.movie.id, watched_on=day, rewatch=rewatch, note=note
             )
+            act(log, done="Logged in your diary.")
             st.rerun()
 
 
-def related_rows(view: MovieView, *, user: User) -> None:
-    images = get_services().discovery.images()
+def related_rows(
+    view: MovieView, *, library: LibraryService, images: ImageConfig, user: User
+) -> None:
     seen = {view.movie.id}
     for title, movies in (
         ("Recommended", view.movie.recommendations),
@@ -162,6 +158,7 @@ def related_rows(view: MovieView, *, user: User) -> None:
             st.subheader(title)
             movie_grid(
                 shown,
+                library=library,
                 user=user,
                 states=view.similar_states,
                 images=images,

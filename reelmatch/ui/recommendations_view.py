@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
+from typing import Protocol
 
 import streamlit as st
 
@@ -16,12 +18,13 @@ from reelmatch.domain import (
     RecommendationsResult,
     User,
 )
-from reelmatch.services.recommendations import RecommendationOptions
+from reelmatch.services.discovery import DiscoveryService
+from reelmatch.services.library import LibraryService
+from reelmatch.services.recommendations import RecommendationOptions, RecommendationService
 from reelmatch.ui.cards import watchlist_button
-from reelmatch.ui.feedback import act
+from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.routing import MOVIE, SETTINGS
-from reelmatch.ui.state import get_services
+from reelmatch.ui.routing import MOVIE, SETTINGS, link
 from reelmatch.ui.text import plain
 
 PAGE_SIZE = 12
@@ -46,11 +49,22 @@ SOURCES = {
 }
 
 
-def picks_tab(user: User) -> None:
-    recs = get_services().recommendations
+class ForYouServices(Protocol):
+    """What the "For you" page uses."""
+
+    @property
+    def recommendations(self) -> RecommendationService: ...
+    @property
+    def discovery(self) -> DiscoveryService: ...
+    @property
+    def library(self) -> LibraryService: ...
+
+
+def picks_tab(services: ForYouServices, user: User) -> None:
+    recs = services.recommendations
     options = recs.options(user)
     engine = engine_switch(options)
-    filters = picks_filters(options)
+    filters = picks_filters(options, genres=[genre.name for genre in services.discovery.genres()])
     result = recs.recommend(user, engine=engine, k=PAGE_SIZE, filters=filters)
     if result.notice:
         st.info(plain(result.notice), icon=":material/info:")
@@ -59,7 +73,7 @@ def picks_tab(user: User) -> None:
     if not result.items:
         empty_state(options, filtered=filters != RecommendationFilters())
         return
-    recommendation_grid(result, user=user)
+    recommendation_grid(result, services=services, user=user)
     st.caption(run_caption(result))
 
 
@@ -79,11 +93,10 @@ def engine_switch(options: RecommendationOptions) -> str:
     return "ai" if use_ai else "local"
 
 
-def picks_filters(options: RecommendationOptions) -> RecommendationFilters:
-    genres = sorted(genre.name for genre in get_services().discovery.genres())
+def picks_filters(options: RecommendationOptions, *, genres: list[str]) -> RecommendationFilters:
     with st.expander("Filters", icon=":material/tune:"):
         left, right = st.columns(2)
-        chosen = left.multiselect("Genres", genres, key="recs-genres")
+        chosen = left.multiselect("Genres", sorted(genres), key="recs-genres")
         years = right.slider("Released", *YEARS, value=YEARS, key="recs-years")
         only_mine = False
         if options.streaming_filter:
@@ -112,9 +125,11 @@ def empty_state(options: RecommendationOptions, *, filtered: bool) -> None:
         st.info("Nothing left to recommend right now.", icon=":material/movie:")
 
 
-def recommendation_grid(result: RecommendationsResult, *, user: User) -> None:
-    images = get_services().discovery.images()
-    states = get_services().discovery.states(user, [i.movie.id for i in result.items])
+def recommendation_grid(
+    result: RecommendationsResult, *, services: ForYouServices, user: User
+) -> None:
+    images = services.discovery.images()
+    states = services.discovery.states(user, [i.movie.id for i in result.items])
     for start in range(0, len(result.items), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, item in zip(row, result.items[start : start + COLUMNS], strict=False):
@@ -122,6 +137,7 @@ def recommendation_grid(result: RecommendationsResult, *, user: User) -> None:
                 state = states.get(item.movie.id)
                 recommendation_card(
                     item,
+                    services=services,
                     user=user,
                     run_id=result.run_id,
                     images=images,
@@ -130,7 +146,13 @@ def recommendation_grid(result: RecommendationsResult, *, user: User) -> None:
 
 
 def recommendation_card(
-    item: Recommendation, *, user: User, run_id: int | None, images: ImageConfig, on_watchlist: bool
+    item: Recommendation,
+    *,
+    services: ForYouServices,
+    user: User,
+    run_id: int | None,
+    images: ImageConfig,
+    on_watchlist: bool,
 ) -> None:
     movie = item.movie
     with st.container(border=True):
@@ -138,21 +160,28 @@ def recommendation_card(
         if st.button(
             plain(movie.label), key=f"rec-open-{movie.id}", type="tertiary", width="stretch"
         ):
-            get_services().recommendations.clicked(user, movie.id, run_id=run_id)
-            st.switch_page(MOVIE, query_params={"id": str(movie.id)})
+            services.recommendations.clicked(user, movie.id, run_id=run_id)
+            st.switch_page(link(MOVIE), query_params={"id": str(movie.id)})
         first_reason = plain(item.reasons[0]) if item.reasons else ""
         st.caption(f"{SOURCES.get(item.source, item.source)} · {first_reason}")
         with st.expander("Why this?"):
             for reason in item.reasons:
                 st.markdown(f"- {plain(reason)}")
-        feedback_buttons(movie.id, user=user, run_id=run_id)
-        watchlist_button(movie.id, user=user, on_watchlist=on_watchlist, key=f"rec-{movie.id}")
+        feedback_buttons(movie.id, recs=services.recommendations, user=user, run_id=run_id)
+        watchlist_button(
+            movie.id,
+            library=services.library,
+            user=user,
+            on_watchlist=on_watchlist,
+            key=f"rec-{movie.id}",
+        )
 
 
-def feedback_buttons(movie_id: int, *, user: User, run_id: int | None) -> None:
+def feedback_buttons(
+    movie_id: int, *, recs: RecommendationService, user: User, run_id: int | None
+) -> None:
     """Icon buttons (their meaning is in each tooltip): more like this, not for me, not
     interested, and "seen it" (hide, or hide and log a watch)."""
-    recs = get_services().recommendations
     up, down, hide, seen = st.columns(4, gap="small")
     choices = (
         (up, ":material/thumb_up:", "up", "More like this", "Thanks: more like this."),
@@ -165,24 +194,26 @@ def feedback_buttons(movie_id: int, *, user: User, run_id: int | None) -> None:
             icon=icon,
             key=f"fb-{kind}-{movie_id}",
             help=help_text,
-            on_click=act,
-            args=(recs.feedback, user, movie_id, kind),
-            kwargs={"run_id": run_id, "done": done},
+            on_click=on_click(
+                partial(recs.feedback, user, movie_id, kind, run_id=run_id), done=done
+            ),
         )
     with seen.popover("", icon=":material/visibility:", help="Seen it"):
         st.button(
             "Seen it: hide",
             key=f"fb-seen-{movie_id}",
-            on_click=act,
-            args=(recs.feedback, user, movie_id, "seen"),
-            kwargs={"run_id": run_id, "done": "Marked as seen."},
+            on_click=on_click(
+                partial(recs.feedback, user, movie_id, "seen", run_id=run_id),
+                done="Marked as seen.",
+            ),
         )
         st.button(
             "Seen it: log a watch today",
             key=f"fb-seen-log-{movie_id}",
-            on_click=act,
-            args=(recs.feedback, user, movie_id, "seen"),
-            kwargs={"run_id": run_id, "log_watch": True, "done": "Logged in your diary."},
+            on_click=on_click(
+                partial(recs.feedback, user, movie_id, "seen", run_id=run_id, log_watch=True),
+                done="Logged in your diary.",
+            ),
         )
 
 
@@ -205,8 +236,8 @@ def run_caption(result: RecommendationsResult) -> str:
 NIGHT_KEY = "_movie_night_result"
 
 
-def movie_night_tab(user: User) -> None:
-    recs = get_services().recommendations
+def movie_night_tab(services: ForYouServices, user: User) -> None:
+    recs = services.recommendations
     members = recs.movie_night_members(user)
     if user.id not in {m.id for m in members}:
         st.info(
@@ -215,7 +246,7 @@ def movie_night_tab(user: User) -> None:
             "me in Movie night picks”.",
             icon=":material/groups:",
         )
-        st.page_link(SETTINGS, label="Open Settings", icon=":material/settings:")
+        st.page_link(link(SETTINGS), label="Open Settings", icon=":material/settings:")
         return
     if len(members) < 2:
         st.info(
@@ -237,22 +268,25 @@ def movie_night_tab(user: User) -> None:
         st.session_state[NIGHT_KEY] = recs.movie_night(user, chosen, k=8)
     night = st.session_state.get(NIGHT_KEY)
     if night is not None:
-        movie_night_picks(night.picks, members=night.members)
+        movie_night_picks(night.picks, members=night.members, images=services.discovery.images())
 
 
-def movie_night_picks(picks: Sequence[MovieNightPick], *, members: Sequence[str]) -> None:
+def movie_night_picks(
+    picks: Sequence[MovieNightPick], *, members: Sequence[str], images: ImageConfig
+) -> None:
     if not picks:
         st.info("No movie suits everyone yet. Try again after a few more ratings.")
         return
     st.subheader(f"For {', '.join(plain(m) for m in members)}")
-    images = get_services().discovery.images()
     for start in range(0, len(picks), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, pick in zip(row, picks[start : start + COLUMNS], strict=False):
             with column, st.container(border=True):
                 st.image(poster_src(images, pick.movie), width="stretch")
                 st.page_link(
-                    MOVIE, label=plain(pick.movie.label), query_params={"id": str(pick.movie.id)}
+                    link(MOVIE),
+                    label=plain(pick.movie.label),
+                    query_params={"id": str(pick.movie.id)},
                 )
                 for reason in pick.reasons:
                     st.caption(plain(reason))

@@ -1,32 +1,70 @@
-"""Keep Streamlit on `st.navigation` routing.
+"""The app's pages by URL path: title, icon, who sees them; and links to them.
 
-Streamlit still has the old (v1) multipage mode: when a `pages/` folder sits next to the
-entrypoint, the first run after the server starts is routed the v1 way, which runs a page
-script directly (a deep link such as /movie?id=238 would skip app.py's login gate) until some
-run calls `st.navigation`. Our pages live in `pages/` (docs/architecture.md), so the shell
-and every page call `ensure_navigation_routing()` first: in a v1-routed run it switches the
-process to `st.navigation` routing and reruns, and the rerun goes through app.py.
+A page is a function the shell registers with `st.navigation` (`reelmatch/ui/pages/`). The
+routes live here, apart from those functions, so a view can link to any page (`link(MOVIE)`)
+without importing another page's code. URL paths are part of the product: /movie?id=238 is
+a deep link people keep, so a path never changes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
-
-#: The page scripts, by absolute path so routing never depends on the working directory.
-PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
-DISCOVER = str(PAGES_DIR / "discover.py")
-MOVIE = str(PAGES_DIR / "movie.py")
-SETTINGS = str(PAGES_DIR / "settings.py")
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 
-def ensure_navigation_routing(*, entrypoint: bool = False) -> None:
-    """Switch to `st.navigation` routing. From a page run directly by v1 routing, rerun so
-    app.py runs; from app.py itself (v1 runs it as its main page), carrying on is enough: its
-    own `st.navigation` call takes over in this same run."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if not entrypoint:
-            st.rerun()
+@dataclass(frozen=True, slots=True)
+class Route:
+    url_path: str
+    title: str
+    icon: str
+    #: False: reachable by URL and links, not listed in the menu.
+    listed: bool = True
+    #: Registered for admins only (and the page checks the role again).
+    admin: bool = False
+
+
+DISCOVER = Route("discover", "Discover", ":material/explore:")  # the default page: /
+SEARCH = Route("search", "Search", ":material/search:")
+MOVIE = Route("movie", "Movie", ":material/movie:", listed=False)
+LIBRARY = Route("library", "Library", ":material/video_library:")
+RECOMMENDATIONS = Route("recommendations", "For you", ":material/auto_awesome:")
+MY_STATS = Route("my_stats", "My stats", ":material/bar_chart:")
+SETTINGS = Route("settings", "Settings", ":material/settings:")
+ANALYTICS = Route("analytics", "Analytics", ":material/insights:", admin=True)
+STATUS = Route("status", "Status", ":material/monitor_heart:", admin=True)
+DEFAULT = DISCOVER
+
+
+def st_page(route: Route, run: Callable[[], None]) -> st.Page:
+    """The `st.Page` for `route`, running `run`. Its page hash is the hash of `url_path`,
+    whatever `run` is, which is what makes `link()` work."""
+    return st.Page(
+        run,
+        title=route.title,
+        icon=route.icon,
+        url_path=route.url_path,
+        default=route == DEFAULT,
+        visibility="visible" if route.listed else "hidden",
+    )
+
+
+_LINKS: dict[Route, st.Page] = {}
+
+
+def link(route: Route) -> st.Page:
+    """A page object for `st.page_link` and `st.switch_page`, which need one to reach a page
+    that is a function. Made once per process (an `st.Page` costs ~40 µs, and Library draws a
+    link per diary entry); it is never registered, so never run."""
+    page = _LINKS.get(route)
+    if page is None:
+        page = st_page(route, _never_run)
+        if get_script_run_ctx() is not None:  # outside a run, st.Page is left half made
+            _LINKS[route] = page
+    return page
+
+
+def _never_run() -> None:
+    """Stands in for a page's function in link targets: Streamlit runs registered pages only."""

@@ -7,11 +7,12 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from reelmatch.domain import Preferences, User
-from reelmatch.services.demo import DEMO_USERNAME
+from reelmatch.services.demo import DEMO_USERNAME, DemoAccount
+from reelmatch.services.discovery import DiscoveryService
+from reelmatch.services.users import UserService
 from reelmatch.ui.auth import end_session, forget_credentials
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.layout import end_page
-from reelmatch.ui.state import get_services
 
 REGIONS = [
     "",
@@ -47,8 +48,7 @@ OFFLINE_LANGUAGE = "The offline catalog (no TMDB key) is English-only: titles st
 LANGUAGES = ["", "en", "de", "fr", "es", "it", "pt", "nl", "sv", "ja", "ko", "zh", "hi"]
 
 
-def profile(user: User) -> None:
-    users = get_services().users
+def profile(users: UserService, user: User) -> None:
     with st.form("profile"):
         st.subheader("Profile")
         name = st.text_input("Display name", value=user.display_name, max_chars=100)
@@ -73,10 +73,9 @@ def profile(user: User) -> None:
                     st.success("Password changed.")
 
 
-def preferences(user: User) -> None:
-    services = get_services()
-    saved = services.users.preferences(user)
-    genres = [genre.name for genre in services.discovery.genres()]
+def preferences(user: User, *, users: UserService, discovery: DiscoveryService) -> None:
+    saved = users.preferences(user)
+    genres = [genre.name for genre in discovery.genres()]
     with st.form("preferences"):
         st.subheader("Preferences")
         favourite = st.multiselect(
@@ -101,7 +100,7 @@ def preferences(user: User) -> None:
             format_func=lambda lang: lang or "Not set",
             help="Movie titles and overviews from TMDB in this language.",
         )
-        if not services.discovery.live:
+        if not discovery.live:
             right.caption(OFFLINE_LANGUAGE)
         zones = sorted(available_timezones())
         timezone = st.selectbox(
@@ -109,7 +108,7 @@ def preferences(user: User) -> None:
             zones,
             index=zones.index(saved.timezone) if saved.timezone in zones else zones.index("UTC"),
         )
-        services_offered = {p.id: p.name for p in services.discovery.providers(saved.region)}
+        services_offered = {p.id: p.name for p in discovery.providers(saved.region)}
         streaming = st.multiselect(
             "My streaming services",
             list(services_offered),
@@ -128,7 +127,7 @@ def preferences(user: User) -> None:
         )
         if st.form_submit_button("Save preferences", type="primary"):
             with guarded():
-                services.users.save_preferences(
+                users.save_preferences(
                     user,
                     Preferences(
                         favourite_genres=tuple(favourite),
@@ -146,14 +145,13 @@ def preferences(user: User) -> None:
                 st.success("Preferences saved.")
 
 
-def account(user: User) -> None:
-    services = get_services()
+def account(user: User, *, users: UserService, demo: DemoAccount) -> None:
     if user.username == DEMO_USERNAME:
         st.subheader("Demo account")
         st.write("Put the demo account back as it started: its ratings, watchlist and diary.")
         if st.button("Reset the demo", icon=":material/restart_alt:"):
             with guarded():
-                services.demo.reset(user)
+                demo.reset(user)
                 forget_credentials()
                 st.success("The demo account is as new.")
     st.subheader("Delete my account")
@@ -168,7 +166,7 @@ def account(user: User) -> None:
                 st.warning("The username you typed does not match.")
                 return
             with guarded():
-                services.users.delete_user(user)
+                users.delete_user(user)
                 forget_credentials()
                 end_session()
                 st.success("Your account and all its data are deleted.")

@@ -1,6 +1,9 @@
-"""The app shell: the login gate, the pages this user may open, and the page-view hook
-(`events.timed_event` around the page: one `page_view` with its render time per run of a
-page, including runs a page ends with `st.stop()`, not runs cut short by a rerun).
+"""The app shell: the services, the login gate, and the pages this user may open.
+
+The shell is the one place that looks the services up (`state.get_services`, once per run). It
+registers every page as a function bound to those services and the logged-in user
+(`frame.show_page` around the page's `render`), so pages and views get what they use passed
+in and can be tested without the shell (docs/decisions.md).
 
 Order matters (docs/architecture.md): the re-login cookie and the login form are processed BEFORE
 `st.navigation`, so the pages exist in the very run where someone logs in, and a deep link
@@ -10,12 +13,16 @@ registered but hidden and never run: they see only the login screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 from streamlit_authenticator.utilities import LoginError
 
+from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from reelmatch.events import LOGIN, PAGE_VIEW, timed_event
+from reelmatch.events import LOGIN
+from reelmatch.ui import routing
 from reelmatch.ui.auth import (
     authenticator,
     clear_session,
@@ -24,50 +31,66 @@ from reelmatch.ui.auth import (
     keep_login_cookie,
     logout_button,
 )
-from reelmatch.ui.errors import guarded, set_error_area
-from reelmatch.ui.feedback import show_messages
+from reelmatch.ui.errors import set_error_area
+from reelmatch.ui.frame import PageRender, show_page
 from reelmatch.ui.heap import HEAP
 from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.login import login_screen
-from reelmatch.ui.routing import PAGES_DIR, ensure_navigation_routing
+from reelmatch.ui.pages import (
+    analytics,
+    discover,
+    library,
+    movie,
+    my_stats,
+    recommendations,
+    search,
+    settings,
+    status,
+)
 from reelmatch.ui.state import get_services
 from reelmatch.ui.text import plain
 
+#: Every page, in menu order, with the function that draws it.
+PAGES: tuple[tuple[routing.Route, PageRender], ...] = (
+    (routing.DISCOVER, discover.render),
+    (routing.SEARCH, search.render),
+    (routing.MOVIE, movie.render),
+    (routing.LIBRARY, library.render),
+    (routing.RECOMMENDATIONS, recommendations.render),
+    (routing.MY_STATS, my_stats.render),
+    (routing.SETTINGS, settings.render),
+    (routing.ANALYTICS, analytics.render),
+    (routing.STATUS, status.render),
+)
 
-def page_map(user: User | None) -> list[st.Page]:
-    """The pages, in menu order. Admin pages are only registered for admins (and each admin
-    page checks the role again on the server)."""
-    pages = [
-        st.Page(
-            PAGES_DIR / "discover.py", title="Discover", icon=":material/explore:", default=True
-        ),
-        st.Page(PAGES_DIR / "search.py", title="Search", icon=":material/search:"),
-        st.Page(
-            PAGES_DIR / "movie.py", title="Movie", icon=":material/movie:", visibility="hidden"
-        ),
-        st.Page(PAGES_DIR / "library.py", title="Library", icon=":material/video_library:"),
-        st.Page(PAGES_DIR / "recommendations.py", title="For you", icon=":material/auto_awesome:"),
-        st.Page(PAGES_DIR / "my_stats.py", title="My stats", icon=":material/bar_chart:"),
-        st.Page(PAGES_DIR / "settings.py", title="Settings", icon=":material/settings:"),
-    ]
-    if user is not None and user.is_admin:
-        pages += [
-            st.Page(PAGES_DIR / "analytics.py", title="Analytics", icon=":material/insights:"),
-            st.Page(PAGES_DIR / "status.py", title="Status", icon=":material/monitor_heart:"),
-        ]
+
+def page_map(services: Services, user: User | None) -> list[st.Page]:
+    """The pages `user` may open, each bound to `services` and `user`. Admin pages are only
+    registered for admins (and each checks the role again). For visitors (None) the same
+    URLs are registered, hidden, and never run."""
+    pages = []
+    for route, render in PAGES:
+        if route.admin and not (user is not None and user.is_admin):
+            continue
+        run: Callable[[], None] = _never_run
+        if user is not None:
+            run = partial(show_page, render, services=services, user=user, title=route.title)
+        pages.append(routing.st_page(route, run))
     return pages
+
+
+def _never_run() -> None:
+    """A visitor's pages: registered so a deep link is kept through the login; never run."""
 
 
 def run() -> None:
     try:
-        _run()
+        _run(get_services())
     finally:
         HEAP.after_run()  # before Streamlit's own post-run collection (see ui/heap.py)
 
 
-def _run() -> None:
-    ensure_navigation_routing(entrypoint=True)
-    services = get_services()
+def _run(services: Services) -> None:
     auth = authenticator(services)
     try:
         auth.login(location="unrendered")  # the re-login cookie
@@ -75,7 +98,7 @@ def _run() -> None:
         clear_session()
     user = current_user(services)
     if user is None:
-        set_error_area("Login")
+        set_error_area("Login", events=services.events)
         gate = st.empty()
         with gate.container():
             login_screen(services, auth)
@@ -83,7 +106,7 @@ def _run() -> None:
         if user is not None:
             gate.empty()
             services.events.record(LOGIN, user_id=user.id)
-    navigation = st.navigation(page_map(user), position="top" if user else "hidden")
+    navigation = st.navigation(page_map(services, user), position="top" if user else "hidden")
     if user is None:
         drop_login_cookie(auth)
         footer()
@@ -94,15 +117,4 @@ def _run() -> None:
             st.success("You are logged out.")
             end_page()
         keep_login_cookie(auth)
-    set_error_area(navigation.title, user_id=user.id)  # the page_view's `page`, too
-    show_messages()
-    view = timed_event(
-        services.events,
-        PAGE_VIEW,
-        user_id=user.id,
-        page=navigation.title,
-        unless=(RerunException,),  # a run cut short to start over is not a view
-    )
-    with view, guarded():
-        navigation.run()
-    footer()
+    navigation.run()  # frame.show_page: the page, its page_view event and the footer

@@ -1,4 +1,5 @@
-"""The services object, built once per Streamlit process."""
+"""The services object, built once per Streamlit process. Only the shell calls `get_services`
+(tests/test_layering.py): it hands the pages what they need."""
 
 from __future__ import annotations
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from reelmatch.domain import DiaryEntry, User
 from reelmatch.services.analytics.period import today_in
+from reelmatch.services.library import LibraryService
 from reelmatch.services.stats import PersonalStats, YearInReview
 from reelmatch.ui import charts
-from reelmatch.ui.cards import MOVIE_PAGE
 from reelmatch.ui.feedback import act
-from reelmatch.ui.state import get_services
+from reelmatch.ui.routing import MOVIE, link
 from reelmatch.ui.tables import frame_table
 from reelmatch.ui.text import plain
 
@@ -35,7 +36,9 @@ def has_history(stats: PersonalStats) -> bool:
     return bool(stats.ratings_count or stats.films_watched or stats.watchlist.size)
 
 
-def rate_recent_nudge(entries: Sequence[DiaryEntry], *, user: User) -> None:
+def rate_recent_nudge(
+    entries: Sequence[DiaryEntry], *, library: LibraryService, user: User
+) -> None:
     """One star row per movie watched lately and not rated yet; a click rates it."""
     if not entries:
         return
@@ -45,25 +48,26 @@ def rate_recent_nudge(entries: Sequence[DiaryEntry], *, user: User) -> None:
         for entry in entries:
             title, stars = st.columns([3, 2], vertical_alignment="center")
             title.page_link(
-                MOVIE_PAGE,
+                link(MOVIE),
                 label=f"{plain(entry.movie.label)} · watched {entry.watched_on:%a %d %b}",
                 query_params={"id": str(entry.movie.id)},
             )
             key = f"nudge-{entry.movie.id}"
             with stars:
-                st.feedback("stars", key=key, on_change=_rate_from_stars, args=(user, entry, key))
+                st.feedback(
+                    "stars",
+                    key=key,
+                    on_change=partial(_rate_from_stars, library, user, entry, key),
+                )
 
 
-def _rate_from_stars(user: User, entry: DiaryEntry, key: str) -> None:
+def _rate_from_stars(library: LibraryService, user: User, entry: DiaryEntry, key: str) -> None:
     picked = st.session_state.get(key)
     if picked is None:
         return
     stars = float(picked) + 1  # st.feedback's stars are 0-based
     act(
-        get_services().library.rate_movie,
-        user,
-        entry.movie.id,
-        stars,
+        partial(library.rate_movie, user, entry.movie.id, stars),
         done=f"Rated {entry.movie.title} {stars:g}★.",
     )
 

@@ -9,15 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from reelmatch.domain import User
+from reelmatch.services.exports import ExportService
 from reelmatch.services.imports import (
     ImportPreview,
+    ImportService,
     UploadedFile,
     app_sources,
     preview_to_data,
     upload_types,
 )
 from reelmatch.ui.errors import guarded
-from reelmatch.ui.state import get_services
 
 _PREVIEW = "_import_preview"
 EXPORTS = {
@@ -27,8 +28,7 @@ EXPORTS = {
 }
 
 
-def import_section(user: User) -> None:
-    services = get_services()
+def import_section(user: User, *, imports: ImportService, max_upload_mb: float) -> None:
     st.subheader("Import your history")
     sources = {source.name: source for source in app_sources()}
     source = st.radio(
@@ -43,20 +43,20 @@ def import_section(user: User) -> None:
         type=upload_types(),
         accept_multiple_files=True,
         key=f"import-files-{source}",
-        help=f"Up to {services.settings.max_upload_mb:g} MB per file.",
+        help=f"Up to {max_upload_mb:g} MB per file.",
         # The browser refuses bigger files up front; the importer checks the exact limit.
-        max_upload_size=math.ceil(services.settings.max_upload_mb),
+        max_upload_size=math.ceil(max_upload_mb),
     )
     if uploads and st.button("Preview import", icon=":material/preview:"):
         files = [UploadedFile(name=u.name, data=u.getvalue()) for u in uploads]
         with guarded():
-            st.session_state[_PREVIEW] = services.imports.preview(
+            st.session_state[_PREVIEW] = imports.preview(
                 user, source, files, progress=progress_bar("Reading your files…")
             )
     pending = st.session_state.get(_PREVIEW)
     if isinstance(pending, ImportPreview) and pending.user_id == user.id:
         show_preview(pending)
-        confirm(user, pending)
+        confirm(user, pending, imports=imports)
 
 
 def progress_bar(text: str) -> Callable[[float, str], None]:
@@ -94,14 +94,13 @@ def show_preview(preview: ImportPreview) -> None:
             st.dataframe(pd.DataFrame(data["problems"]), hide_index=True, width="stretch")
 
 
-def confirm(user: User, preview: ImportPreview) -> None:
-    services = get_services()
+def confirm(user: User, preview: ImportPreview, *, imports: ImportService) -> None:
     if not preview.has_changes:
         st.success("Everything in these files is already in your library: nothing to import.")
         return
     if st.button("Confirm import", type="primary", icon=":material/download_done:"):
         with guarded():
-            result = services.imports.apply(user, preview, progress=progress_bar("Importing…"))
+            result = imports.apply(user, preview, progress=progress_bar("Importing…"))
             st.session_state.pop(_PREVIEW, None)
             st.success(
                 f"Imported: {result.rated} ratings, {result.watchlisted} watchlist entries, "
@@ -110,7 +109,7 @@ def confirm(user: User, preview: ImportPreview) -> None:
             )
 
 
-def export_section(user: User) -> None:
+def export_section(user: User, *, exports: ExportService) -> None:
     st.subheader("Export your data")
     fmt = st.radio(
         "Format",
@@ -120,7 +119,7 @@ def export_section(user: User) -> None:
         key="export-format",
     )
     with guarded():
-        exported = get_services().exports.export(user, fmt)
+        exported = exports.export(user, fmt)
         st.download_button(
             f"Download {EXPORTS[fmt]}",
             data=exported.content,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from reelmatch.domain import User
-from reelmatch.ui.state import get_services
+from reelmatch.services.users import UserService
 
 
-def user_timezone(user: User) -> str:
+def user_timezone(users: UserService, user: User) -> str:
     """The time zone from the user's Preferences (UTC until they choose one)."""
-    return get_services().users.preferences(user).timezone
+    return users.preferences(user).timezone

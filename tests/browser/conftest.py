@@ -8,9 +8,11 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser.pages import TIMEOUT
 from tests.conftest import ROOT
 from tests.support.net import free_port, wait_for_http
 
@@ -44,11 +46,8 @@ def _require_chromium() -> None:
     pytest.skip("Chromium is not installed (apt-get install -y chromium); browser tests skipped")
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    _require_chromium()
-    data_dir = tmp_path_factory.mktemp("browser") / "var"
-    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
+def _app_env(data_dir: Path, database_url: str) -> dict[str, str]:
+    """This environment without keys or services of its own, on the test's data."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -59,6 +58,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         DATABASE_URL=database_url,
         REELMATCH_SECRETS_FILE=str(data_dir / "none.toml"),
     )
+    return env
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser") / "var"
+    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
+    env = _app_env(data_dir, database_url)
     subprocess.run(
         [sys.executable, "-m", "reelmatch", "db", "upgrade"],
         cwd=ROOT,
@@ -102,3 +110,29 @@ def browser() -> Iterator[object]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    yield tab
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # keep what the browser saw, for the log
+        tab.screenshot(path=str(live_app.data_dir / f"failed-{request.node.name}.png"))
+        print(f"screenshot of the failure: {live_app.data_dir}/failed-{request.node.name}.png")
+    context.close()
+
+
+def run_cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:
+    """`python -m reelmatch ...` against the test server's database."""
+    subprocess.run(
+        [sys.executable, "-m", "reelmatch", *args],
+        cwd=ROOT,
+        env=_app_env(app.data_dir, app.database_url),
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
+    )

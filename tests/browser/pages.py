@@ -36,6 +36,10 @@ def click(page: Page, name: str, *, role: str = "button") -> None:
     visible(page.get_by_role(role, name=name, exact=True)).click()  # type: ignore[arg-type]
 
 
+def heading(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=TIMEOUT)
+
+
 def see(page: Page, text: str) -> None:
     expect(visible(page.get_by_text(text, exact=False))).to_be_visible(timeout=TIMEOUT)
 

@@ -3,48 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveApp
+from tests.browser.conftest import LiveApp, run_cli
 from tests.browser.pages import (
     TIMEOUT,
     click,
     fill,
     fill_form,
+    heading,
     idle,
     see,
     visible,
     wait_for_login_cookie,
 )
-from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LETTERBOXD = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "letterboxd"
-
-
-@pytest.fixture
-def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Any:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    yield tab
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:  # keep what the browser saw, for the log
-        tab.screenshot(path=str(live_app.data_dir / f"failed-{request.node.name}.png"))
-        print(f"screenshot of the failure: {live_app.data_dir}/failed-{request.node.name}.png")
-    context.close()
-
-
-def heading(page: Page, name: str) -> None:
-    expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=TIMEOUT)
 
 
 def sign_up(page: Page, app: LiveApp, username: str, password: str) -> None:
@@ -191,30 +170,11 @@ def test_try_the_demo_log_a_watch_and_export(page: Page, live_app: LiveApp) -> N
     assert any(d["note"] == "Royale with cheese" for d in exported["diary"])
 
 
-def _cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:
-    """`python -m reelmatch ...` against the test server's database."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TMDB_", "OPENAI_", "REDIS_", "DATABASE_"))
-    }
-    env.update(DATABASE_URL=app.database_url, REELMATCH_DATA_DIR=str(app.data_dir))
-    subprocess.run(
-        [sys.executable, "-m", "reelmatch", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_an_admin_reads_analytics_and_their_own_stats(page: Page, live_app: LiveApp) -> None:
-    _cli(live_app, "users", "add", "statsboss", "--admin", "--password-stdin",
+    run_cli(live_app, "users", "add", "statsboss", "--admin", "--password-stdin",
          stdin="analytics-2026\n")  # fmt: skip
-    _cli(live_app, "import", "letterboxd", str(LETTERBOXD), "--user", "statsboss")
-    _cli(live_app, "watched", "statsboss", "603")  # today, not rated: nudged
+    run_cli(live_app, "import", "letterboxd", str(LETTERBOXD), "--user", "statsboss")
+    run_cli(live_app, "watched", "statsboss", "603")  # today, not rated: nudged
     log_in(page, live_app, "statsboss", "analytics-2026")
 
     page.goto(f"{live_app.url}/my_stats")

@@ -1,4 +1,6 @@
-"""AppTest fixtures: the real app script against real services on a temp SQLite database."""
+"""AppTest fixtures: one page with services the test built (tests/support/pages.py), or the
+whole app (tests/support/apptest.py) with its own services, configured by the environment,
+on a temp SQLite database."""
 
 from __future__ import annotations
 
@@ -10,17 +12,17 @@ from streamlit.testing.v1 import AppTest
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from tests.support.apptest import PAGES, app_as, new_app
 from tests.support.fake_tmdb import API_KEY, FakeTmdb, fake_tmdb, tmdb_server
+from tests.support.live import live
 
-__all__ = ["PAGES", "fake_tmdb", "new_app", "tmdb_server"]
+__all__ = ["fake_tmdb", "live", "tmdb_server"]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches() -> Iterator[None]:
     """st.cache_resource/st.cache_data are process-wide: each test starts clean. Clearing
-    the resource cache closes the services the app built (their `on_release`), so no TMDB
-    client is left for the garbage collector to complain about in a later test."""
+    the resource cache closes the services a whole-app test built (their `on_release`), so
+    no TMDB client is left for the garbage collector to complain about in a later test."""
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
@@ -30,22 +32,18 @@ def _fresh_streamlit_caches() -> Iterator[None]:
 
 @pytest.fixture
 def app_env(monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
-    """Point the app's own settings (read from the environment) at the test database."""
+    """Point the whole app's own settings (read from the environment) at the test database."""
     monkeypatch.setenv("DATABASE_URL", db_url)
     return db_url
 
 
 @pytest.fixture
 def live_tmdb(monkeypatch: pytest.MonkeyPatch, fake_tmdb: FakeTmdb, app_env: str) -> FakeTmdb:
-    """Run the app on live TMDB: the real client, pointed at the loopback fake."""
+    """Run the whole app on live TMDB: the real client, pointed at the loopback fake."""
     monkeypatch.setenv("TMDB_API_KEY", API_KEY)
     monkeypatch.setenv("TMDB_API_BASE", fake_tmdb.base_url)
     monkeypatch.setenv("REELMATCH_TMDB_RETRIES", "0")
     return fake_tmdb
-
-
-def logged_in(user: User, *, page: str | None = None, **query: str) -> AppTest:
-    return app_as(user, page=page, **query)
 
 
 @pytest.fixture

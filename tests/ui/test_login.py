@@ -1,4 +1,5 @@
-"""The login gate: visitors see only the login screen; log in, sign up and the demo work."""
+"""The login gate, through the whole app: visitors see only the login screen; log in, sign up
+and the demo work."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from tests.ui.conftest import PAGES, logged_in, new_app, session_user, texts
+from reelmatch.ui import routing
+from tests.support.apptest import app_as, new_app, open_page
+from tests.ui.conftest import session_user, texts
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -27,8 +30,9 @@ def test_deep_link_as_visitor_runs_no_page(app_env: str) -> None:
     at = new_app()
     at.query_params["id"] = "238"
     at.run()
-    at.switch_page(str(PAGES / "movie.py")).run()
+    open_page(at, routing.MOVIE).run()
     assert "The Godfather" not in texts(at)
+    assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
 
 
 def test_log_in_with_the_form(alice: User) -> None:
@@ -106,7 +110,7 @@ def test_try_the_demo(services: Services, app_env: str) -> None:
 
 
 def test_a_deleted_account_is_logged_out(services: Services, alice: User) -> None:
-    at = logged_in(alice)
+    at = app_as(alice)
     services.users.delete_user(alice)
     at.run()
     assert session_user(at) is None

@@ -1,13 +1,20 @@
-"""Every page, logged in, against real services on a temp SQLite database (offline catalog)."""
+"""Each page alone (tests/support/pages.py) with real services on a temp SQLite database and the
+offline catalog."""
 
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from sqlalchemy import select
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from tests.ui.conftest import PAGES, logged_in, new_app, session_user, texts
+from reelmatch.events import PAGE_VIEW
+from reelmatch.store.models import EventRow
+from reelmatch.store.uow import UnitOfWork
+from reelmatch.ui import routing
+from reelmatch.ui.shell import PAGES
+from tests.support.pages import page_app
+from tests.ui.conftest import texts
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -16,8 +23,8 @@ def _button(at, label):  # type: ignore[no-untyped-def]
     return next(b for b in at.button if b.label == label)
 
 
-def test_discover_shows_a_grid_of_cards(alice: User) -> None:
-    at = logged_in(alice)
+def test_discover_shows_a_grid_of_cards(services: Services, alice: User) -> None:
+    at = page_app(routing.DISCOVER, services, alice)
     assert not at.exception
     assert [t.value for t in at.title] == ["Discover"]
     assert len([b for b in at.button if b.label == "Watchlist"]) == 20
@@ -25,36 +32,45 @@ def test_discover_shows_a_grid_of_cards(alice: User) -> None:
 
 
 def test_discover_watchlist_button_is_one_click(services: Services, alice: User) -> None:
-    at = logged_in(alice)
+    at = page_app(routing.DISCOVER, services, alice)
     at.button[0].click().run()  # the first card's Watchlist button
     assert not at.exception
     assert len(services.library.library(alice).watchlist) == 1
     assert "On watchlist" in [b.label for b in at.button]
+    assert "Added to your watchlist." in [t.proto.body for t in at.toast]
 
 
-def test_load_more_adds_a_page(alice: User) -> None:
-    at = logged_in(alice)
+def test_load_more_adds_a_page(services: Services, alice: User) -> None:
+    at = page_app(routing.DISCOVER, services, alice)
     _button(at, "Load more").click().run()
     assert len([b for b in at.button if b.label in ("Watchlist", "On watchlist")]) == 40
 
 
-def test_search_tolerates_typos(alice: User) -> None:
-    at = logged_in(alice, page="search.py")
+def test_discover_filters_search_the_whole_catalog(services: Services, alice: User) -> None:
+    at = page_app(routing.DISCOVER, services, alice)
+    next(m for m in at.multiselect if m.label == "Genres").select("Animation").run()
+    assert not at.exception
+    assert "Filtered across the whole catalog." in texts(at)
+    assert len([b for b in at.button if b.label == "Watchlist"]) == 20
+    assert "Spirited Away \\(2001\\)" in [link.proto.label for link in at.get("page_link")]
+
+
+def test_search_tolerates_typos(services: Services, alice: User) -> None:
+    at = page_app(routing.SEARCH, services, alice)
     at.text_input[0].input("godfater").run()
     assert not at.exception
-    assert "The Godfather \\(1972\\)" in [link.label for link in at.get("page_link")] or any(
-        "Godfather" in str(link.proto) for link in at.get("page_link")
-    )
+    assert "The Godfather \\(1972\\)" in [link.proto.label for link in at.get("page_link")]
+    assert {link.proto.page for link in at.get("page_link")} == {"movie"}
 
 
-def test_search_with_nothing_found_says_so(alice: User) -> None:
-    at = logged_in(alice, page="search.py")
+def test_search_with_nothing_found_says_so(services: Services, alice: User) -> None:
+    at = page_app(routing.SEARCH, services, alice)
     at.text_input[0].input("zzzzqqqqxxxx").run()
     assert "Nothing found" in texts(at)
 
 
 def test_movie_page_and_rating(services: Services, alice: User) -> None:
-    at = logged_in(alice, page="movie.py", id="238")
+    at = page_app(routing.MOVIE, services, alice, id="238")
     assert not at.exception
     assert "The Godfather \\(1972\\)" in [t.value for t in at.title]
     at.select_slider[0].set_value(4.5)
@@ -63,10 +79,11 @@ def test_movie_page_and_rating(services: Services, alice: User) -> None:
     ratings = services.library.library(alice).ratings
     assert [(e.movie.id, e.rating) for e in ratings] == [(238, 4.5)]
     assert "You rated it 4.5★." in texts(at)
+    assert "Rated 4.5★." in [t.proto.body for t in at.toast]
 
 
 def test_movie_page_logs_a_watch(services: Services, alice: User) -> None:
-    at = logged_in(alice, page="movie.py", id="680")
+    at = page_app(routing.MOVIE, services, alice, id="680")
     at.text_area[0].input("Still great")
     _button(at, "Log it").click().run()
     assert not at.exception
@@ -75,14 +92,18 @@ def test_movie_page_logs_a_watch(services: Services, alice: User) -> None:
 
 
 @pytest.mark.parametrize("movie_id", ["abc", "-1", "", "99999999999"])
-def test_movie_page_with_a_bad_id_shows_an_empty_state(alice: User, movie_id: str) -> None:
-    at = logged_in(alice, page="movie.py", id=movie_id)
+def test_movie_page_with_a_bad_id_shows_an_empty_state(
+    services: Services, alice: User, movie_id: str
+) -> None:
+    at = page_app(routing.MOVIE, services, alice, id=movie_id)
     assert not at.exception
     assert "Pick a movie" in texts(at)
+    assert [link.proto.page for link in at.get("page_link")] == [""]  # to Discover, at /
+    assert any("not endorsed or certified by TMDB" in c.value for c in at.caption)
 
 
-def test_movie_page_with_an_unknown_id_is_a_message(alice: User) -> None:
-    at = logged_in(alice, page="movie.py", id="999999999")
+def test_movie_page_with_an_unknown_id_is_a_message(services: Services, alice: User) -> None:
+    at = page_app(routing.MOVIE, services, alice, id="999999999")
     assert not at.exception
     assert "No movie with TMDB id 999999999" in texts(at)
 
@@ -91,7 +112,7 @@ def test_library_counts_and_tabs(services: Services, alice: User) -> None:
     services.library.rate_movie(alice, 238, 5)
     services.library.add_to_watchlist(alice, 603)
     services.library.log_watch(alice, 238, note="![pixel](http://example.invalid/x.png)")
-    at = logged_in(alice, page="library.py")
+    at = page_app(routing.LIBRARY, services, alice)
     assert not at.exception
     assert [m.value for m in at.metric] == ["1", "1", "1"]
     assert "\\!\\[pixel\\]" in texts(at)  # a note is shown as text, never as an image
@@ -99,7 +120,7 @@ def test_library_counts_and_tabs(services: Services, alice: User) -> None:
 
 def test_library_watchlist_watched_it(services: Services, alice: User) -> None:
     services.library.add_to_watchlist(alice, 603)
-    at = logged_in(alice, page="library.py")
+    at = page_app(routing.LIBRARY, services, alice)
     _button(at, "Watched it").click().run()
     assert not at.exception
     library = services.library.library(alice)
@@ -108,13 +129,22 @@ def test_library_watchlist_watched_it(services: Services, alice: User) -> None:
     assert not [b for b in at.button if b.label == "Watched it"]
 
 
-def test_empty_library_says_what_to_do(alice: User) -> None:
-    at = logged_in(alice, page="library.py")
+def test_library_watchlist_buttons_act_on_their_own_row(services: Services, alice: User) -> None:
+    for movie_id in (603, 680, 238):
+        services.library.add_to_watchlist(alice, movie_id)
+    at = page_app(routing.LIBRARY, services, alice)
+    next(b for b in at.button if b.key == "wl-remove-680").click().run()
+    assert not at.exception
+    assert sorted(e.movie.id for e in services.library.library(alice).watchlist) == [238, 603]
+
+
+def test_empty_library_says_what_to_do(services: Services, alice: User) -> None:
+    at = page_app(routing.LIBRARY, services, alice)
     assert "You have not rated anything yet" in texts(at)
 
 
 def test_settings_saves_preferences(services: Services, alice: User) -> None:
-    at = logged_in(alice, page="settings.py")
+    at = page_app(routing.SETTINGS, services, alice)
     assert not at.exception
     favourite = next(m for m in at.multiselect if m.label == "Favourite genres")
     favourite.set_value(["Drama"])
@@ -129,60 +159,55 @@ def test_settings_saves_preferences(services: Services, alice: User) -> None:
     assert (saved.region, saved.language) == ("DE", "de")
 
 
-def test_settings_deletes_the_account(services: Services, alice: User) -> None:
-    at = logged_in(alice, page="settings.py")
-    confirm = next(t for t in at.text_input if t.label.startswith("Type your username"))
-    confirm.input("alice")
-    _button(at, "Delete my account and all my data").click().run()
+def test_settings_changes_the_password(services: Services, alice: User) -> None:
+    at = page_app(routing.SETTINGS, services, alice)
+    fields = {t.label: t for t in at.text_input}
+    fields["Current password"].input("alice-password")
+    fields["New password"].input("a-new-password")
+    fields["Repeat new password"].input("a-new-password")
+    _button(at, "Change password").click().run()
     assert not at.exception
-    assert services.users.list_users() == []
-    assert session_user(at) is None
+    assert "Password changed." in texts(at)
+    assert services.users.authenticate("alice", "a-new-password") is not None
 
 
-def test_status_page_is_for_admins_only(services: Services, alice: User) -> None:
-    at = logged_in(alice)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(str(PAGES / "status.py"))  # not even registered for her
-    # and the page itself refuses, should anything run it for a non-admin
-    direct = AppTest.from_file(str(PAGES / "status.py"), default_timeout=30)
-    direct.session_state["authentication_status"] = True
-    direct.session_state["username"] = "alice"
-    direct.run()
-    assert "Database" not in texts(direct)
-    assert not direct.exception
-    assert "This page is for admins." in texts(direct)
+def test_status_page_for_an_admin(services: Services) -> None:
     admin = services.users.create_user(username="root", password="root-password", role="admin")
-    at = logged_in(admin, page="status.py")
+    at = page_app(routing.STATUS, services, admin)
     assert not at.exception
-    assert "Database" in texts(at)
-    assert "offline catalog" in texts(at)
-
-
-def test_status_page_shows_the_app_processs_event_queue(services: Services, app_env: str) -> None:
-    admin = services.users.create_user(username="root", password="root-password", role="admin")
-    at = logged_in(admin, page="status.py")
-    assert not at.exception
-    [events] = [line for line in texts(at).splitlines() if "**Events**" in line]
-    assert "0 dropped" in events
+    shown = texts(at)
+    assert "Database" in shown
+    assert "offline catalog" in shown
+    [events] = [line for line in shown.splitlines() if "**Events**" in line]
+    assert "0 dropped" in events  # the queue of the services the page was given
     assert "events stored in the last 24 h" in events
 
 
-def test_deep_link_survives_login(alice: User) -> None:
-    at = new_app()
-    at.query_params["id"] = "238"
-    at.run()
-    at.switch_page(str(PAGES / "movie.py")).run()
-    at.text_input[0].input("alice")
-    at.text_input[1].input("alice-password")
-    _button(at, "Log in").click().run()
+@pytest.mark.parametrize("route", [routing.STATUS, routing.ANALYTICS])
+def test_admin_pages_refuse_anyone_else(
+    services: Services, alice: User, route: routing.Route
+) -> None:
+    at = page_app(route, services, alice)  # as if anything ran it for her
     assert not at.exception
-    assert "The Godfather \\(1972\\)" in [t.value for t in at.title]
+    assert "This page is for admins." in texts(at)
+    assert [t.value for t in at.title] == []
+    assert not at.metric
+    assert any("not endorsed or certified by TMDB" in c.value for c in at.caption)
 
 
-def test_every_page_has_the_tmdb_notice(alice: User) -> None:
-    # movie.py without an id ends in st.stop(): the footer is still there.
-    admin_only = {"analytics.py", "status.py"}
-    for page in sorted(p.name for p in PAGES.glob("*.py") if p.name not in admin_only):
-        at = logged_in(alice, page=page)
-        assert not at.exception, page
-        assert any("not endorsed or certified by TMDB" in c.value for c in at.caption), page
+@pytest.mark.parametrize(("route", "render"), PAGES, ids=[r.url_path for r, _ in PAGES])
+def test_every_page_records_one_view_and_has_the_tmdb_notice(
+    services: Services, route: routing.Route, render: object
+) -> None:
+    admin = services.users.create_user(username="root", password="root-password", role="admin")
+    at = page_app(route, services, admin)  # movie without an id ends in st.stop()
+    assert not at.exception, route
+    assert any("not endorsed or certified by TMDB" in c.value for c in at.caption), route
+    assert _stored(services, PAGE_VIEW) == [(route.title, admin.id)]
+
+
+def _stored(services: Services, kind: str) -> list[tuple[str | None, int | None]]:
+    services.events.flush()
+    with UnitOfWork(services.database, read_only=True) as uow:
+        rows = uow.session.scalars(select(EventRow).where(EventRow.kind == kind))
+        return [(row.subject, row.user_id) for row in rows]

@@ -1,34 +1,47 @@
-"""The "For you" page under AppTest: local picks with reasons and feedback, AI picks from the
-loopback fake OpenAI server (env OPENAI_API_KEY + OPENAI_BASE_URL), movie night."""
+"""The "For you" page alone under AppTest: local picks with reasons and feedback, AI picks from
+the loopback fake OpenAI server, movie night."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from reelmatch.bootstrap import Services
+from reelmatch.bootstrap import Services, build_services
+from reelmatch.catalog.offline import OfflineCatalog
+from reelmatch.config import load_settings
 from reelmatch.domain import Preferences, User
 from reelmatch.store.models import RecommendationItemRow
 from reelmatch.store.uow import UnitOfWork
+from reelmatch.ui import routing
 from tests.support.fake_openai import FakeOpenAI
-from tests.ui.conftest import logged_in, texts
+from tests.support.pages import page_app
+from tests.ui.conftest import texts
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 ALICE_RATES = {238: 5.0, 680: 4.5, 769: 4.0, 603: 4.5}
-PAGE = "recommendations.py"
+PAGE = routing.RECOMMENDATIONS
+
+
+def rate_and_train(services: Services, user: User) -> User:
+    for movie_id, stars in ALICE_RATES.items():
+        services.library.rate_movie(user, movie_id, stars)
+    services.recommendations.retrain()
+    return user
 
 
 @pytest.fixture
 def rated_alice(services: Services, alice: User) -> User:
-    for movie_id, stars in ALICE_RATES.items():
-        services.library.rate_movie(alice, movie_id, stars)
-    services.recommendations.retrain()  # the app loads it from the data directory
-    return alice
+    return rate_and_train(services, alice)
+
+
+def for_you(services: Services, user: User) -> AppTest:
+    return page_app(PAGE, services, user)
 
 
 def buttons(at: AppTest, label: str) -> list[Any]:
@@ -48,8 +61,10 @@ def card_movie_ids(at: AppTest) -> list[int]:
     return [int(b.key.removeprefix("fb-up-")) for b in at.button if b.key.startswith("fb-up-")]
 
 
-def test_local_picks_with_reasons_and_feedback_buttons(rated_alice: User) -> None:
-    at = logged_in(rated_alice, page=PAGE)
+def test_local_picks_with_reasons_and_feedback_buttons(
+    services: Services, rated_alice: User
+) -> None:
+    at = for_you(services, rated_alice)
 
     assert not at.exception
     assert [t.value for t in at.title] == ["For you"]
@@ -65,7 +80,7 @@ def test_local_picks_with_reasons_and_feedback_buttons(rated_alice: User) -> Non
 
 
 def test_not_interested_removes_the_movie(services: Services, rated_alice: User) -> None:
-    at = logged_in(rated_alice, page=PAGE)
+    at = for_you(services, rated_alice)
     first = card_movie_ids(at)[0]
 
     next(b for b in at.button if b.key == f"fb-not_interested-{first}").click().run()
@@ -77,7 +92,7 @@ def test_not_interested_removes_the_movie(services: Services, rated_alice: User)
 
 
 def test_seen_it_can_log_a_watch(services: Services, rated_alice: User) -> None:
-    at = logged_in(rated_alice, page=PAGE)
+    at = for_you(services, rated_alice)
     movie_id = card_movie_ids(at)[1]
 
     next(b for b in at.button if b.key == f"fb-seen-log-{movie_id}").click().run()
@@ -88,14 +103,13 @@ def test_seen_it_can_log_a_watch(services: Services, rated_alice: User) -> None:
 
 
 def test_opening_a_pick_records_the_click(services: Services, rated_alice: User) -> None:
-    at = logged_in(rated_alice, page=PAGE)
+    at = for_you(services, rated_alice)
     movie_id = card_movie_ids(at)[0]
 
     next(b for b in at.button if b.key == f"rec-open-{movie_id}").click().run()
 
     assert not at.exception
-    assert at.query_params["id"] == str(movie_id)
-    assert [t.value for t in at.title] != ["For you"]  # the movie page now
+    assert at.query_params["id"] == str(movie_id)  # for the movie page (tests/ui/test_app.py)
     with UnitOfWork(services.database, read_only=True) as uow:
         clicked = uow.session.scalars(
             select(RecommendationItemRow.clicked_at).where(
@@ -105,15 +119,15 @@ def test_opening_a_pick_records_the_click(services: Services, rated_alice: User)
     assert any(clicked)
 
 
-def test_a_newcomer_is_told_to_rate_movies(alice: User) -> None:
-    at = logged_in(alice, page=PAGE)
+def test_a_newcomer_is_told_to_rate_movies(services: Services, alice: User) -> None:
+    at = for_you(services, alice)
     assert not at.exception
     assert "Rate a few movies" in texts(at)
     assert len(card_movie_ids(at)) == 12  # popular picks meanwhile
 
 
-def test_filters_that_match_nothing_say_what_to_try(rated_alice: User) -> None:
-    at = logged_in(rated_alice, page=PAGE)
+def test_filters_that_match_nothing_say_what_to_try(services: Services, rated_alice: User) -> None:
+    at = for_you(services, rated_alice)
     at.multiselect(key="recs-genres").select("Western").select("Animation")
     at.slider(key="recs-years").set_value((1930, 1931)).run()
     assert not at.exception
@@ -121,26 +135,48 @@ def test_filters_that_match_nothing_say_what_to_try(rated_alice: User) -> None:
     assert "No movie matches these filters" in texts(at)
 
 
-def test_without_a_key_the_ai_switch_is_disabled_and_says_why(rated_alice: User) -> None:
-    at = logged_in(rated_alice, page=PAGE)
+def test_without_a_key_the_ai_switch_is_disabled_and_says_why(
+    services: Services, rated_alice: User
+) -> None:
+    at = for_you(services, rated_alice)
     switch = at.toggle(key="recs-ai")
     assert switch.disabled
     assert "OpenAI API key" in texts(at)
 
 
 @pytest.fixture
-def fake_openai(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+def fake_openai() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as fake:
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdef")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
-        monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
         yield fake
 
 
+@pytest.fixture
+def ai_services(
+    db_url: str, tmp_path: Path, offline_catalog: OfflineCatalog, fake_openai: FakeOpenAI
+) -> Iterator[Services]:
+    """Services with AI picks from the fake OpenAI server."""
+    settings = load_settings(
+        DATABASE_URL=db_url,
+        REELMATCH_DATA_DIR=str(tmp_path / "var"),
+        OPENAI_API_KEY="sk-test-0123456789abcdef",
+        OPENAI_BASE_URL=fake_openai.base_url,
+        OPENAI_MAX_RETRIES=0,
+    )
+    services = build_services(settings, catalog=offline_catalog, bcrypt_rounds=4)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def ai_alice(ai_services: Services) -> User:
+    alice = ai_services.users.create_user(username="alice", password="alice-password")
+    return rate_and_train(ai_services, alice)
+
+
 def test_ai_picks_from_the_fake_openai(
-    services: Services, rated_alice: User, fake_openai: FakeOpenAI
+    ai_services: Services, ai_alice: User, fake_openai: FakeOpenAI
 ) -> None:
-    pool = services.recommendations.recommend(rated_alice, k=50, shown=False).items
+    pool = ai_services.recommendations.recommend(ai_alice, k=50, shown=False).items
     chosen = pool[5].movie
     fake_openai.push(
         fake_openai.picks(
@@ -148,7 +184,7 @@ def test_ai_picks_from_the_fake_openai(
               "reason": "A crime classic for a Godfather fan."}]
         )
     )  # fmt: skip
-    at = logged_in(rated_alice, page=PAGE)
+    at = for_you(ai_services, ai_alice)
 
     at.toggle(key="recs-ai").set_value(True).run()
 
@@ -165,18 +201,18 @@ def test_ai_picks_from_the_fake_openai(
 
 
 def test_ai_failure_shows_local_picks_with_a_notice(
-    rated_alice: User, fake_openai: FakeOpenAI
+    ai_services: Services, ai_alice: User, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.push(fake_openai.error(503))
-    at = logged_in(rated_alice, page=PAGE)
+    at = for_you(ai_services, ai_alice)
     at.toggle(key="recs-ai").set_value(True).run()
     assert not at.exception
     assert "AI picks are unavailable right now" in texts(at)
     assert len(card_movie_ids(at)) == 12
 
 
-def test_movie_night_explains_opting_in(alice: User) -> None:
-    at = logged_in(alice, page=PAGE)
+def test_movie_night_explains_opting_in(services: Services, alice: User) -> None:
+    at = for_you(services, alice)
     assert "Movie night finds films for 2–6 people" in texts(at)
     assert any("settings" in str(link.proto).lower() for link in at.get("page_link"))
 
@@ -186,7 +222,7 @@ def test_movie_night_for_two_opted_in_users(services: Services, rated_alice: Use
     services.library.rate_movie(bob, 603, 5.0)
     for person in (rated_alice, bob):
         services.users.save_preferences(person, Preferences(movie_night_opt_in=True))
-    at = logged_in(rated_alice, page=PAGE)
+    at = for_you(services, rated_alice)
 
     at.multiselect(key="night-members").select("bob").run()
     next(b for b in at.button if b.label == "Find movies for us").click().run()

@@ -1,4 +1,4 @@
-"""The Analytics (admins) and My stats pages against real services on a temp SQLite database.
+"""The Analytics (admins) and My stats pages alone, with real services on a temp SQLite database.
 
 Charts are `UnknownElement`s under AppTest; their data is checked in tests/analytics. Here:
 what each person may open, the tiles, the tables beside the charts, the viewer's time zone,
@@ -9,25 +9,29 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pandas as pd
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from reelmatch.bootstrap import Services
+from reelmatch.bootstrap import Services, build_services
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.domain import Preferences, User
+from reelmatch.events import ERROR
 from reelmatch.services.analytics import Period
 from reelmatch.services.analytics.kpis import KPI_DEFINITIONS
 from reelmatch.store.models import EventRow
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
+from reelmatch.ui import routing
 from reelmatch.ui.kpi_tiles import SHORT_LABELS
-from reelmatch.ui.state import get_services
 from reelmatch.ui.stats_view import NO_DIRECTORS
 from tests.analytics.conftest import add_events
-from tests.ui.conftest import PAGES, logged_in, texts
+from tests.support.events import RecordingEvents
+from tests.support.pages import page_app
+from tests.ui.conftest import texts
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -49,6 +53,10 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def analytics_page(services: Services, admin: User) -> AppTest:
+    return page_app(routing.ANALYTICS, services, admin)
+
+
 def _pick_range(at: AppTest, first: date, last: date) -> AppTest:
     at.segmented_control(key="an-range").set_value("Custom").run()
     at.date_input(key="an-dates").set_value((first, last)).run()
@@ -62,7 +70,7 @@ def test_admin_sees_tiles_tables_and_downloads(
     services.library.add_to_watchlist(alice, 680)
     services.library.log_watch(alice, 680)
     services.events.flush()
-    at = logged_in(admin, page="analytics.py")
+    at = analytics_page(services, admin)
     assert not at.exception
     assert [t.value for t in at.title] == ["Analytics"]
     tiles = _metrics(at)
@@ -89,7 +97,7 @@ def test_admin_sees_tiles_tables_and_downloads(
 def test_the_range_presets_and_comparison(services: Services, admin: User, alice: User) -> None:
     services.library.rate_movie(alice, 238, 4.5)
     services.events.flush()
-    at = logged_in(admin, page="analytics.py")
+    at = analytics_page(services, admin)
     at.segmented_control(key="an-range").set_value("7 days").run()
     assert not at.exception
     assert len(_table_with(at, "active_users")) == 7
@@ -99,16 +107,16 @@ def test_the_range_presets_and_comparison(services: Services, admin: User, alice
     assert "compared with" not in texts(at)
 
 
-def test_live_tiles_refresh_themselves(admin: User) -> None:
-    at = logged_in(admin, page="analytics.py")
+def test_live_tiles_refresh_themselves(services: Services, admin: User) -> None:
+    at = analytics_page(services, admin)
     at.toggle(key="an-live").set_value(True).run()
     assert not at.exception
     assert len(at.metric) == len(KPI_DEFINITIONS)
     assert "Live: updated at" in texts(at)
 
 
-def test_a_quiet_range_says_what_is_going_on(admin: User) -> None:
-    at = _pick_range(logged_in(admin, page="analytics.py"), date(2020, 1, 1), date(2020, 1, 7))
+def test_a_quiet_range_says_what_is_going_on(services: Services, admin: User) -> None:
+    at = _pick_range(analytics_page(services, admin), date(2020, 1, 1), date(2020, 1, 7))
     assert not at.exception
     assert "Nothing was recorded from 01 Jan to 07 Jan 2020" in texts(at)
     assert "a new server has none yet" in texts(at)
@@ -116,8 +124,8 @@ def test_a_quiet_range_says_what_is_going_on(admin: User) -> None:
     assert _metrics(at)["Ratings"] == "0"
 
 
-def test_a_range_the_service_refuses_is_a_warning(admin: User) -> None:
-    at = _pick_range(logged_in(admin, page="analytics.py"), date(2020, 1, 1), date(2024, 1, 1))
+def test_a_range_the_service_refuses_is_a_warning(services: Services, admin: User) -> None:
+    at = _pick_range(analytics_page(services, admin), date(2020, 1, 1), date(2024, 1, 1))
     assert not at.exception
     assert "at most 800 days" in texts(at)
 
@@ -126,34 +134,35 @@ def test_days_are_the_viewers_local_days(services: Services, admin: User, alice:
     # Stored in UTC: Mar 6 00:10 UTC is still Mar 5 (19:10) in New York.
     late = datetime(2026, 3, 6, 0, 10, tzinfo=UTC)
     add_events(services, [(late, "watchlist_add", alice, None, {"movie_id": 155})])
-    at = _pick_range(logged_in(admin, page="analytics.py"), date(2026, 3, 4), date(2026, 3, 7))
+    at = _pick_range(analytics_page(services, admin), date(2026, 3, 4), date(2026, 3, 7))
     adds = _table_with(at, "active_users").set_index("day")["watchlist_adds"]
     assert adds[date(2026, 3, 6)] == 1
     services.users.save_preferences(admin, Preferences(timezone="America/New_York"))
-    at = _pick_range(logged_in(admin, page="analytics.py"), date(2026, 3, 4), date(2026, 3, 7))
+    at = _pick_range(analytics_page(services, admin), date(2026, 3, 4), date(2026, 3, 7))
     assert "America/New_York" in texts(at)
     adds = _table_with(at, "active_users").set_index("day")["watchlist_adds"]
     assert (adds[date(2026, 3, 5)], adds[date(2026, 3, 6)]) == (1, 0)
 
 
-def test_page_views_reach_the_page_render_table(admin: User) -> None:
-    at = logged_in(admin, page="library.py")
-    at.switch_page(str(PAGES / "discover.py")).run()
-    get_services().events.flush()  # the app's own recorder
-    at.switch_page(str(PAGES / "analytics.py")).run()
+def test_page_views_reach_the_page_render_table(services: Services, admin: User) -> None:
+    page_app(routing.LIBRARY, services, admin)
+    discover = page_app(routing.DISCOVER, services, admin)
+    discover.run()  # a rerun of the page is another view
+    services.events.flush()
+    at = analytics_page(services, admin)
     assert "Page render time" not in [s.value for s in at.subheader]  # another tab
     at.session_state["an-tab"] = "System health"  # what clicking the tab does
     at.run()
     pages = _table_with(at, "views").set_index("page")
     assert pages.loc["Library", "views"] == 1
-    assert pages.loc["Discover", "views"] == 2  # the first run after login, and once more
+    assert pages.loc["Discover", "views"] == 2
     assert (pages["p95_ms"] > 0).all()
 
 
 def test_an_error_shown_on_a_page_is_counted(services: Services, admin: User) -> None:
-    at = logged_in(admin, page="movie.py", id="999999999")
+    at = page_app(routing.MOVIE, services, admin, id="999999999")
     assert "No movie with TMDB id 999999999" in texts(at)  # shown by the one error display
-    get_services().events.flush()  # the app's own recorder
+    services.events.flush()
     with UnitOfWork(services.database, read_only=True) as uow:
         rows = uow.session.scalars(select(EventRow).where(EventRow.kind == "error"))
         errors = [(r.subject, r.user_id, r.properties) for r in rows]
@@ -162,30 +171,30 @@ def test_an_error_shown_on_a_page_is_counted(services: Services, admin: User) ->
     ]
     kpis = {k.key: k.value for k in services.analytics.kpis(admin, Period.last(2))}
     assert kpis["errors"] == 1
-    at.switch_page(str(PAGES / "analytics.py")).run()
-    assert _metrics(at)["Errors"] == "1"
+    assert _metrics(analytics_page(services, admin))["Errors"] == "1"
 
 
-def test_recording_an_error_never_breaks_the_page(alice: User) -> None:
-    at = logged_in(alice, page="movie.py", id="999999999")
-    at.session_state["_reelmatch_error_area"] = "not a (where, user) pair"  # recording fails
-    at.switch_page(str(PAGES / "movie.py")).run()
+class ErrorsFail(RecordingEvents):
+    """Keeps every event but refuses `error` events."""
+
+    def record(self, kind: str, **fields: Any) -> None:
+        super().record(kind, **fields)
+        if kind == ERROR:
+            raise RuntimeError("the events table is gone")
+
+
+def test_recording_an_error_never_breaks_the_page(
+    services: Services, alice: User, offline_catalog: OfflineCatalog
+) -> None:
+    failing = ErrorsFail()
+    with_failing = build_services(services.settings, catalog=offline_catalog, events=failing)
+    at = page_app(routing.MOVIE, with_failing, alice, id="999999999")
+    with_failing.close()
     assert not at.exception
     assert "No movie with TMDB id 999999999" in texts(at)
-
-
-def test_analytics_is_for_admins_only(alice: User) -> None:
-    at = logged_in(alice)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page(str(PAGES / "analytics.py"))  # not even registered for her
-    direct = AppTest.from_file(str(PAGES / "analytics.py"), default_timeout=30)
-    direct.session_state["authentication_status"] = True
-    direct.session_state["username"] = "alice"
-    direct.run()
-    assert not direct.exception
-    assert "This page is for admins." in texts(direct)
-    assert not direct.metric
-    assert not direct.dataframe
+    assert [e.properties for e in failing.of_kind(ERROR)] == [
+        {"where": "Movie", "type": "NotFound"}
+    ]
 
 
 def test_my_stats_shows_only_my_numbers(services: Services, alice: User) -> None:
@@ -195,7 +204,7 @@ def test_my_stats_shows_only_my_numbers(services: Services, alice: User) -> None
     for movie in (680, 13, 603):
         services.library.rate_movie(bob, movie, 1.0)
         services.library.log_watch(bob, movie)
-    at = logged_in(alice, page="my_stats.py")
+    at = page_app(routing.MY_STATS, services, alice)
     assert not at.exception
     tiles = _metrics(at)
     assert (tiles["Ratings"], tiles["Average rating"], tiles["Films watched"]) == (
@@ -220,7 +229,7 @@ def test_my_stats_names_my_directors_when_credits_are_known(
         uow.movies.upsert_many([replace(offline_catalog.movie(238), directors=("F. F. Coppola",))])
         uow.commit()
     services.library.rate_movie(alice, 238, 4.5)
-    at = logged_in(alice, page="my_stats.py")
+    at = page_app(routing.MY_STATS, services, alice)
     assert not at.exception
     directors = _table_with(at, "director")
     assert directors.to_dict("list") == {
@@ -231,8 +240,8 @@ def test_my_stats_names_my_directors_when_credits_are_known(
     assert NO_DIRECTORS not in [c.value for c in at.caption]
 
 
-def test_my_stats_for_a_newcomer(alice: User) -> None:
-    at = logged_in(alice, page="my_stats.py")
+def test_my_stats_for_a_newcomer(services: Services, alice: User) -> None:
+    at = page_app(routing.MY_STATS, services, alice)
     assert not at.exception
     assert "Nothing to count yet" in texts(at)
     assert not at.metric
@@ -241,7 +250,7 @@ def test_my_stats_for_a_newcomer(alice: User) -> None:
 
 def test_the_nudge_rates_a_movie_in_one_click(services: Services, alice: User) -> None:
     services.library.log_watch(alice, 680, watched_on=utcnow().date())
-    at = logged_in(alice, page="my_stats.py")
+    at = page_app(routing.MY_STATS, services, alice)
     assert "Rate what you watched recently" in [s.value for s in at.subheader]
     (stars,) = at.get("feedback")
     stars.set_value(3).run()  # the fourth star

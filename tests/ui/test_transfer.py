@@ -1,4 +1,4 @@
-"""Settings → Import (upload, preview, confirm) and Export, through AppTest."""
+"""Settings → Import (upload, preview, confirm) and Export: the Settings page alone."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
+from reelmatch.ui import routing
 from tests.conftest import ROOT
-from tests.ui.conftest import logged_in, texts
+from tests.support.pages import page_app
+from tests.ui.conftest import texts
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 LETTERBOXD = ROOT / "tests" / "fixtures" / "imports" / "letterboxd"
@@ -29,7 +31,7 @@ def _button(at, label):  # type: ignore[no-untyped-def]
 
 
 def test_import_letterboxd_preview_then_confirm(services: Services, alice: User) -> None:
-    at = logged_in(alice, page="settings.py")
+    at = page_app(routing.SETTINGS, services, alice)
     at.file_uploader[0].set_value(("letterboxd.zip", letterboxd_zip(), "application/zip")).run()
     _button(at, "Preview import").click().run()
     assert not at.exception
@@ -48,7 +50,7 @@ def test_import_letterboxd_preview_then_confirm(services: Services, alice: User)
 
 def test_reimporting_changes_nothing(services: Services, alice: User) -> None:
     for _ in range(2):
-        at = logged_in(alice, page="settings.py")
+        at = page_app(routing.SETTINGS, services, alice)
         at.file_uploader[0].set_value(("letterboxd.zip", letterboxd_zip(), "application/zip"))
         at.run()
         _button(at, "Preview import").click().run()
@@ -58,7 +60,7 @@ def test_reimporting_changes_nothing(services: Services, alice: User) -> None:
 
 
 def test_a_broken_file_is_a_message(services: Services, alice: User) -> None:
-    at = logged_in(alice, page="settings.py")
+    at = page_app(routing.SETTINGS, services, alice)
     at.file_uploader[0].set_value(
         ("ratings.zip", b"PK\x03\x04 not really a zip", "application/zip")
     )
@@ -71,7 +73,7 @@ def test_a_broken_file_is_a_message(services: Services, alice: User) -> None:
 
 def test_export_offers_every_format(services: Services, alice: User) -> None:
     services.library.rate_movie(alice, 238, 4.5)
-    at = logged_in(alice, page="settings.py")
+    at = page_app(routing.SETTINGS, services, alice)
     assert not at.exception
     assert "Download Everything (JSON)" in [b.label for b in at.get("download_button")]
     at.radio(key="export-format").set_value("letterboxd").run()

@@ -1,0 +1,25 @@
+"""Library: ratings, watchlist and diary, all from the local database (no TMDB calls)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import User
+from reelmatch.ui.library_view import diary, ratings_table, watchlist
+
+
+def render(services: Services, user: User) -> None:
+    library = services.library.library(user)
+    st.title("Library")
+    rated, listed, logged = st.columns(3)
+    rated.metric("Rated", len(library.ratings))
+    listed.metric("On watchlist", len(library.watchlist))
+    logged.metric("Diary entries", len(library.diary))
+    ratings_tab, watchlist_tab, diary_tab = st.tabs(["Ratings", "Watchlist", "Diary"])
+    with ratings_tab:
+        ratings_table(library.ratings, services.discovery.images())
+    with watchlist_tab:
+        watchlist(library.watchlist, library=services.library, user=user)
+    with diary_tab:
+        diary(library.diary)
