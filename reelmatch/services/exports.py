@@ -99,18 +99,28 @@ class ExportService:
     def __init__(self, library: LibraryService) -> None:
         self._library = library
 
-    def export(self, user: User, fmt: str) -> ExportFile:
-        stamp = utcnow().date().isoformat()
-        base = f"reelmatch-{user.username}-{stamp}"
-        if fmt == "json":
-            data = self._library.export_user_data(user)
-            content = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-            return ExportFile(f"{base}.json", "application/json", content)
-        if fmt == "csv":
-            return ExportFile(f"{base}.csv", "text/csv", library_csv(self._library.library(user)))
-        if fmt == "letterboxd":
-            content = letterboxd_csv(self._library.library(user))
-            return ExportFile(f"{base}-letterboxd.csv", "text/csv", content)
+    def describe(self, user: User, fmt: str) -> tuple[str, str]:
+        """The file name and media type an export will have, without building it (a page
+        offers the download and builds the file only when it is clicked)."""
+        base = f"reelmatch-{user.username}-{utcnow().date().isoformat()}"
+        kinds = {
+            "json": (f"{base}.json", "application/json"),
+            "csv": (f"{base}.csv", "text/csv"),
+            "letterboxd": (f"{base}-letterboxd.csv", "text/csv"),
+        }
+        if fmt in kinds:
+            return kinds[fmt]
         raise InvalidInput(
             f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}."
         )
+
+    def export(self, user: User, fmt: str) -> ExportFile:
+        filename, media_type = self.describe(user, fmt)
+        if fmt == "json":
+            data = self._library.export_user_data(user)
+            content = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+        elif fmt == "csv":
+            content = library_csv(self._library.library(user))
+        else:
+            content = letterboxd_csv(self._library.library(user))
+        return ExportFile(filename, media_type, content)

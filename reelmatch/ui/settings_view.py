@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from zoneinfo import available_timezones
 
 import streamlit as st
@@ -73,6 +74,12 @@ def profile(users: UserService, user: User) -> None:
                     st.success("Password changed.")
 
 
+@cache
+def time_zones() -> list[str]:
+    """Every IANA zone, sorted (read from disk once per process, not on every run)."""
+    return sorted(available_timezones())
+
+
 def preferences(user: User, *, users: UserService, discovery: DiscoveryService) -> None:
     saved = users.preferences(user)
     genres = [genre.name for genre in discovery.genres()]
@@ -102,7 +109,7 @@ def preferences(user: User, *, users: UserService, discovery: DiscoveryService) 
         )
         if not discovery.live:
             right.caption(OFFLINE_LANGUAGE)
-        zones = sorted(available_timezones())
+        zones = time_zones()
         timezone = st.selectbox(
             "Time zone",
             zones,

@@ -119,13 +119,15 @@ def export_section(user: User, *, exports: ExportService) -> None:
         key="export-format",
     )
     with guarded():
-        exported = exports.export(user, fmt)
+        filename, media_type = exports.describe(user, fmt)
         st.download_button(
             f"Download {EXPORTS[fmt]}",
-            data=exported.content,
-            file_name=exported.filename,
-            mime=exported.media_type,
+            # Built when clicked, not on every run of the Settings page.
+            data=lambda: exports.export(user, fmt).content,
+            file_name=filename,
+            mime=media_type,
             icon=":material/download:",
+            on_click="ignore",
         )
     if fmt == "letterboxd":
         st.caption(
