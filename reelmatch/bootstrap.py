@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from reelmatch.events import EventSink
     from reelmatch.services.analytics import AnalyticsService
     from reelmatch.services.background_refresh import BackgroundRefresher
+    from reelmatch.services.cookie_key import CookieKey
     from reelmatch.services.demo import DemoAccount
     from reelmatch.services.discovery import DiscoveryService
     from reelmatch.services.event_recorder import QueueHealth
@@ -148,13 +149,18 @@ class Services:
         return AttemptThrottle(store, limits=limits)
 
     @built
+    def cookie_key(self) -> CookieKey:
+        """The login cookie's signing key, one per installation (`cookie_key()` gives it)."""
+        from reelmatch.services.cookie_key import CookieKey
+
+        return CookieKey(self.settings, self.database)
+
+    @built
     def sessions(self) -> SessionService:
         """Login sessions behind the cookie (revocable; shared through the database)."""
         from reelmatch.services.sessions import SessionService
 
-        return SessionService(
-            self.database, key=self.settings.resolved_cookie_key, days=self.settings.session_days
-        )
+        return SessionService(self.database, key=self.cookie_key, days=self.settings.session_days)
 
     @built
     def users(self) -> UserService:

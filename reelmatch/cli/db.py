@@ -22,8 +22,11 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Apply every pending migration (safe to run again)."""
     settings = load_settings()
-    upgrade(settings.effective_database_url)
-    click.echo("Database is up to date.")
+    before, after = upgrade(settings.effective_database_url)
+    if before == after:
+        click.echo(f"Database is up to date (revision {after}).")
+    else:
+        click.echo(f"Migrated the database from revision {before or 'none'} to {after}.")
 
 
 @click.command()

@@ -55,3 +55,15 @@ class IdentityRow(Base):
     subject: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppSecretRow(Base):
+    """A secret every process of one installation shares (the login cookie's signing key when
+    several processes run and REELMATCH_COOKIE_KEY is not set): made once, by whichever
+    process asks first."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

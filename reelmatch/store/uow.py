@@ -22,6 +22,7 @@ from reelmatch.store.repositories.accounts import (
     IdentityRepository,
     SessionRepository,
 )
+from reelmatch.store.repositories.app_secrets import AppSecretRepository
 
 
 class UnitOfWork:
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.auth_failures = AuthFailureRepository(self.session)
         self.sessions = SessionRepository(self.session)
         self.identities = IdentityRepository(self.session)
+        self.app_secrets = AppSecretRepository(self.session)
         return self
 
     def commit(self) -> None:

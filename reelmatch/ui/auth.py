@@ -49,7 +49,7 @@ def authenticator(services: Services) -> stauth.Authenticate:
     auth = stauth.Authenticate(
         _credentials(services.users, services.settings.effective_database_url),
         cookie_name=COOKIE_NAME,
-        cookie_key=services.settings.resolved_cookie_key(),
+        cookie_key=services.cookie_key(),
         cookie_expiry_days=COOKIE_DAYS,
         auto_hash=False,
         login_sleep_time=0,

@@ -1,7 +1,7 @@
 """account security: failed logins, sessions, identities
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-05 03:14:08.617039
 
 Failed logins (throttling shared by every replica without Redis), revocable login sessions,
@@ -16,7 +16,7 @@ from alembic import op
 import reelmatch.store.types
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
