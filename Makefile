@@ -9,16 +9,20 @@ RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
-PORT ?= 8501
+PORT ?=
 # `make snapshot TMDB5000_CSV=PATH/tmdb_5000_movies.csv` rebuilds the offline catalog from the
 # Kaggle "TMDB 5000 Movie Dataset": https://www.kaggle.com/datasets/tmdb/tmdb-movie-metadata
 TMDB5000_CSV ?=
 
-.PHONY: run test lock lock-check chromium-check lint typecheck pytest migrate bench snapshot screenshots clean
+.PHONY: run cluster test lock lock-check chromium-check lint typecheck pytest migrate bench snapshot screenshots clean
 
 run: lock-check $(RUN_STAMP)
 	$(PY) -m reelmatch db upgrade
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(if $(PORT),REELMATCH_PORT=$(PORT) )$(PY) -m reelmatch serve
+
+# Two app replicas and the worker behind HAProxy, on DATABASE_URL (PostgreSQL) and REDIS_URL.
+cluster: lock-check $(RUN_STAMP)
+	$(PY) deploy/cluster.py up
 
 test: lock-check $(DEV_STAMP) lint typecheck pytest
 
@@ -32,6 +36,7 @@ lock-check:
 
 chromium-check:
 	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: apt-get install -y chromium (or run .ci/run, which installs it)" >&2; exit 1; }
+	@command -v haproxy >/dev/null || { echo "HAProxy is missing for the cluster tests: apt-get install -y haproxy (or run .ci/run, which installs it)" >&2; exit 1; }
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -43,8 +48,8 @@ typecheck: $(DEV_STAMP)
 # Two workers for the suite (most tests wait on sockets and databases); the browser tests
 # run on their own afterwards, so a busy CPU cannot make their timing flaky.
 pytest: $(DEV_STAMP) chromium-check
-	$(PY) -m pytest -n 2 --ignore=tests/browser $(PYTEST_ARGS)
-	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --ignore=tests/browser --ignore=tests/cluster $(PYTEST_ARGS)
+	$(PY) -m pytest tests/browser tests/cluster $(PYTEST_ARGS)
 
 migrate: $(RUN_STAMP)
 	$(PY) -m reelmatch db upgrade

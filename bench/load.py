@@ -15,7 +15,9 @@ count), then the memory one idle logged-in session costs, and optionally a soak:
 The app runs on PostgreSQL (`--database-url`, default TEST_DATABASE_URL; a throwaway schema)
 and Redis (`--redis-url`, default TEST_REDIS_URL; a throwaway key prefix), on live TMDB served
 by the loopback fake (tests/support/fake_tmdb.py) unless `--catalog offline`. `--replicas 2`
-puts two app processes behind the cluster's HAProxy (deploy/) when it is available.
+puts two app processes behind HAProxy (`deploy/cluster.py`, as `make cluster` runs them);
+each session is one websocket, so the proxy spreads sessions round-robin, and the CPU counted
+is the replicas' (the proxy's own is small and not counted).
 """
 
 from __future__ import annotations
@@ -244,8 +246,10 @@ def app_environment(args: argparse.Namespace, workdir: Path) -> Iterator[dict[st
 
 
 @contextlib.contextmanager
-def targets(env: dict[str, str], replicas: int, workdir: Path) -> Iterator[Target]:
-    if replicas == 1:
+def targets(
+    env: dict[str, str], replicas: int, workdir: Path, *, via_proxy: bool = False
+) -> Iterator[Target]:
+    if replicas == 1 and not via_proxy:
         replica: Replica = start_replica(env, log=workdir / "replica-1.log")
         try:
             asyncio.run(_first_runs(replica.stream_url))
@@ -253,7 +257,17 @@ def targets(env: dict[str, str], replicas: int, workdir: Path) -> Iterator[Targe
         finally:
             replica.stop()
         return
-    raise SystemExit(f"--replicas {replicas}: the cluster behind a proxy is not wired in yet")
+    from deploy.cluster import running_cluster
+
+    with running_cluster(
+        env, replicas=replicas, run_dir=workdir / f"cluster-{replicas}"
+    ) as cluster:
+        proxied = cluster.url.replace("http://", "ws://") + "/_stcore/stream"
+        for member in cluster.replicas:
+            asyncio.run(_first_runs(f"ws://127.0.0.1:{member.port}/_stcore/stream"))
+        meters = [ProcessMeter(member.pid) for member in cluster.replicas]
+        label = f"{replicas} replica{'s' if replicas > 1 else ''} behind HAProxy"
+        yield Target([proxied], meters, label)
 
 
 async def _first_runs(url: str) -> None:
@@ -280,6 +294,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--no-redis", action="store_true", help="in-process cache only")
+    parser.add_argument(
+        "--via-proxy", action="store_true", help="one replica behind HAProxy too (like for like)"
+    )
     parser.add_argument("--name", default="load", help="results file: bench/results/NAME.json")
     return parser.parse_args()  # fmt: skip
 
@@ -294,7 +311,7 @@ def main() -> None:
         app_environment(args, Path(tmp)) as env,
     ):
         for replicas in args.replicas:
-            with targets(env, replicas, Path(tmp)) as target:
+            with targets(env, replicas, Path(tmp), via_proxy=args.via_proxy) as target:
                 rows = [
                     asyncio.run(
                         run_level(target, users=n, seconds=args.seconds, scenario=args.scenario)

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     cookie_key: SecretStr | None = _env("REELMATCH_COOKIE_KEY")
     data_dir: Path = Field(Path("var"), validation_alias=AliasChoices("REELMATCH_DATA_DIR"))
     allow_signup: bool = Field(True, validation_alias=AliasChoices("REELMATCH_ALLOW_SIGNUP"))
+    # Where `python -m reelmatch serve` (make run, the cluster, the container) listens.
+    host: str = Field("127.0.0.1", min_length=1, validation_alias=AliasChoices("REELMATCH_HOST"))
+    port: int = Field(8501, ge=1, le=65535, validation_alias=AliasChoices("REELMATCH_PORT"))
     # Accounts: failed logins per username (and 4x that per client) in the window before
     # attempts must wait (30 s, doubling, up to 15 minutes); sign-ups per client per hour;
     # how long a login session lasts without being used.

@@ -56,6 +56,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "recommend": LazyCommand(
         "recommend", "recommend", "Recommendations for USER, or for everyone with..."
     ),
+    "serve": LazyCommand("serve", "serve", "Start the web app on REELMATCH_HOST:REELMATCH_PORT..."),
     "unrate": LazyCommand("library", "unrate", "Remove a rating."),
     "users": LazyCommand("users", "users_group", "Accounts."),
     "watched": LazyCommand("library", "watched", "Log a watch in the diary."),

@@ -75,3 +75,23 @@ def wait_for_login_cookie(page: Page, *, present: bool = True) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"the login cookie was never {'set' if present else 'removed'}")
+
+
+def log_in(page: Page, url: str, username: str, password: str) -> None:
+    """The login form, then wait until the re-login cookie is written."""
+    page.goto(url)
+    idle(page)
+    fill_form(page, {"Username": username, "Password": password})
+    click(page, "Log in")
+    heading(page, "Discover")
+    idle(page)
+    wait_for_login_cookie(page)
+
+
+def rate_movie(page: Page, stars: float) -> None:
+    """Rate the movie page's movie (the one way the UI rates: keep it here)."""
+    visible(page.get_by_role("slider")).focus()
+    for _ in range(round((stars - 3.0) * 2)):  # the slider starts at 3.0, half stars a step
+        page.keyboard.press("ArrowRight")
+    click(page, "Save rating")
+    see(page, f"You rated it {stars:g}★.")

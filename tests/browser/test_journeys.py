@@ -17,6 +17,8 @@ from tests.browser.pages import (
     fill_form,
     heading,
     idle,
+    log_in,
+    rate_movie,
     see,
     visible,
     wait_for_login_cookie,
@@ -32,16 +34,6 @@ def sign_up(page: Page, app: LiveApp, username: str, password: str) -> None:
     click(page, "Sign up", role="tab")
     fill_form(page, {"Username": username, "Password": password, "Repeat password": password})
     click(page, "Create account")
-    heading(page, "Discover")
-    idle(page)
-    wait_for_login_cookie(page)
-
-
-def log_in(page: Page, app: LiveApp, username: str, password: str) -> None:
-    page.goto(app.url)
-    idle(page)
-    fill_form(page, {"Username": username, "Password": password})
-    click(page, "Log in")
     heading(page, "Discover")
     idle(page)
     wait_for_login_cookie(page)
@@ -80,12 +72,7 @@ def test_newcomer_journey(page: Page, live_app: LiveApp) -> None:
     page.keyboard.press("Enter")
     open_movie(page, "The Godfather (1972)")
 
-    slider = visible(page.get_by_role("slider"))
-    slider.focus()
-    for _ in range(3):  # 3.0 → 4.5 in half stars
-        page.keyboard.press("ArrowRight")
-    click(page, "Save rating")
-    see(page, "You rated it 4.5★.")
+    rate_movie(page, 4.5)
     page.screenshot(path=str(live_app.screenshots / "movie.png"))
 
     page.goto(f"{live_app.url}/movie?id=603")
@@ -99,7 +86,7 @@ def test_newcomer_journey(page: Page, live_app: LiveApp) -> None:
     click(page, "Log out")
     see(page, "You are logged out.")
     wait_for_login_cookie(page, present=False)
-    log_in(page, live_app, "cinephile", "popcorn-2026")
+    log_in(page, live_app.url, "cinephile", "popcorn-2026")
     library_shows_both(page, live_app)
     page.goto(f"{live_app.url}/movie?id=238")
     see(page, "You rated it 4.5★.")
@@ -175,7 +162,7 @@ def test_an_admin_reads_analytics_and_their_own_stats(page: Page, live_app: Live
          stdin="analytics-2026\n")  # fmt: skip
     run_cli(live_app, "import", "letterboxd", str(LETTERBOXD), "--user", "statsboss")
     run_cli(live_app, "watched", "statsboss", "603")  # today, not rated: nudged
-    log_in(page, live_app, "statsboss", "analytics-2026")
+    log_in(page, live_app.url, "statsboss", "analytics-2026")
 
     page.goto(f"{live_app.url}/my_stats")
     heading(page, "My stats")
@@ -202,11 +189,7 @@ def test_for_you_explains_picks_and_forgets_a_dismissed_one(page: Page, live_app
     page.goto(f"{live_app.url}/movie?id=680")
     expect(page.get_by_role("heading", name="Pulp Fiction (1994)")).to_be_visible()
     idle(page)
-    visible(page.get_by_role("slider")).focus()
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    click(page, "Save rating")
-    see(page, "You rated it 4.5★.")
+    rate_movie(page, 4.5)
 
     page.goto(f"{live_app.url}/recommendations")
     heading(page, "For you")

@@ -46,6 +46,7 @@ INVENTORY: list[tuple[str, ...]] = [
     ("cache", "shred"),
     ("db", "sideways"),
     ("doctor", "--colour"),
+    ("serve", "--port", "80"),
 ]
 
 
