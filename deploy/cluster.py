@@ -66,7 +66,6 @@ class Cluster:
     replicas: list[Member] = field(default_factory=list)
     proxy: Member | None = None
     worker: Member | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -94,12 +93,6 @@ def proxy_config(*, bind_port: int, replicas: Mapping[str, int]) -> str:
         f"    server {name} 127.0.0.1:{port} check cookie {name}" for name, port in replicas.items()
     )
     return re.sub(r"(?m)(^    server .*\n?)+", servers + "\n", text)
-
-
-def worker_available() -> bool:
-    from reelmatch.cli.main import COMMANDS as CLI
-
-    return "worker" in CLI
 
 
 def _python(kind: str) -> list[str]:
@@ -166,10 +159,7 @@ def _start_members(
     config.write_text(proxy_config(bind_port=cluster.proxy_port, replicas=ports))
     cluster.proxy = _spawn("proxy", [haproxy, "-db", "-f", str(config)], env, run_dir)
     cluster.proxy.port = cluster.proxy_port
-    if worker_available():
-        cluster.worker = _spawn("worker", _python("worker"), env, run_dir)
-    else:
-        cluster.notes.append("worker: not available in this version")
+    cluster.worker = _spawn("worker", _python("worker"), env, run_dir)
     wait_healthy(cluster.url, process=cluster.proxy)
 
 
@@ -219,7 +209,6 @@ def main() -> None:
         print(
             f"  {member.name:7} pid {member.pid}" + (f"  port {member.port}" if member.port else "")
         )
-    print(*cluster.notes, sep="\n")
     try:
         while all(member.alive for member in cluster.members()):
             time.sleep(1)

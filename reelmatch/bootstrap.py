@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from reelmatch.cache import Cache
     from reelmatch.catalog import Catalog
     from reelmatch.events import EventSink
+    from reelmatch.jobs import Jobs
     from reelmatch.services.analytics import AnalyticsService
-    from reelmatch.services.background_refresh import BackgroundRefresher
     from reelmatch.services.cookie_key import CookieKey
     from reelmatch.services.demo import DemoAccount
     from reelmatch.services.discovery import DiscoveryService
@@ -197,7 +197,7 @@ class Services:
             events=self.events,
             limits=ImportLimits.from_megabytes(self.settings.max_upload_mb),
             snapshot=bundled_snapshot if self.catalog.mode == "tmdb" else None,
-            on_imported=self.metadata_thread.wake,
+            on_imported=lambda: self.jobs.request_metadata_refresh(),
         )
 
     @built
@@ -235,23 +235,16 @@ class Services:
         )
 
     @built
-    def metadata_thread(self) -> BackgroundRefresher:
-        """The app's daemon thread around `metadata`; started by `start_background()` only."""
-        from reelmatch.services.background_refresh import BackgroundRefresher
-
-        return BackgroundRefresher(self.metadata)
-
-    @built
     def recommendations(self) -> RecommendationService:
         """Local and AI recommendations, feedback, movie night; its model trains in the
-        background (`start_background()`) or on `recommend --retrain`."""
+        `train_model` job (enqueued once enough ratings changed) or on `recommend --retrain`."""
         from reelmatch.llm import OpenAIClient
         from reelmatch.services.recommendations import build_recommendation_service
 
         ai_client = OpenAIClient.from_settings(self.settings, events=self.events)
         if ai_client is not None:
             self.closers.append(ai_client.close)
-        return build_recommendation_service(
+        service = build_recommendation_service(
             self.settings,
             database=self.database,
             catalog=self.catalog,
@@ -260,6 +253,26 @@ class Services:
             library=self.library,
             ai_client=ai_client,
         )
+        service.keeper.on_due = lambda: self.jobs.request_training()
+        return service
+
+    @built
+    def jobs(self) -> Jobs:
+        """Background jobs: enqueued here, run by `python -m reelmatch worker` with Redis, or
+        by this process after `start_background()` without it; their status (Status page)."""
+        from reelmatch.cache import TwoTierCache
+        from reelmatch.jobs import JobDeps, Jobs
+
+        deps = JobDeps(
+            settings=self.settings,
+            metadata=self.metadata,
+            recommendations=self.recommendations,
+            analytics=self.analytics,
+            users=self.users,
+            catalog=self.catalog,
+        )
+        link = self.cache.redis_link if isinstance(self.cache, TwoTierCache) else None
+        return Jobs(self.settings, deps, link=link)
 
     # Lifecycle ---------------------------------------------------------------------------
 
@@ -270,21 +283,18 @@ class Services:
         return self.events.health() if isinstance(self.events, EventRecorder) else None
 
     def start_background(self) -> None:
-        """Start the app's background work: the metadata refresher, on live TMDB when
-        `REELMATCH_METADATA_REFRESH` is on, and the recommendation model's trainer. The CLI
-        and tests do not call this."""
-        if self.metadata.live and self.settings.metadata_refresh:
-            self.metadata_thread.start()
-        self.recommendations.start_background()
+        """The app's background work. Without `REDIS_URL`: this process runs the jobs (model
+        training, event pruning, and on live TMDB the metadata refresh and cache warm-up) on
+        two threads with their schedules. With it: nothing, the worker role runs them and
+        this process only enqueues. The CLI and tests do not call this."""
+        self.jobs.start_in_app()
 
     def close(self) -> None:
         """Stop background work, write the queued events, close what was built here, release
         the database. Members never built are left alone."""
         made: dict[str, Any] = self.__dict__
-        if "metadata_thread" in made:
-            self.metadata_thread.stop()
-        if "recommendations" in made:
-            self.recommendations.close()
+        if "jobs" in made:
+            self.jobs.close()
         close_events = getattr(made.get("events"), "close", None)
         if callable(close_events):
             close_events()

@@ -37,6 +37,8 @@ SECRETS_FILE = Path(".streamlit/secrets.toml")
 COOKIE_KEY_FILE = "cookie_key"
 MIN_COOKIE_KEY_BYTES = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+#: Events younger than this are never pruned (percentiles and active users need raw events).
+MIN_RETENTION_DAYS = 31
 
 
 class TokenPrice(BaseModel):
@@ -164,6 +166,26 @@ class Settings(BaseSettings):
     retrain_check_seconds: float = Field(
         300.0, gt=0, validation_alias=AliasChoices("REELMATCH_RETRAIN_CHECK_SECONDS")
     )
+    # Background jobs (`reelmatch.jobs`): the worker role, retries, scheduled clean-ups.
+    worker_threads: int = Field(
+        2, ge=1, le=64, validation_alias=AliasChoices("REELMATCH_WORKER_THREADS")
+    )
+    worker_processes: int = Field(
+        1, ge=1, le=64, validation_alias=AliasChoices("REELMATCH_WORKER_PROCESSES")
+    )
+    # Seconds without a sign of life after which a worker counts as dead (its unfinished jobs
+    # go back to the queue) and a training lock it held expires.
+    worker_heartbeat_timeout: float = Field(
+        60.0, ge=0.5, le=3600, validation_alias=AliasChoices("REELMATCH_WORKER_HEARTBEAT_TIMEOUT")
+    )
+    # First back-off of a failed job; it doubles (with jitter) up to each job's maximum.
+    job_retry_seconds: float = Field(
+        30.0, ge=0.05, le=3600, validation_alias=AliasChoices("REELMATCH_JOB_RETRY_SECONDS")
+    )
+    # The daily prune job rolls older events into daily aggregates (0: never).
+    events_retention_days: int = Field(
+        400, ge=0, validation_alias=AliasChoices("REELMATCH_EVENTS_RETENTION_DAYS")
+    )
 
     @field_validator(
         "tmdb_api_key",
@@ -203,6 +225,13 @@ class Settings(BaseSettings):
         if value.strip().upper() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.strip().upper()
+
+    @field_validator("events_retention_days")
+    @classmethod
+    def _retention_long_enough(cls, value: int) -> int:
+        if 0 < value < MIN_RETENTION_DAYS:
+            raise ValueError(f"must be 0 (keep every event) or at least {MIN_RETENTION_DAYS}")
+        return value
 
     @field_validator("cookie_key")
     @classmethod

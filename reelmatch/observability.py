@@ -1,9 +1,10 @@
 """Structured logs and optional error reporting.
 
-`configure_logging` makes every `reelmatch.*` logger write one JSON object per line to
-standard error (idempotent; the app and the CLI call it once at start). Clients log one line
-per TMDB/OpenAI request with `log_request`. Values under secret-looking keys are masked, and
-exceptions are logged as their type only (messages and tracebacks can carry URLs with keys).
+`configure_logging` makes every `reelmatch.*` (and `dramatiq.*`) logger write one JSON object
+per line to standard error (idempotent; the app and the CLI call it once at start). Clients
+log one line per TMDB/OpenAI request with `log_request`. Values under secret-looking keys are
+masked, and exceptions are logged as their type only (messages and tracebacks can carry URLs
+with keys).
 
 `init_error_reporting(dsn)` turns on Sentry when `SENTRY_DSN` is set, and only then. Every
 event, breadcrumb and transaction goes through `scrub` first: values under secret-looking keys
@@ -115,14 +116,22 @@ class _StderrHandler(logging.Handler):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """JSON lines on standard error for the `reelmatch` loggers, at `level`."""
-    logger = logging.getLogger("reelmatch")
+    """JSON lines on standard error for the `reelmatch` loggers, at `level`, and for the task
+    engine's (`dramatiq`: warnings and errors only, not passed on to the root logger)."""
+    numeric = logging.getLevelNamesMapping()[level.upper()]
+    _json_to_stderr(logging.getLogger("reelmatch"), numeric)
+    engine = logging.getLogger("dramatiq")
+    _json_to_stderr(engine, max(numeric, logging.WARNING))
+    engine.propagate = False
+
+
+def _json_to_stderr(logger: logging.Logger, level: int) -> None:
     if not any(h.get_name() == _HANDLER_NAME for h in logger.handlers):
         handler = _StderrHandler()
         handler.set_name(_HANDLER_NAME)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
-    logger.setLevel(level.upper())
+    logger.setLevel(level)
 
 
 def log_request(

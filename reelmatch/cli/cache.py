@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from reelmatch.cache import build_rate_limiter
-from reelmatch.catalog import Catalog
 from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
-from reelmatch.domain import MoviePage
-from reelmatch.errors import UpstreamUnavailable
+from reelmatch.services.warmup import warm_cache
 
 NO_SHARED_CACHE = (
     "REDIS_URL is not set: each app process keeps its own in-process cache, which this "
@@ -98,45 +95,6 @@ def warm(app: AppContext, pages: int, details: bool, as_json: bool) -> None:
     _report(result, as_json=as_json)
     if result["failed"]:
         sys.exit(1)
-
-
-def warm_cache(catalog: Catalog, *, pages: int, details: bool) -> dict[str, Any]:
-    fetchers: dict[str, Callable[[int], MoviePage]] = {
-        "popular": catalog.popular,
-        "top_rated": catalog.top_rated,
-        "now_playing": catalog.now_playing,
-        "upcoming": catalog.upcoming,
-        "trending:day": lambda page: catalog.trending("day", page),
-        "trending:week": lambda page: catalog.trending("week", page),
-    }
-    catalog.configuration()
-    catalog.genres()
-    loaded, stale = 0, 0
-    failed: list[str] = []
-    movie_ids: list[int] = []
-    for name, fetch in fetchers.items():
-        for page in range(1, pages + 1):
-            try:
-                found = fetch(page)
-            except UpstreamUnavailable as error:
-                failed.append(f"{name} page {page}: {error.message}")
-                continue
-            loaded += 1
-            stale += found.stale
-            movie_ids.extend(m.id for m in found.movies)
-    movies = 0
-    if details:
-        try:
-            movies = len(catalog.movies(list(dict.fromkeys(movie_ids))))
-        except UpstreamUnavailable as error:
-            failed.append(f"details: {error.message}")
-    return {
-        "warmed": True,
-        "list_pages": loaded,
-        "stale_pages": stale,
-        "movies": movies,
-        "failed": failed,
-    }
 
 
 def _report(result: dict[str, Any], *, as_json: bool) -> None:

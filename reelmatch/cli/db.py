@@ -34,9 +34,9 @@ def db_upgrade() -> None:
 @json_option
 @pass_app
 def doctor(app: AppContext, deep: bool, as_json: bool) -> None:
-    """Check configuration, database, cache, TMDB, OpenAI, the recommendation model and the
-    event queue; exit 1 if anything fails. Without --deep, TMDB and OpenAI are described from
-    the settings, not asked."""
+    """Check configuration, database, cache, TMDB, OpenAI, the recommendation model, the
+    event queue and the background jobs; exit 1 if anything fails. Without --deep, TMDB and
+    OpenAI are described from the settings, not asked."""
     settings = load_settings()
     database = Database.from_url(settings.effective_database_url)
     try:
@@ -48,6 +48,7 @@ def doctor(app: AppContext, deep: bool, as_json: bool) -> None:
             models=services.recommendations.keeper.store,
             deep=deep,
         )
+        checks.append(services.jobs.check())
     finally:
         database.dispose()
     if as_json:

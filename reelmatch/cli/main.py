@@ -63,6 +63,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "watchlist": LazyCommand(
         "library", "watchlist", "Add a movie to, or remove it from, the watchlist."
     ),
+    "worker": LazyCommand(
+        "worker", "worker", "Run the background jobs: metadata refresh, model..."
+    ),
 }
 
 

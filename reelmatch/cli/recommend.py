@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -11,6 +12,8 @@ import click
 
 from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
 from reelmatch.domain import RecommendationsResult, to_data
+from reelmatch.jobs.all_users import precompute_with_workers
+from reelmatch.jobs.batch import BatchPlan
 from reelmatch.services.recommendations import BatchReport, ModelInfo, precompute_all
 
 
@@ -20,7 +23,21 @@ from reelmatch.services.recommendations import BatchReport, ModelInfo, precomput
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--retrain", is_flag=True, help="Train the local model on today's ratings first.")
 @click.option("--all-users", is_flag=True, help="Precompute and cache every user's list.")
-@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 32),
+    default=4,
+    show_default=True,
+    help="Threads of this command computing lists; with REDIS_URL the worker processes "
+    "share the run (0: leave it to them).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Users per job, with REDIS_URL.",
+)
 @json_option
 @pass_app
 def recommend(
@@ -31,10 +48,12 @@ def recommend(
     retrain: bool,
     all_users: bool,
     workers: int,
+    chunk_size: int,
     as_json: bool,
 ) -> None:
     """Recommendations for USER, or for everyone with --all-users (resumable: users whose
-    list is cached for their current state are skipped)."""
+    list is cached for their current state are skipped). With REDIS_URL, --all-users cuts
+    the users into jobs that this command and every `python -m reelmatch worker` share."""
     if username and all_users:
         raise click.UsageError("Give a USER or --all-users, not both.")
     if not (username or all_users or retrain):
@@ -45,7 +64,7 @@ def recommend(
         _print_model(info, as_json=as_json)
         return
     if all_users:
-        _all_users(app, engine=engine, k=k, workers=workers, as_json=as_json)
+        _all_users(app, engine=engine, k=k, workers=workers, chunk=chunk_size, as_json=as_json)
         return
     assert username is not None
     result = service.recommend(app.user(username), engine=engine, k=k, shown=False)
@@ -55,28 +74,62 @@ def recommend(
         _print_result(result)
 
 
-def _all_users(app: AppContext, *, engine: str, k: int, workers: int, as_json: bool) -> None:
+def _all_users(
+    app: AppContext, *, engine: str, k: int, workers: int, chunk: int, as_json: bool
+) -> None:
     services = app.services
+    shared = services.jobs.shared
+    if not shared and workers == 0:
+        raise click.UsageError("--workers 0 needs REDIS_URL (worker processes to do the work).")
     users = services.users.list_users()
     with click.progressbar(
         length=len(users), label="recommending", file=sys.stderr, show_pos=True
     ) as bar:
-        report = precompute_all(
-            services.recommendations,
-            users,
-            engine=engine,
-            k=k,
-            workers=workers,
-            progress=lambda _outcome: bar.update(1),
-        )
+        if shared:
+            report = precompute_with_workers(
+                services.jobs,
+                [user.username for user in users],
+                engine=engine,
+                k=k,
+                chunk_size=chunk,
+                threads=workers,
+                progress=bar.update,
+                on_resume=_resuming,
+            )
+        else:
+            report = precompute_all(
+                services.recommendations,
+                users,
+                engine=engine,
+                k=k,
+                workers=workers,
+                progress=lambda _outcome: bar.update(1),
+            )
     if as_json:
         emit_json(asdict(report))
     else:
         _print_report(report)
     if report.interrupted:
-        # Resuming skips the users whose lists are stored for their current state.
-        click.echo("Interrupted: run the same command again to resume where it stopped.", err=True)
+        click.echo(_interrupted(shared), err=True)
         sys.exit(130)
+
+
+def _resuming(plan: BatchPlan) -> None:
+    click.echo(
+        f"Following the run started at {time.strftime('%H:%M:%S', time.localtime(plan.started_at))}"
+        f" ({plan.users} users in {plan.chunks} jobs).",
+        err=True,
+    )
+
+
+def _interrupted(shared: bool) -> str:
+    """Resuming skips the users whose lists are stored for their current state."""
+    if shared:
+        return (
+            "Interrupted: the workers go on with the jobs left; run the same command again "
+            "to follow the run to its end."
+        )
+    return "Interrupted: run the same command again to resume where it stopped."
 
 
 def _print_model(info: ModelInfo, *, as_json: bool) -> None:

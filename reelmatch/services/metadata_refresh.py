@@ -13,7 +13,7 @@ than `max_age`, oldest first (so snapshot rows first), with what `catalog.movies
   again by the next pass. Ids TMDB no longer knows are stamped as fetched and kept (library
   rows point at them), so they are not asked for again before `max_age` has passed.
 
-`BackgroundRefresher` (background_refresh.py) runs passes on a daemon thread in the app.
+The `metadata_refresh` job (`reelmatch.jobs`) runs a pass every 5 minutes and after imports.
 """
 
 from __future__ import annotations

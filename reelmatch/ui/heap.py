@@ -58,10 +58,6 @@ class HeapKeeper:
         if self._count_survivors in gc.callbacks:
             gc.callbacks.remove(self._count_survivors)
 
-    def request_settle(self) -> None:
-        """Settle after the next run (e.g. a new recommendation model was swapped in)."""
-        self._pending = True
-
     def after_run(self) -> None:
         if self._pending or self._survivors > self._threshold:
             self.settle()

@@ -14,9 +14,10 @@ def _release(services: Services) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_release)
 def get_services() -> Services:
-    """The app's services (database, catalog, …), shared by every session of this process,
-    with its background work (the metadata refresher on live TMDB) running; closed
-    (threads, queued events, connections) when the cache lets go of them."""
+    """The app's services (database, catalog, …), shared by every session of this process;
+    without REDIS_URL with its background jobs running here (with it, the worker role runs
+    them and this process only enqueues); closed (the in-process worker, queued events,
+    connections) when the cache lets go of them."""
     services = build_services().build_all()
     setup_observability(services.settings)
     services.start_background()

@@ -47,6 +47,7 @@ INVENTORY: list[tuple[str, ...]] = [
     ("db", "sideways"),
     ("doctor", "--colour"),
     ("serve", "--port", "80"),
+    ("worker", "--threads", "0"),
 ]
 
 

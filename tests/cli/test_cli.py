@@ -103,9 +103,11 @@ def test_doctor_reports_each_part(cli_env: str) -> None:
         "openai",
         "recommender",
         "events",
+        "jobs",
     }
     assert all(c["ok"] for c in checks.values())
     assert "offline" in checks["tmdb"]["detail"]
+    assert "run by the app process" in checks["jobs"]["detail"]
 
 
 def test_doctor_says_what_the_recommendation_model_was_trained_on(

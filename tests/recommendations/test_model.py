@@ -1,8 +1,10 @@
 """The model lifecycle: never trained on a request, stored for the next process, shared
-through Redis by replicas, retrained in the background when enough ratings changed."""
+through Redis by replicas, retrained by the training job when enough ratings changed, and
+followed by processes that did not train it."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.services.recommendations import RedisModelStore
+from reelmatch.services.recommendations import keeper as keeper_module
 from reelmatch.services.recommendations.service import WARMING_UP
 from tests.recommendations.conftest import TASTES, seed
 from tests.support.events import RecordingEvents
@@ -70,33 +73,53 @@ def test_retraining_waits_for_enough_changed_ratings(make_services: Make) -> Non
     services, _ = make_services(REELMATCH_RETRAIN_AFTER_RATINGS=3)
     users = seed(services)
     keeper = services.recommendations.keeper
-    assert keeper.check() == "trained"  # no model yet
+    assert keeper.train_if_due() == "trained"  # no model yet
     first = keeper.model().info.model_id
     services.library.rate_movie(users["carol"], 550, 4.0)
     services.library.rate_movie(users["carol"], 155, 4.0)
-    assert keeper.check() == "fresh"
+    assert keeper.train_if_due() == "fresh"
 
     services.library.rate_movie(users["carol"], 27205, 3.5)
 
-    assert keeper.check() == "trained"
+    assert keeper.train_if_due() == "trained"
+    assert keeper.train_if_due() == "fresh"  # idempotent: the second run finds it fresh
     assert keeper.model().info.model_id != first
     assert keeper.model().info.ratings == sum(len(r) for r in TASTES.values()) + 3
+    assert keeper.trainings == 2
 
 
-def test_the_background_thread_trains_and_picks_up_new_models(make_services: Make) -> None:
-    services, _ = make_services(REELMATCH_RETRAIN_CHECK_SECONDS=0.05)
-    users = seed(services)
-    recs = services.recommendations
-    assert recs.recommend(users["alice"], k=3).notice == WARMING_UP
+def test_every_threshold_of_ratings_asks_for_a_training_once(make_services: Make) -> None:
+    services, _ = make_services(REELMATCH_RETRAIN_AFTER_RATINGS=3)
+    users = seed(services)  # 16 ratings: asked at the 3rd, 6th, ... 15th
+    keeper = services.recommendations.keeper
+    asked: list[int] = []
+    keeper.on_due = lambda: asked.append(1)
+    keeper.train_if_due()  # training starts the count again
+    for movie_id in (550, 155, 27205, 603, 680, 238, 769):
+        services.library.rate_movie(users["carol"], movie_id, 4.0)
+    assert len(asked) == 2  # at the 3rd and the 6th change, not at every rating
+    assert keeper.trainings == 1  # asking is not training
 
-    recs.start_background()
+
+def test_a_process_follows_a_newer_model_without_a_request_waiting(
+    make_services: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keeper_module, "STORE_RECHECK_SECONDS", 0.0)
+    trainer, _ = make_services()
+    seed(trainer)
+    first = trainer.recommendations.retrain()
+    app, _ = make_services()
+    assert app.recommendations.keeper.model().info.model_id == first.model_id
+    second = trainer.recommendations.retrain()
+
+    served = app.recommendations.keeper.model()  # the current one; the newer loads meanwhile
+
+    assert served.info.model_id == first.model_id
     deadline = time.monotonic() + 20
-    while recs.keeper.trainings == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    recs.close()
-
-    assert recs.keeper.trainings == 1
-    assert recs.recommend(users["alice"], k=3).notice is None
+    while app.recommendations.keeper.model().info.model_id != second.model_id:
+        assert time.monotonic() < deadline, "the newer model was never loaded"
+        time.sleep(0.02)
+    assert app.recommendations.keeper.trainings == 0
 
 
 @pytest.mark.redis
@@ -128,24 +151,27 @@ def test_only_one_replica_trains_at_a_time(
     one, _ = make_services(**shared)
     seed(one)
     two, _ = make_services(**shared)
-    token = one.recommendations.keeper.store.try_lock()
-    assert token is not None
 
-    assert two.recommendations.keeper.check() == "busy"
+    with one.recommendations.keeper.store.training_lock() as held:
+        assert held
+        assert two.recommendations.keeper.train_if_due() == "busy"
 
-    one.recommendations.keeper.store.unlock(token)
-    assert two.recommendations.keeper.check() == "trained"
-    assert one.recommendations.keeper.check() == "loaded"
+    assert two.recommendations.keeper.train_if_due() == "trained"
+    assert one.recommendations.keeper.train_if_due() == "fresh"  # and it adopted two's model
+    assert one.recommendations.keeper.model().info == two.recommendations.keeper.model().info
 
 
-def test_a_request_during_the_threads_first_load_waits_for_that_model(make_services: Make) -> None:
+def test_concurrent_first_requests_both_get_the_stored_model(make_services: Make) -> None:
     trainer, _ = make_services()
     seed(trainer)
     trainer.recommendations.retrain()
     fallbacks = 0
-    for _ in range(15):  # the thread and the request race to load the stored model
-        app, _ = make_services()
-        app.recommendations.start_background()
-        fallbacks += app.recommendations.keeper.model().is_fallback
-        app.recommendations.close()
+    for _ in range(15):  # two requests race to load the stored model
+        keeper = make_services()[0].recommendations.keeper
+        other: list[bool] = []
+        racer = threading.Thread(target=lambda k=keeper, o=other: o.append(k.model().is_fallback))
+        racer.start()
+        fallbacks += keeper.model().is_fallback
+        racer.join()
+        fallbacks += sum(other)
     assert fallbacks == 0

@@ -90,12 +90,3 @@ def test_after_run_settles_only_when_long_lived_objects_grew(keeper: HeapKeeper)
     keeper.after_run()
     assert keeper.stats.settles == 2
     assert kept
-
-
-def test_a_requested_settle_happens_after_the_next_run(keeper: HeapKeeper) -> None:
-    keeper.settle()
-    keeper.after_run()
-    assert keeper.stats.settles == 1
-    keeper.request_settle()
-    keeper.after_run()
-    assert keeper.stats.settles == 2

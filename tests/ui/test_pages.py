@@ -211,3 +211,15 @@ def _stored(services: Services, kind: str) -> list[tuple[str | None, int | None]
     with UnitOfWork(services.database, read_only=True) as uow:
         rows = uow.session.scalars(select(EventRow).where(EventRow.kind == kind))
         return [(row.subject, row.user_id) for row in rows]
+
+
+def test_status_page_shows_the_jobs(services: Services) -> None:
+    admin = services.users.create_user(username="root", password="root-password", role="admin")
+    at = page_app(routing.STATUS, services, admin)
+    assert not at.exception
+    assert "Jobs" in [header.value for header in at.subheader]
+    jobs = at.dataframe[0].value
+    assert list(jobs["job"]) == ["metadata_refresh", "train_model", "prune_events",
+                                 "warm_cache", "recommend_chunk"]  # fmt: skip
+    assert set(jobs.columns) >= {"queued", "running", "retrying", "failed", "last error"}
+    assert int(jobs["failed"].sum()) == 0

@@ -12,6 +12,7 @@ import pandas as pd
 
 from reelmatch.cache import Cache
 from reelmatch.cache.keys import analytics_key
+from reelmatch.config import MIN_RETENTION_DAYS
 from reelmatch.domain import User
 from reelmatch.errors import InvalidInput, NotAllowed
 from reelmatch.events import API_CALL, PAGE_VIEW
@@ -42,7 +43,6 @@ OPERATOR = User(
 )
 CONVERSION_DAYS = 30
 PRUNE_CHUNK_DAYS = 31
-MIN_RETENTION_DAYS = 31
 #: How long the previous period's KPIs (the deltas' baseline) are reused.
 PREVIOUS_TTL_SECONDS = 600.0
 

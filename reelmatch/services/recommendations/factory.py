@@ -40,7 +40,6 @@ def build_recommendation_service(
         source=TrainingSource(database, catalog=catalog, cache=cache),
         store=model_store(settings, cache),
         threshold=settings.retrain_after_ratings,
-        check_seconds=settings.retrain_check_seconds,
         database=database,
     )
     results = ResultCache(
@@ -72,5 +71,6 @@ def model_store(settings: Settings, cache: Cache) -> ModelStore:
     """Redis when the cache has it (replicas share one model), else the data directory."""
     link = cache.redis_link if isinstance(cache, TwoTierCache) else None
     if link is not None:
-        return RedisModelStore(link)
+        # A training lock outlives a dead trainer as long as a dead worker's jobs wait.
+        return RedisModelStore(link, lock_seconds=settings.worker_heartbeat_timeout)
     return FileModelStore(settings.data_dir / MODELS_FOLDER)

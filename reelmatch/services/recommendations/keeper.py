@@ -1,13 +1,16 @@
-"""The local engine's model lifecycle: load, train, share, refresh. Never trains on a page.
+"""The local engine's model lifecycle: load, train, share, follow. Never trains on a page.
 
 `model()` answers a request with what this process has: its model, else the stored one
-(loading is a read, not training: a request may wait for a load, never for a training), else a
-fallback (popularity on the catalog's own votes, fitted in ~10 ms) while the background thread
-trains. The thread (`start()`, app only) checks
-every `check_seconds` (and when `wake()`d): a newer model in the store is loaded; enough
-changed library rows since the last fit (`threshold`) train a new one, under the store's lock
-so only one replica trains, and publish it for the others. The CLI calls `ensure()` (load or
-train now) and `retrain()`.
+(loading is a read, not training: a request may wait for a first load, never for a training),
+else a fallback (popularity on the catalog's own votes, fitted in ~10 ms). A process that has a
+model looks at the store's metadata every few seconds and loads a newer model on a short-lived
+thread, so replicas follow the trainer without a page waiting for the load.
+
+Training is a job (`reelmatch.jobs`): `train_if_due()` trains when there is no stored model or
+enough library rows changed since the stored one's data was read, under the store's lock so
+only one process trains, and publishes the result. The rating path counts changes in the store
+(`note_change()`) and calls `on_due` every `threshold` of them, which enqueues that job. The CLI
+calls `ensure()` (load or train now) and `retrain()`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -30,7 +34,6 @@ from reelmatch.recommend import (
 )
 from reelmatch.services.recommendations.model_store import ModelStore
 from reelmatch.services.recommendations.training import TrainingSource
-from reelmatch.services.repeater import Repeater
 from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UnitOfWork
@@ -38,9 +41,9 @@ from reelmatch.store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 FALLBACK_ID = "fallback"
-#: How often a process without a model looks in the store again on the request path.
+#: How often the request path looks in the store (for a first model, or a newer one).
 STORE_RECHECK_SECONDS = 5.0
-CheckOutcome = Literal["loaded", "trained", "fresh", "busy"]
+TrainOutcome = Literal["trained", "fresh", "busy"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,21 +80,20 @@ class ModelKeeper:
         source: TrainingSource,
         store: ModelStore,
         threshold: int,
-        check_seconds: float,
         database: Database,
     ) -> None:
         self._source = source
         self._store = store
         self._threshold = threshold
-        self._check_seconds = check_seconds
         self._database = database
         self._model: FittedModel | None = None
         self._fallback: FittedModel | None = None
         self._store_checked = 0.0
         self._training = threading.Lock()  # one training at a time in this process
         self._loading = threading.Lock()  # one load at a time; requests never wait on it
-        self._delay = check_seconds
-        self._thread = Repeater(self._background_check, name="reelmatch-recommender")
+        #: Called when a training is due (no model anywhere, or `threshold` changes counted);
+        #: the job system sets it to enqueue the training job. Must not raise.
+        self.on_due: Callable[[], None] | None = None
         self.trainings = 0
         self.loads = 0
 
@@ -105,14 +107,23 @@ class ModelKeeper:
         """The best model available without training (see the module docstring)."""
         current = self._model
         if current is not None:
+            self._follow_store(current)
             return current
         loading = self._loading.locked()  # another thread is loading: wait for its model
         if loading or time.monotonic() - self._store_checked >= STORE_RECHECK_SECONDS:
             loaded = self._load_stored()
             if loaded is not None:
                 return loaded
-        self._thread.wake()
+            if not loading:
+                self._request_training()  # nothing stored yet (at most every few seconds)
         return self._fallback_model()
+
+    def note_change(self) -> None:
+        """The rating path: count one library change; every `threshold` changes since the
+        last training started, ask for a training (a burst of ratings asks once)."""
+        count = self._store.count_change()
+        if count and count % self._threshold == 0:
+            self._request_training()
 
     # Blocking operations (CLI, tests, the background thread) --------------------------------
 
@@ -145,44 +156,22 @@ class ModelKeeper:
         )  # fmt: skip
         return self._model
 
-    def check(self) -> CheckOutcome:
-        """One background step: load a newer stored model, or retrain when due."""
-        stored = self._store.meta()
-        current = self._model
-        newer = stored is not None and (current is None or _newer(stored, current.info))
-        if newer and self._load_stored(force=True) is not None:
-            return "loaded"
-        if current is not None and not self._due(current.info):
+    def train_if_due(self) -> TrainOutcome:
+        """The training job: train and publish when there is no stored model or enough rows
+        changed since its data was read; "busy" when another process holds the lock. Running
+        it twice trains once: the second run finds the first one's model fresh."""
+        if not self._due():
+            self._adopt_newer()
             return "fresh"
-        token = self._store.try_lock()
-        if token is None:
-            return "busy"  # another replica is training; its model arrives with the next check
-        try:
+        with self._store.training_lock() as held:
+            if not held:
+                return "busy"
+            if not self._due():  # published by another process just before we got the lock
+                self._adopt_newer()
+                return "fresh"
+            self._store.reset_changes()  # changes from now on count towards the next one
             self.retrain()
-        finally:
-            self._store.unlock(token)
         return "trained"
-
-    # The background thread -----------------------------------------------------------------
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._thread.wake()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._thread.stop(timeout)
-
-    def _background_check(self) -> float:
-        """One `check()`; the seconds until the next (doubling after failures, up to 1 h)."""
-        try:
-            self.check()
-            self._delay = self._check_seconds
-        except Exception:
-            log.exception("recommendation model check failed; trying again later")
-            self._delay = min(self._delay * 2, 3600.0)
-        return self._delay
 
     # Internals -------------------------------------------------------------------------------
 
@@ -213,9 +202,42 @@ class ModelKeeper:
         finally:
             self._loading.release()
 
-    def _due(self, info: ModelInfo) -> bool:
-        """Enough library rows changed since the model's data was read."""
-        since = datetime.fromisoformat(info.data_taken_at)
+    def _follow_store(self, current: FittedModel) -> None:
+        """Every few seconds, one metadata read; a newer stored model is loaded on a thread
+        of its own while requests go on with `current`."""
+        now = time.monotonic()
+        if now - self._store_checked < STORE_RECHECK_SECONDS or self._loading.locked():
+            return
+        self._store_checked = now
+        stored = self._store.meta()
+        if stored is not None and _newer(stored, current.info):
+            threading.Thread(
+                target=self._load_stored,
+                kwargs={"force": True, "wait": False},
+                name="reelmatch-model-load",
+                daemon=True,
+            ).start()
+
+    def _adopt_newer(self) -> None:
+        stored, current = self._store.meta(), self._model
+        if stored is not None and (current is None or _newer(stored, current.info)):
+            self._load_stored(force=True)
+
+    def _request_training(self) -> None:
+        if self.on_due is not None:
+            self.on_due()
+
+    def _due(self) -> bool:
+        """No stored model, or enough library rows changed since its data was read (or the
+        rating count moved that much: a reset database)."""
+        meta = self._store.meta()
+        try:
+            info = ModelInfo.from_meta(meta) if meta is not None else None
+            since = datetime.fromisoformat(info.data_taken_at) if info is not None else None
+        except (TypeError, ValueError):
+            return True  # unreadable: replace it
+        if info is None or since is None:
+            return True
         with UnitOfWork(self._database, read_only=True) as uow:
             changed = uow.recommendations.ratings_changed_since(since)
             count = uow.recommendations.rating_count()

@@ -6,23 +6,29 @@ A model is its `Recommender.to_bytes()` (npz + JSON, never pickle) plus a small 
 (model id, when and on what it was trained). In Redis both live in ONE hash, written with one
 HSET and read with one HMGET, so a reader never pairs one model's meta with another's bytes;
 the file is written to a temporary name and renamed into place for the same reason.
+
+Training is done under the store's lock (`training_lock()`: in Redis, redis-py's token lock,
+extended while the training runs and gone `lock_seconds` after its holder died), and the store
+counts library changes since the last training (`count_change()`), so the rating path can tell
+when a retrain is due without asking the database.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
 import tempfile
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Protocol
 
-import redis
-
 from reelmatch.cache import RedisLink
+from reelmatch.cache.locks import held_lock
 
 MODEL_NAME = "hybrid"
-LOCK_SECONDS = 600
+#: How long a training lock outlives a holder that stopped extending it (a dead process).
+LOCK_SECONDS = 60.0
 
 
 class ModelStore(Protocol):
@@ -35,22 +41,31 @@ class ModelStore(Protocol):
 
     def save(self, meta: dict[str, Any], data: bytes) -> None: ...
 
-    def try_lock(self) -> str | None:
-        """A token when this process may train now (others are not), else None."""
+    def training_lock(self) -> AbstractContextManager[bool]:
+        """True inside while this process may train (no other one is), else False."""
         ...
 
-    def unlock(self, token: str) -> None: ...
+    def count_change(self) -> int:
+        """Count one library change; returns the changes counted since `reset_changes()`."""
+        ...
+
+    def reset_changes(self) -> None: ...
 
 
 class RedisModelStore:
-    """`rm:model:hybrid` (hash: meta, data) and `rm:model:hybrid:lock` (who is training)."""
+    """`rm:model:hybrid` (hash: meta, data), `rm:model:hybrid:lock` (who is training) and
+    `rm:model:hybrid:changes` (library changes since the last training started)."""
 
     shared = True
 
-    def __init__(self, link: RedisLink, *, name: str = MODEL_NAME) -> None:
+    def __init__(
+        self, link: RedisLink, *, name: str = MODEL_NAME, lock_seconds: float = LOCK_SECONDS
+    ) -> None:
         self._link = link
         self._key = link.key(f"model:{name}")
         self._lock_key = link.key(f"model:{name}:lock")
+        self._changes_key = link.key(f"model:{name}:changes")
+        self._lock_seconds = lock_seconds
 
     def meta(self) -> dict[str, Any] | None:
         raw = self._link.call(lambda client: client.hget(self._key, "meta"), None)
@@ -69,21 +84,16 @@ class RedisModelStore:
         fields: list[str | bytes] = ["meta", json.dumps(meta), "data", data]
         self._link.call(lambda client: client.hset(self._key, items=fields), None)
 
-    def try_lock(self) -> str | None:
-        token = secrets.token_hex(8)
+    def training_lock(self) -> AbstractContextManager[bool]:
+        """redis-py's token lock, extended while held; Redis errors propagate (a job then
+        fails and is retried later)."""
+        return held_lock(self._link.client, self._lock_key, seconds=self._lock_seconds)
 
-        def take(client: redis.Redis) -> bool:
-            return bool(client.set(self._lock_key, token, nx=True, ex=LOCK_SECONDS))
+    def count_change(self) -> int:
+        return int(self._link.call(lambda client: client.incr(self._changes_key), 0))
 
-        # Redis down: each process trains on its own (it cannot share the result anyway).
-        return token if self._link.call(take, True) else None
-
-    def unlock(self, token: str) -> None:
-        def release(client: redis.Redis) -> None:
-            if client.get(self._lock_key) == token.encode():
-                client.delete(self._lock_key)
-
-        self._link.call(release, None)
+    def reset_changes(self) -> None:
+        self._link.call(lambda client: client.delete(self._changes_key), 0)
 
 
 class FileModelStore:
@@ -93,6 +103,8 @@ class FileModelStore:
 
     def __init__(self, folder: Path, *, name: str = MODEL_NAME) -> None:
         self._path = folder / f"{name}.model"
+        self._changes = 0
+        self._lock = threading.Lock()
 
     def meta(self) -> dict[str, Any] | None:
         loaded = self._read(meta_only=True)
@@ -113,11 +125,18 @@ class FileModelStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def try_lock(self) -> str | None:
-        return "file"  # one host: at worst two processes train at once, and the last one wins
+    def training_lock(self) -> AbstractContextManager[bool]:
+        # One host: at worst two processes train at once, and the last one wins.
+        return nullcontext(True)
 
-    def unlock(self, token: str) -> None:
-        return None
+    def count_change(self) -> int:
+        with self._lock:  # changes counted by this process only
+            self._changes += 1
+            return self._changes
+
+    def reset_changes(self) -> None:
+        with self._lock:
+            self._changes = 0
 
     def _read(self, *, meta_only: bool) -> tuple[dict[str, Any], bytes] | None:
         try:

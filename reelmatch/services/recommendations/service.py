@@ -3,7 +3,7 @@
 `recommend` reads the user's state, fingerprints it (with the request and the model), and
 answers from the per-user cache or computes: the local engine, or the AI engine on top of it
 with a visible fallback. Every computed list is recorded as a run. Models are kept by
-`ModelKeeper`, which never trains on this path.
+`ModelKeeper`, which never trains on this path (training is a job: `train_if_due`).
 """
 
 from __future__ import annotations
@@ -132,10 +132,10 @@ class RecommendationService:
         self._feedback.clicked(user, movie_id, run_id=run_id)
 
     def library_changed(self, user: User, movie_id: int, change: str) -> None:
-        """The library service's observer: conversions, and a nudge for retraining."""
+        """The library service's observer: conversions, and a count towards retraining."""
         self._feedback.library_changed(user, movie_id, change)
         if change == "rated":
-            self._keeper.wake()
+            self._keeper.note_change()
 
     # Movie night ---------------------------------------------------------------------------
 
@@ -166,11 +166,9 @@ class RecommendationService:
     def retrain(self) -> ModelInfo:
         return self._keeper.retrain().info
 
-    def start_background(self) -> None:
-        self._keeper.start()
-
-    def close(self) -> None:
-        self._keeper.stop()
+    def train_if_due(self) -> str:
+        """The training job's work: "trained", "fresh" (nothing to do) or "busy"."""
+        return self._keeper.train_if_due()
 
     # Internals -----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.ui.auth import require_admin
 from reelmatch.ui.errors import guarded
-from reelmatch.ui.status import status_rows
+from reelmatch.ui.status import job_overview, render_jobs, status_rows
 
 
 def render(services: Services, user: User) -> None:
@@ -19,3 +19,4 @@ def render(services: Services, user: User) -> None:
         for check in status_rows(services):
             icon = ":material/check_circle:" if check.ok else ":material/error:"
             st.markdown(f"{icon} **{check.name.title()}** — {check.detail}")
+        render_jobs(job_overview(services))
