@@ -3,6 +3,7 @@ concurrent logged-in sessions, as browsers drive it.
 
     .venv/bin/python bench/load.py [--users 1,5,10,20] [--seconds 20] [--scenario discover]
                                    [--idle-sessions 40] [--soak 10000] [--replicas 1,2]
+                                   [--training 5]
 
 Each simulated user logs in through the real form, then reruns closed-loop (no think time):
 `discover` switches the Discover list on every rerun; `mixed` alternates that with opening a
@@ -10,7 +11,8 @@ movie from the list (the Movie page, `?id=`). Per concurrency level it prints p5
 latency (BackMsg `rerun_script` → ForwardMsg `script_finished`), reruns/s, and the app
 processes' CPU seconds per rerun (from /proc, so Streamlit's post-run GC and the network path
 count), then the memory one idle logged-in session costs, and optionally a soak: RSS after
-1,000 reruns against RSS after `--soak` reruns.
+1,000 reruns against RSS after `--soak` reruns, and optionally (`--training USERS`) p95
+without and with a model training running in another process all the time.
 
 The app runs on PostgreSQL (`--database-url`, default TEST_DATABASE_URL; a throwaway schema)
 and Redis (`--redis-url`, default TEST_REDIS_URL; a throwaway key prefix), on live TMDB served
@@ -29,6 +31,7 @@ import itertools
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -159,7 +162,13 @@ async def run_level(target: Target, *, users: int, seconds: float, scenario: str
 
 
 async def idle_session_cost(target: Target, *, sessions: int) -> dict[str, float]:
-    """Resident memory per idle logged-in session: RSS with `sessions` of them, minus before."""
+    """Resident memory per idle logged-in session: RSS with `sessions` of them, minus before.
+    Measured on a fresh server before any load (after the load, freed memory the allocator
+    keeps would hide it), after a few logins have loaded every page module and list."""
+    async with contextlib.AsyncExitStack() as stack:
+        for i in range(3):
+            await logged_in_user(target.stream_urls[0], f"bench-{i:02d}", "mixed", stack)
+    await asyncio.sleep(1)
     before = target.rss_mb()
     async with contextlib.AsyncExitStack() as stack:
         for i in range(sessions):
@@ -196,24 +205,69 @@ async def soak(target: Target, *, reruns: int, users: int = 5) -> dict[str, Any]
     return {"reruns": done, "rss_mb": samples, "growth_after_1000": (last - first) / first}
 
 
+def during_training(
+    env: dict[str, str], target: Target, args: argparse.Namespace
+) -> dict[str, Any]:
+    """p95 at `--training` users without, then with, a model training running all the time in
+    another process (`recommend --retrain`, the function the worker's training job runs)."""
+    users = args.training
+    quiet = asyncio.run(
+        run_level(target, users=users, seconds=args.seconds, scenario=args.scenario)
+    ).row()
+    trainings = 0
+    stop = threading.Event()
+
+    def keep_training() -> None:
+        nonlocal trainings
+        while not stop.is_set():
+            run_cli(env, "recommend", "--retrain")
+            trainings += 1
+
+    trainer = threading.Thread(target=keep_training, daemon=True)
+    trainer.start()
+    try:
+        busy = asyncio.run(
+            run_level(target, users=users, seconds=args.seconds, scenario=args.scenario)
+        ).row()
+    finally:
+        stop.set()
+        trainer.join()
+    ratio = busy["p95_ms"] / quiet["p95_ms"] if quiet["p95_ms"] else 0.0
+    columns = ["reruns_per_s", "p50_ms", "p95_ms", "cpu_ms_per_rerun"]
+    print_table(
+        f"{target.label}: {users} users, a training running in another process",
+        ["training", "reruns/s", "p50 ms", "p95 ms", "CPU ms/rerun"],
+        [["no", *(quiet[c] for c in columns)], ["yes", *(busy[c] for c in columns)]],
+    )
+    print(f"p95 with training / without: {ratio:.2f} ({trainings} trainings finished)")
+    return {"users": users, "without": quiet, "with": busy, "p95_ratio": ratio,
+            "trainings": trainings}  # fmt: skip
+
+
 def print_levels(label: str, rows: list[dict[str, Any]]) -> None:
     headers = ["users", "reruns", "reruns/s", "p50 ms", "p95 ms", "CPU ms/rerun", "errors"]
     print_table(f"{label}: closed-loop reruns", headers, [list(row.values()) for row in rows])
 
 
 CREATE_USERS = """
-import sys
+import random, sys
 from reelmatch.bootstrap import build_services
 services = build_services()
-for name in sys.argv[2:]:
-    services.users.create_user(username=name, password=sys.argv[1])
+ratings = int(sys.argv[2])
+movies = [m.id for page in range(1, 11) for m in services.catalog.popular(page).movies]
+chooser = random.Random(7)
+for name in sys.argv[3:]:
+    user = services.users.create_user(username=name, password=sys.argv[1])
+    for movie_id in chooser.sample(movies, min(ratings, len(movies))):
+        services.library.rate_movie(user, movie_id, chooser.choice([2.5, 3, 3.5, 4, 4.5, 5]))
 services.close()
 """
 
 
-def create_users(env: dict[str, str], *, count: int) -> None:
-    """Accounts bench-00 … with the real bcrypt cost (one process: the CLI would start 20)."""
-    run_python(env, CREATE_USERS, PASSWORD, *(f"bench-{i:02d}" for i in range(count)))
+def create_users(env: dict[str, str], *, count: int, ratings: int) -> None:
+    """Accounts bench-00 … with the real bcrypt cost (one process: the CLI would start 20),
+    each rating `ratings` popular movies (so a training has data to fit)."""
+    run_python(env, CREATE_USERS, PASSWORD, str(ratings), *(f"bench-{i:02d}" for i in range(count)))
 
 
 @contextlib.contextmanager
@@ -241,7 +295,7 @@ def app_environment(args: argparse.Namespace, workdir: Path) -> Iterator[dict[st
             env.update(TMDB_API_KEY=API_KEY, TMDB_API_BASE=tmdb.base_url)
         (workdir / "var").mkdir(parents=True, exist_ok=True)
         run_cli(env, "db", "upgrade")
-        create_users(env, count=max(20, *args.users))
+        create_users(env, count=max(20, *args.users), ratings=150 if args.training else 0)
         yield env
 
 
@@ -287,6 +341,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--replicas", type=lambda s: [int(x) for x in s.split(",")], default=[1])
     parser.add_argument("--idle-sessions", type=int, default=40)
     parser.add_argument("--soak", type=int, default=0, help="reruns in the soak (0: no soak)")
+    parser.add_argument(
+        "--training", type=int, default=0, metavar="USERS",
+        help="compare p95 at USERS sessions without and with a training running (0: skip)",
+    )  # fmt: skip
     parser.add_argument("--catalog", choices=["fake-tmdb", "offline"], default="fake-tmdb")
     parser.add_argument(
         "--database-url", default=os.environ.get("TEST_DATABASE_URL", DEFAULT_DATABASE)
@@ -312,6 +370,11 @@ def main() -> None:
     ):
         for replicas in args.replicas:
             with targets(env, replicas, Path(tmp), via_proxy=args.via_proxy) as target:
+                entry: dict[str, Any] = {}
+                if args.idle_sessions:
+                    entry["idle"] = asyncio.run(
+                        idle_session_cost(target, sessions=args.idle_sessions)
+                    )
                 rows = [
                     asyncio.run(
                         run_level(target, users=n, seconds=args.seconds, scenario=args.scenario)
@@ -319,13 +382,12 @@ def main() -> None:
                     for n in args.users
                 ]
                 print_levels(f"{target.label} ({args.scenario})", rows)
-                entry: dict[str, Any] = {"levels": rows}
+                entry["levels"] = rows
                 if args.idle_sessions:
-                    entry["idle"] = asyncio.run(
-                        idle_session_cost(target, sessions=args.idle_sessions)
-                    )
                     print(f"idle logged-in session: {entry['idle']['kb_per_session']:.0f} KB "
                           f"({args.idle_sessions} sessions)")  # fmt: skip
+                if args.training:
+                    entry["training"] = during_training(env, target, args)
                 if args.soak:
                     entry["soak"] = asyncio.run(soak(target, reruns=args.soak))
                     print(f"soak: RSS {entry['soak']['rss_mb']} MB; growth after 1,000 reruns: "
