@@ -6,15 +6,16 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
 from reelmatch.domain import RecommendationsResult, to_data
-from reelmatch.jobs.all_users import precompute_with_workers
-from reelmatch.jobs.batch import BatchPlan
-from reelmatch.services.recommendations import BatchReport, ModelInfo, precompute_all
+
+if TYPE_CHECKING:
+    from reelmatch.jobs.batch import BatchPlan
+    from reelmatch.services.recommendations import BatchReport, ModelInfo
 
 
 @click.command()
@@ -77,6 +78,9 @@ def recommend(
 def _all_users(
     app: AppContext, *, engine: str, k: int, workers: int, chunk: int, as_json: bool
 ) -> None:
+    from reelmatch.jobs.all_users import precompute_with_workers
+    from reelmatch.services.recommendations import precompute_all
+
     services = app.services
     shared = services.jobs.shared
     if not shared and workers == 0:
