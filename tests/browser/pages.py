@@ -66,6 +66,13 @@ def idle(page: Page, *, quiet_ms: int = 1200) -> None:
     raise AssertionError("Streamlit kept running")
 
 
+def goto(page: Page, url: str) -> None:
+    """Load `url` and wait until the page settles: a click given during the cookie reader's
+    first rerun is lost, as a person's would be."""
+    page.goto(url)
+    idle(page)
+
+
 def wait_for_login_cookie(page: Page, *, present: bool = True) -> None:
     """The re-login cookie is written (or removed) by a component in the browser a moment
     after the run; wait for that before leaving the page, as a full page load depends on it."""

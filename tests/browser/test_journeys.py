@@ -15,6 +15,7 @@ from tests.browser.pages import (
     click,
     fill,
     fill_form,
+    goto,
     heading,
     idle,
     log_in,
@@ -75,7 +76,7 @@ def test_newcomer_journey(page: Page, live_app: LiveApp) -> None:
     rate_movie(page, 4.5)
     page.screenshot(path=str(live_app.screenshots / "movie.png"))
 
-    page.goto(f"{live_app.url}/movie?id=603")
+    goto(page, f"{live_app.url}/movie?id=603")
     expect(page.get_by_role("heading", name="The Matrix (1999)")).to_be_visible()
     click(page, "Add to watchlist")
     see(page, "On your watchlist")
@@ -133,7 +134,7 @@ def test_try_the_demo_log_a_watch_and_export(page: Page, live_app: LiveApp) -> N
     heading(page, "Discover")
     idle(page)
 
-    page.goto(f"{live_app.url}/movie?id=680")
+    goto(page, f"{live_app.url}/movie?id=680")
     heading(page, "Pulp Fiction (1994)")
     visible(page.get_by_text("I watched it", exact=True)).click()  # the expander
     idle(page)
@@ -141,7 +142,7 @@ def test_try_the_demo_log_a_watch_and_export(page: Page, live_app: LiveApp) -> N
     click(page, "Log it")
     see(page, "Logged in your diary.")
 
-    page.goto(f"{live_app.url}/library")
+    goto(page, f"{live_app.url}/library")
     heading(page, "Library")
     click(page, "Diary", role="tab")
     see(page, "Pulp Fiction (1994)")
