@@ -25,8 +25,7 @@ from reelmatch.domain import (
 )
 from reelmatch.errors import InvalidInput
 from reelmatch.events import EventSink
-from reelmatch.store.database import Database
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 ListKey = Literal[
     "trending_day", "trending_week", "popular", "top_rated", "now_playing", "upcoming"
@@ -65,8 +64,8 @@ class MovieView:
 
 
 class DiscoveryService:
-    def __init__(self, database: Database, *, catalog: Catalog, events: EventSink) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, catalog: Catalog, events: EventSink) -> None:
+        self._unit_of_work = unit_of_work
         self._catalog = catalog
         self._events = events
 
@@ -116,7 +115,7 @@ class DiscoveryService:
 
     def _locale(self, user: User) -> Locale:
         """The user's Language and Region preferences (unset: TMDB's defaults)."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             row = uow.preferences.get(user_id=user.id)
             return Locale(row.language, row.region) if row else Locale()
 
@@ -136,7 +135,7 @@ class DiscoveryService:
         """The user's stars and watchlist flag for the given movies (absent = untouched)."""
         if not movie_ids:
             return {}
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             found = uow.library.states(user_id=user.id, movie_ids=list(movie_ids))
         return {movie_id: MovieState(rating, bool(on)) for movie_id, (rating, on) in found.items()}
 
@@ -147,7 +146,7 @@ class DiscoveryService:
         details = self._catalog.movie(movie_id, locale=locale)
         region = locale.region
         related = [m.id for m in (*details.similar, *details.recommendations)]
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             states = uow.library.states(user_id=user.id, movie_ids=[movie_id, *related])
             average, count = uow.library.community_rating(movie_id=movie_id)
             watched = uow.library.watch_count(user_id=user.id, movie_id=movie_id)
