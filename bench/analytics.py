@@ -48,7 +48,6 @@ from reelmatch.store.migrate import upgrade
 from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
 
 QUERY_TARGET_MS, PAGE_TARGET_MS, RECORD_TARGET_MS = 500.0, 1500.0, 0.2
 REPEAT = 5
@@ -153,10 +152,8 @@ def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], 
 
     def run(call: Callable[[AnalyticsRepository, SystemAnalyticsRepository], object]) -> Any:
         def timed() -> object:
-            with UnitOfWork(database, read_only=True) as uow:
-                return call(
-                    AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session)
-                )
+            with database.unit_of_work(read_only=True) as uow:
+                return call(uow.analytics, uow.system_analytics)
 
         return timed
 
@@ -183,7 +180,7 @@ def sql_statements(database: Database, month: Period) -> dict[str, Callable[[], 
 
 def measure_recording(database: Database, *, count: int = 50_000) -> dict[str, float]:
     """`record()` latency while the writer thread flushes to the real database."""
-    recorder = EventRecorder(database, capacity=count * 2)
+    recorder = EventRecorder(database.unit_of_work, capacity=count * 2)
     samples = []
     clock = time.perf_counter_ns
     for index in range(count):

@@ -86,13 +86,13 @@ def run_once(
         url = f"sqlite:///{folder}/bench.db"
         upgrade(url)
         database = Database.from_url(url)
-        user = UserService(database, bcrypt_rounds=4).create_user(
+        user = UserService(database.unit_of_work, bcrypt_rounds=4).create_user(
             username="bench",
             password="benchmark-password",  # noqa: S106 - a throwaway account in a temp database
         )
         live = catalog.mode == "tmdb"
         imports = ImportService(
-            database,
+            database.unit_of_work,
             catalog=catalog,
             events=DiscardEvents(),
             snapshot=bundled_snapshot if live else None,  # as reelmatch.bootstrap wires it

@@ -28,7 +28,6 @@ from reelmatch.services.passwords import hash_password
 from reelmatch.store.migrate import upgrade
 from reelmatch.store.models import UserMovieRow, UserRow
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
 
 HEAVY_ROWS = 1000
 TARGETS = {"sqlite": 5.0, "postgresql": 10.0}
@@ -41,7 +40,7 @@ def seed(url: str, catalog: OfflineCatalog, *, users: int, ratings: int) -> dict
     rng = random.Random(7)
     password_hash = hash_password("benchmark-password", rounds=4)
     now = utcnow()
-    with UnitOfWork(services.database) as uow:
+    with services.database.unit_of_work() as uow:
         uow.movies.upsert_many(catalog.movies(movie_ids))
         uow.session.add_all(
             UserRow(

@@ -17,7 +17,6 @@ import numpy as np
 
 from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.store.database import Database
-from reelmatch.store.uow import UnitOfWork
 
 #: (kind, share of events): roughly what a busy week of the app produces.
 EVENT_MIX = (
@@ -128,7 +127,7 @@ def seed_reference_data(
     """Movies (the offline catalog) and the users; returns the movie ids."""
     movie_ids = sorted(m.id for m in catalog.movies(list(catalog._movies)))
     rng = np.random.default_rng(2)
-    with UnitOfWork(database) as uow:
+    with database.unit_of_work() as uow:
         uow.movies.upsert_many(catalog.movies(movie_ids))
         uow.commit()
     ages = rng.uniform(0, sizes.days * 86400, sizes.users)

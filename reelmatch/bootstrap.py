@@ -106,7 +106,7 @@ class Services:
             return self._given_events
         from reelmatch.services.event_recorder import EventRecorder
 
-        return EventRecorder(self.database)
+        return EventRecorder(self.database.unit_of_work)
 
     @built
     def cache(self) -> Cache:
@@ -142,7 +142,7 @@ class Services:
             "client": Limit(4 * settings.login_max_failures, settings.login_window),
             "signup": Limit(settings.signups_per_hour, hour, base_delay=600.0, max_delay=hour),
         }
-        sql = SqlFailures(self.database)
+        sql = SqlFailures(self.database.unit_of_work)
         link = self.cache.redis_link if isinstance(self.cache, TwoTierCache) else None
         window = max(limit.window for limit in limits.values())
         store = RedisFailures(link, fallback=sql, window=window) if link is not None else sql
@@ -153,32 +153,38 @@ class Services:
         """The login cookie's signing key, one per installation (`cookie_key()` gives it)."""
         from reelmatch.services.cookie_key import CookieKey
 
-        return CookieKey(self.settings, self.database)
+        return CookieKey(self.settings, self.database.unit_of_work)
 
     @built
     def sessions(self) -> SessionService:
         """Login sessions behind the cookie (revocable; shared through the database)."""
         from reelmatch.services.sessions import SessionService
 
-        return SessionService(self.database, key=self.cookie_key, days=self.settings.session_days)
+        return SessionService(
+            self.database.unit_of_work, key=self.cookie_key, days=self.settings.session_days
+        )
 
     @built
     def users(self) -> UserService:
         from reelmatch.services.users import UserService
 
-        return UserService(self.database, bcrypt_rounds=self._bcrypt_rounds, throttle=self.throttle)
+        return UserService(
+            self.database.unit_of_work, bcrypt_rounds=self._bcrypt_rounds, throttle=self.throttle
+        )
 
     @built
     def library(self) -> LibraryService:
         from reelmatch.services.library import LibraryService
 
-        return LibraryService(self.database, catalog=self.catalog, events=self.events)
+        return LibraryService(self.database.unit_of_work, catalog=self.catalog, events=self.events)
 
     @built
     def discovery(self) -> DiscoveryService:
         from reelmatch.services.discovery import DiscoveryService
 
-        return DiscoveryService(self.database, catalog=self.catalog, events=self.events)
+        return DiscoveryService(
+            self.database.unit_of_work, catalog=self.catalog, events=self.events
+        )
 
     @built
     def demo(self) -> DemoAccount:
@@ -192,7 +198,7 @@ class Services:
         from reelmatch.services.imports import ImportLimits, ImportService
 
         return ImportService(
-            self.database,
+            self.database.unit_of_work,
             catalog=self.catalog,
             events=self.events,
             limits=ImportLimits.from_megabytes(self.settings.max_upload_mb),
@@ -210,13 +216,13 @@ class Services:
     def analytics(self) -> AnalyticsService:
         from reelmatch.services.analytics import AnalyticsService
 
-        return AnalyticsService(self.database, cache=self.cache)
+        return AnalyticsService(self.database.unit_of_work, cache=self.cache)
 
     @built
     def stats(self) -> PersonalStatsService:
         from reelmatch.services.stats import PersonalStatsService
 
-        return PersonalStatsService(self.database)
+        return PersonalStatsService(self.database.unit_of_work)
 
     @built
     def metadata(self) -> MetadataRefresher:
@@ -227,7 +233,7 @@ class Services:
         from reelmatch.services.metadata_refresh import RATE_LIMIT_SHARE, MetadataRefresher
 
         return MetadataRefresher(
-            self.database,
+            self.database.unit_of_work,
             catalog=self.catalog,
             events=self.events,
             max_age=timedelta(days=self.settings.metadata_max_age_days),
@@ -246,7 +252,7 @@ class Services:
             self.closers.append(ai_client.close)
         service = build_recommendation_service(
             self.settings,
-            database=self.database,
+            unit_of_work=self.database.unit_of_work,
             catalog=self.catalog,
             cache=self.cache,
             events=self.events,

@@ -16,7 +16,6 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -24,6 +23,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from tenacity.wait import wait_exponential_jitter
 
 from reelmatch.cache.ratelimit import RateLimiter
+from reelmatch.domain.retry_after import parse_retry_after
 from reelmatch.errors import NotFound, RateLimited, UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
 from reelmatch.observability import log_request, scrub_logger
@@ -215,17 +215,10 @@ def _parse(response: httpx.Response) -> dict[str, Any]:
 
 
 def retry_after_seconds(header: str | None) -> float:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
-    if not header:
-        return DEFAULT_RETRY_AFTER
-    try:
-        return max(0.0, float(header))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(header).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return DEFAULT_RETRY_AFTER
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); TMDB's default
+    when it sent none we understand."""
+    seconds = parse_retry_after(header)
+    return DEFAULT_RETRY_AFTER if seconds is None else seconds
 
 
 _ID_SEGMENT = re.compile(r"^(?:\d+|tt\d+|nm\d+)$")

@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option
+from reelmatch.domain.formatting import format_kpi
 from reelmatch.services.analytics import OPERATOR, Kpi, Period, parse_days
 
 
@@ -46,7 +47,15 @@ def metrics(
     )
     emit_table(
         ["kpi", "value", "previous", "change"],
-        [(k.label, _shown(k, k.value), _shown(k, k.previous), _change(k)) for k in kpis],
+        [
+            (
+                k.label,
+                format_kpi(k, k.value, plain=True),
+                format_kpi(k, k.previous, plain=True),
+                _change(k),
+            )
+            for k in kpis
+        ],
     )
 
 
@@ -72,16 +81,8 @@ def prune(app: AppContext, older_than: str, as_json: bool) -> None:
     )
 
 
-def _shown(kpi: Kpi, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if kpi.unit == "ratio":
-        return f"{value:.1%}"
-    if kpi.unit == "usd":
-        return f"${value:.4f}"
-    if kpi.unit == "ms":
-        return f"{value:.0f} ms"
-    return f"{value:.2f}" if value != int(value) else f"{int(value)}"
+def _plain(kpi: Kpi, value: float | None) -> str:
+    return format_kpi(kpi, value, plain=True)
 
 
 def _change(kpi: Kpi) -> str:

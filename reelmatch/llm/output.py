@@ -23,10 +23,11 @@ MAX_TITLE_CHARS = 300
 
 class _Pick(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
-    tmdb_id: int | None  # range and existence are grounding's business, not the shape's
+    # range and existence are grounding's business, not the shape's
+    tmdb_id: int | None = Field(description="the candidate's tmdb_id")
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS)
     year: int | None
-    reason: str = Field(min_length=1)
+    reason: str = Field(min_length=1, description="one sentence: why this fits them")
 
     @field_validator("title", "reason")
     @classmethod
@@ -41,6 +42,37 @@ class _Pick(BaseModel):
 class _Answer(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
     picks: list[_Pick] = Field(max_length=MAX_PICKS)
+
+
+#: Keywords pydantic writes that OpenAI's strict mode does not take (the bounds are checked
+#: here, on the way in).
+_NOT_STRICT = frozenset({"title", "minLength", "maxLength", "maxItems"})
+
+
+def picks_schema() -> dict[str, Any]:
+    """The structured-output schema, generated from the model that validates the answer:
+    references inlined, every object closed (`additionalProperties: false`) with every
+    property required, as OpenAI's strict mode asks."""
+    generated = _Answer.model_json_schema()
+    definitions = generated.pop("$defs", {})
+
+    def strict(node: Any) -> Any:
+        if isinstance(node, list):
+            return [strict(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            return strict(definitions[node["$ref"].rsplit("/", 1)[-1]])
+        out = {key: strict(value) for key, value in node.items() if key not in _NOT_STRICT}
+        if "properties" in node:  # property names are not keywords: keep a field called title
+            out["properties"] = {name: strict(sub) for name, sub in node["properties"].items()}
+        if out.get("type") == "object":
+            out["required"] = list(out.get("properties", {}))
+            out["additionalProperties"] = False
+        return out
+
+    result: dict[str, Any] = strict(generated)
+    return result
 
 
 def parse_picks(content: str | None) -> tuple[AiPick, ...]:

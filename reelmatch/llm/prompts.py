@@ -17,6 +17,7 @@ from typing import Any
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 
+from reelmatch.llm.output import picks_schema
 from reelmatch.llm.types import Candidate, DiaryNote, RatedTitle, TasteProfile
 
 SCHEMA_NAME = "movie_picks"
@@ -24,25 +25,9 @@ MAX_TITLE_CHARS = 200
 MAX_NOTE_CHARS = 280
 REASON_WORDS = 25
 
-_PICK_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "tmdb_id": {"type": ["integer", "null"], "description": "the candidate's tmdb_id"},
-        "title": {"type": "string"},
-        "year": {"type": ["integer", "null"]},
-        "reason": {"type": "string", "description": "one sentence: why this fits them"},
-    },
-    "required": ["tmdb_id", "title", "year", "reason"],
-    "additionalProperties": False,
-}
-
-#: The structured-output schema (strict mode: every property required, no extras).
-PICKS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"picks": {"type": "array", "items": _PICK_SCHEMA}},
-    "required": ["picks"],
-    "additionalProperties": False,
-}
+#: The structured-output schema (strict mode: every property required, no extras), generated
+#: from the pydantic model that validates the answer.
+PICKS_SCHEMA: dict[str, Any] = picks_schema()
 
 SYSTEM_PROMPT = """\
 You recommend movies to one person. The user message contains a JSON document between <data> \

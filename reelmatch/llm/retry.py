@@ -9,14 +9,13 @@ now, say when to come back"); never retry a timeout (it already cost the full ti
 
 from __future__ import annotations
 
-import email.utils
-import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import openai
 from tenacity import RetryCallState, wait_exponential_jitter
+
+from reelmatch.domain.retry_after import retry_after
 
 TRANSIENT_STATUSES = frozenset({408, 429})
 
@@ -45,27 +44,7 @@ def retry_after_seconds(error: BaseException) -> float | None:
     date), or None when it gave none."""
     if not isinstance(error, openai.APIStatusError):
         return None
-    headers = error.response.headers
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        seconds: float | None
-        try:
-            seconds = float(value) / divisor
-        except ValueError:
-            seconds = _seconds_until(value)
-        if seconds is not None and math.isfinite(seconds):
-            return max(seconds, 0.0)
-    return None
-
-
-def _seconds_until(http_date: str) -> float | None:
-    try:
-        parsed = email.utils.parsedate_to_datetime(http_date)
-    except (TypeError, ValueError):
-        return None
-    return parsed.timestamp() - time.time()
+    return retry_after(error.response.headers)
 
 
 def wait_strategy(policy: RetryPolicy) -> Callable[[RetryCallState], float]:

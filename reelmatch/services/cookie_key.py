@@ -14,9 +14,8 @@ import secrets
 import threading
 
 from reelmatch.config import COOKIE_KEY_FILE, Settings
-from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 SECRET_NAME = "cookie_key"  # noqa: S105 (the row's name, not a secret)
 
@@ -31,9 +30,9 @@ def shared_deployment(settings: Settings) -> bool:
 class CookieKey:
     """Callable: the key, resolved once per process (then cached)."""
 
-    def __init__(self, settings: Settings, database: Database) -> None:
+    def __init__(self, settings: Settings, unit_of_work: UowFactory) -> None:
         self._settings = settings
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._key: str | None = None
         self._lock = threading.Lock()
 
@@ -50,7 +49,7 @@ class CookieKey:
             return settings.resolved_cookie_key()
         legacy = settings.data_dir / COOKIE_KEY_FILE
         candidate = legacy.read_text().strip() if legacy.is_file() else ""
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             key = uow.app_secrets.get_or_create(
                 SECRET_NAME, candidate=candidate or secrets.token_urlsafe(48), now=utcnow()
             )

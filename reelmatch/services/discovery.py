@@ -25,8 +25,7 @@ from reelmatch.domain import (
 )
 from reelmatch.errors import InvalidInput
 from reelmatch.events import EventSink
-from reelmatch.store.database import Database
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UnitOfWork, UowFactory
 
 ListKey = Literal[
     "trending_day", "trending_week", "popular", "top_rated", "now_playing", "upcoming"
@@ -65,8 +64,8 @@ class MovieView:
 
 
 class DiscoveryService:
-    def __init__(self, database: Database, *, catalog: Catalog, events: EventSink) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, catalog: Catalog, events: EventSink) -> None:
+        self._unit_of_work = unit_of_work
         self._catalog = catalog
         self._events = events
 
@@ -116,9 +115,8 @@ class DiscoveryService:
 
     def _locale(self, user: User) -> Locale:
         """The user's Language and Region preferences (unset: TMDB's defaults)."""
-        with UnitOfWork(self._database, read_only=True) as uow:
-            row = uow.preferences.get(user_id=user.id)
-            return Locale(row.language, row.region) if row else Locale()
+        with self._unit_of_work(read_only=True) as uow:
+            return _locale_in(uow, user)
 
     def search(
         self, user: User, query: str, *, year: int | None = None, page: int = 1
@@ -136,18 +134,18 @@ class DiscoveryService:
         """The user's stars and watchlist flag for the given movies (absent = untouched)."""
         if not movie_ids:
             return {}
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             found = uow.library.states(user_id=user.id, movie_ids=list(movie_ids))
         return {movie_id: MovieState(rating, bool(on)) for movie_id, (rating, on) in found.items()}
 
     def movie(self, user: User, movie_id: int) -> MovieView:
         """The movie page: details, the user's state, this server's community rating and
         where to watch in the user's region."""
-        locale = self._locale(user)
-        details = self._catalog.movie(movie_id, locale=locale)
-        region = locale.region
-        related = [m.id for m in (*details.similar, *details.recommendations)]
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:  # one read transaction (decision 56)
+            locale = _locale_in(uow, user)
+            details = self._catalog.movie(movie_id, locale=locale)
+            region = locale.region
+            related = [m.id for m in (*details.similar, *details.recommendations)]
             states = uow.library.states(user_id=user.id, movie_ids=[movie_id, *related])
             average, count = uow.library.community_rating(movie_id=movie_id)
             watched = uow.library.watch_count(user_id=user.id, movie_id=movie_id)
@@ -162,3 +160,8 @@ class DiscoveryService:
             watched_count=watched,
             similar_states={i: MovieState(r, bool(w)) for i, (r, w) in states.items()},
         )
+
+
+def _locale_in(uow: UnitOfWork, user: User) -> Locale:
+    row = uow.preferences.get(user_id=user.id)
+    return Locale(row.language, row.region) if row else Locale()

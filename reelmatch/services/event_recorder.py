@@ -22,9 +22,10 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from reelmatch.store.database import Database
-from reelmatch.store.repositories.events import EventRepository, QueuedEvent, event_values
+from reelmatch.errors import UpstreamUnavailable
+from reelmatch.store.repositories.events import QueuedEvent, event_values
 from reelmatch.store.types import utcnow
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +51,14 @@ class QueueHealth:
 class EventRecorder:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         capacity: int = 10_000,
         batch_size: int = 100,
         flush_interval: float = 1.0,
         start: bool = True,
     ) -> None:
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._capacity = capacity
         self._batch_size = batch_size
         self._flush_interval = flush_interval
@@ -183,12 +184,13 @@ class EventRecorder:
         try:
             rows = [event_values(event) for event in batch]
             self._insert(rows)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, UpstreamUnavailable) as error:
+            cause = error.__cause__ or error  # the unit of work wraps a lost database
             self._requeue(batch)
             self._failures += 1
-            self._last_error = f"{type(error).__name__} at {utcnow():%Y-%m-%d %H:%M:%S} UTC"
+            self._last_error = f"{type(cause).__name__} at {utcnow():%Y-%m-%d %H:%M:%S} UTC"
             if self._failures == 1:
-                log.warning("event recorder: database unavailable (%s)", type(error).__name__)
+                log.warning("event recorder: database unavailable (%s)", type(cause).__name__)
             return False
         except Exception as error:  # not the database's fault: retrying would fail forever
             with self._lock:
@@ -206,23 +208,19 @@ class EventRecorder:
         return True
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
-        session = self._database.session()
-        try:
-            repository = EventRepository(session)
+        with self._unit_of_work() as uow:
             try:
-                repository.insert_many(rows)
-                session.commit()
+                uow.events.insert_many(rows)
+                uow.commit()
             except IntegrityError:
                 # A user deleted since the event was queued: their events go with them.
-                session.rollback()
-                known = repository.existing_user_ids(r["user_id"] for r in rows if r["user_id"])
+                uow.rollback()
+                known = uow.events.existing_user_ids(r["user_id"] for r in rows if r["user_id"])
                 kept = [r for r in rows if r["user_id"] is None or r["user_id"] in known]
                 with self._lock:
                     self._dropped += len(rows) - len(kept)
-                repository.insert_many(kept)
-                session.commit()
-        finally:
-            session.close()
+                uow.events.insert_many(kept)
+                uow.commit()
 
     def _requeue(self, batch: list[QueuedEvent]) -> None:
         """Put a failed batch back in front, oldest first; what no longer fits is dropped."""

@@ -10,13 +10,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from reelmatch.config import Settings, masked_url
-from reelmatch.errors import ReelmatchError
+from reelmatch.errors import ReelmatchError, UpstreamUnavailable
 from reelmatch.services.event_recorder import QueueHealth
 from reelmatch.services.recommendations.keeper import ModelInfo
 from reelmatch.services.recommendations.model_store import ModelStore
 from reelmatch.store.database import Database
 from reelmatch.store.migrate import current_revision, head_revision
-from reelmatch.store.repositories.events import EventRepository
 from reelmatch.store.types import utcnow
 
 
@@ -137,10 +136,10 @@ def check_events(health: QueueHealth, database: Database) -> Check:
     if health.last_error:
         detail += f", last error {health.last_error}"
     try:
-        with database.session(read_only=True) as session:
-            recent = EventRepository(session).count_since(utcnow() - timedelta(hours=24))
+        with database.unit_of_work(read_only=True) as uow:
+            recent = uow.events.count_since(utcnow() - timedelta(hours=24))
         detail += f"; {recent} events stored in the last 24 h"
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, UpstreamUnavailable) as error:
         detail += f"; stored events unknown ({type(error).__name__})"
     ok = health.dropped == 0 and health.last_error is None and health.running
     return Check("events", ok, detail)

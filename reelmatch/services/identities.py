@@ -18,10 +18,9 @@ from typing import Any
 from reelmatch.domain import User
 from reelmatch.errors import InvalidInput
 from reelmatch.services.users import RESERVED_USERNAMES, UserService
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import user_from_row
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 _NOT_NAME = re.compile(r"[^a-z0-9._-]+")
 
@@ -49,15 +48,15 @@ class LinkedIdentity:
 
 
 class IdentityService:
-    def __init__(self, database: Database, *, users: UserService, admins: AdminRule) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, users: UserService, admins: AdminRule) -> None:
+        self._unit_of_work = unit_of_work
         self._users = users
         self._admins = admins
 
     def sign_in(self, claims: Mapping[str, Any]) -> User:
         """The account for a provider's verified claims: found, or created and linked."""
         issuer, subject = _key(claims)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             found = uow.identities.find(issuer=issuer, subject=subject)
             row = uow.users.by_id(found.user_id) if found is not None else None
             if row is None:
@@ -72,7 +71,7 @@ class IdentityService:
     def link(self, user: User, claims: Mapping[str, Any]) -> None:
         """Link an identity to `user` (Settings); one identity belongs to one account."""
         issuer, subject = _key(claims)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             found = uow.identities.find(issuer=issuer, subject=subject)
             if found is not None and found.user_id != user.id:
                 raise InvalidInput("That sign-in already belongs to another account.")
@@ -84,7 +83,7 @@ class IdentityService:
                 uow.commit()
 
     def identities(self, user: User) -> Sequence[LinkedIdentity]:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return [
                 LinkedIdentity(row.issuer, row.subject, row.email)
                 for row in uow.identities.of_user(user_id=user.id)

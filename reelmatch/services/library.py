@@ -19,10 +19,9 @@ from reelmatch.domain import (
 )
 from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
 from reelmatch.events import EventSink
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import movie_from_row
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +42,13 @@ class MovieLookup(Protocol):
 class LibraryService:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         catalog: MovieLookup,
         events: EventSink,
         observers: Sequence[LibraryObserver] = (),
     ) -> None:
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._catalog = catalog
         self._events = events
         self._observers = list(observers)
@@ -64,7 +63,7 @@ class LibraryService:
     def rate_movie(self, user: User, movie_id: int, stars: object) -> float:
         rating = validate_stars(stars)
         movie = self._movie_for_write(movie_id)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             if movie is not None:
                 uow.movies.refresh([movie])
             uow.library.set_rating(user_id=user.id, movie_id=movie_id, rating=rating, now=utcnow())
@@ -75,7 +74,7 @@ class LibraryService:
 
     def clear_rating(self, user: User, movie_id: int) -> bool:
         validate_movie_id(movie_id)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             cleared = uow.library.clear_rating(user_id=user.id, movie_id=movie_id, now=utcnow())
             uow.commit()
         if cleared:
@@ -84,7 +83,7 @@ class LibraryService:
 
     def add_to_watchlist(self, user: User, movie_id: int) -> None:
         movie = self._movie_for_write(movie_id)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             if movie is not None:
                 uow.movies.refresh([movie])
             uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=True, now=utcnow())
@@ -94,7 +93,7 @@ class LibraryService:
 
     def remove_from_watchlist(self, user: User, movie_id: int) -> None:
         validate_movie_id(movie_id)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.library.set_watchlist(user_id=user.id, movie_id=movie_id, on=False, now=utcnow())
             uow.commit()
 
@@ -113,7 +112,7 @@ class LibraryService:
         if note is not None and len(note) > MAX_NOTE_LENGTH:
             raise InvalidInput(f"A note can be at most {MAX_NOTE_LENGTH} characters.")
         movie = self._movie_for_write(movie_id)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             if movie is not None:
                 uow.movies.refresh([movie])
             row = uow.library.add_watch(
@@ -136,7 +135,7 @@ class LibraryService:
         return entry
 
     def delete_watch(self, user: User, watch_id: int) -> None:
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             if not uow.library.delete_watch(user_id=user.id, watch_id=watch_id):
                 raise NotFound("That diary entry does not exist.")
             uow.commit()
@@ -145,7 +144,7 @@ class LibraryService:
 
     def library(self, user: User) -> Library:
         """Ratings, watchlist and diary, from the local database only."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return uow.library.library(user_id=user.id)
 
     def export_user_data(self, user: User) -> dict[str, Any]:
@@ -174,7 +173,7 @@ class LibraryService:
         try:
             found = self._catalog.movies([movie_id])
         except UpstreamUnavailable:
-            with UnitOfWork(self._database, read_only=True) as uow:
+            with self._unit_of_work(read_only=True) as uow:
                 if uow.movies.get(movie_id) is None:
                     raise
             return None

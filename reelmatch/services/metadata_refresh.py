@@ -30,9 +30,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from reelmatch.domain import Movie, served_stale
 from reelmatch.errors import UpstreamUnavailable
 from reelmatch.events import DiscardEvents, EventSink
-from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def _sleep(seconds: float) -> bool:
 class MetadataRefresher:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         catalog: MovieLookup,
         events: EventSink | None = None,
@@ -92,7 +91,7 @@ class MetadataRefresher:
         rate: float | None = None,
     ) -> None:
         """`rate`: movies a second at most (None: as fast as the catalog answers)."""
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._catalog = catalog
         self._events = events or DiscardEvents()
         self.max_age = max_age
@@ -106,7 +105,7 @@ class MetadataRefresher:
 
     def pending(self) -> int:
         """Rows older than `max_age` (snapshot rows included)."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return uow.movies.count_stale(fetched_before=self._cutoff())
 
     def refresh(self, *, limit: int | None = None, wait: Wait = _sleep) -> RefreshReport:
@@ -144,7 +143,7 @@ class MetadataRefresher:
         return utcnow() - self.max_age
 
     def _stale_ids(self, cutoff: datetime, size: int) -> list[int]:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return uow.movies.stale_ids(fetched_before=cutoff, limit=size)
 
     def _refresh_batch(self, ids: list[int]) -> tuple[int, int]:
@@ -155,7 +154,7 @@ class MetadataRefresher:
         gone = [movie_id for movie_id in ids if movie_id not in found]
         # Details served stale (TMDB failing) are not news: those rows wait for a later pass.
         movies = [movie for movie in answered if not served_stale(movie)]
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.movies.upsert_many(movies)
             uow.movies.mark_fetched(gone, at=utcnow())
             uow.commit()

@@ -18,10 +18,9 @@ from datetime import datetime, timedelta
 
 from reelmatch.domain import User
 from reelmatch.store.account_rows import SessionRow
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import user_from_row
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 #: A session's `last_seen_at` (and expiry) move forward at most this often: not every click.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -43,14 +42,14 @@ class LoginSession:
 class SessionService:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         key: Callable[[], str],
         days: float,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         """`key` gives the cookie signing key when first needed (it may live in the database)."""
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._key = key
         self._lifetime = timedelta(days=days)
         self._clock = clock
@@ -68,7 +67,7 @@ class SessionService:
             user_agent=user_agent[:MAX_USER_AGENT],
             method=method,
         )
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.sessions.prune(now=now)  # expired ones go as new ones come (indexed, cheap)
             uow.sessions.add(row)
             uow.commit()
@@ -80,13 +79,13 @@ class SessionService:
         if session_id is None:
             return None
         now = self._clock()
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             found = uow.sessions.live_user(session_id=session_id, now=now)
             if found is None:
                 return None
             user, last_seen = user_from_row(found[0]), found[1]
         if now - last_seen >= TOUCH_EVERY:  # a write now and then, not on every click
-            with UnitOfWork(self._database) as uow:
+            with self._unit_of_work() as uow:
                 uow.sessions.touch(session_id=session_id, now=now, expires_at=now + self._lifetime)
                 uow.commit()
         return user
@@ -95,13 +94,13 @@ class SessionService:
         """Log out: this cookie's session ends, on every replica."""
         session_id = self._session_id(cookie)
         if session_id is not None:
-            with UnitOfWork(self._database) as uow:
+            with self._unit_of_work() as uow:
                 uow.sessions.revoke(user_id=user.id, session_id=session_id)
                 uow.commit()
 
     def close_others(self, user: User, cookie: str | None) -> int:
         """ "Log out everywhere else": every session of the user but this cookie's."""
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             ended = uow.sessions.revoke_all(user_id=user.id, keep=self._session_id(cookie))
             uow.commit()
         return ended
@@ -112,7 +111,7 @@ class SessionService:
 
     def sessions(self, user: User, cookie: str | None) -> list[LoginSession]:
         current = self._session_id(cookie)
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             rows = uow.sessions.of_user(user_id=user.id, now=self._clock())
             return [
                 LoginSession(
@@ -128,7 +127,7 @@ class SessionService:
 
     def prune(self) -> int:
         """Delete expired sessions (a scheduled job and `users sessions prune`)."""
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             pruned = uow.sessions.prune(now=self._clock())
             uow.commit()
         return pruned

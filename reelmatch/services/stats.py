@@ -14,10 +14,9 @@ import pandas as pd
 from reelmatch.domain import DiaryEntry, User
 from reelmatch.errors import InvalidInput
 from reelmatch.services.analytics.period import local_midnight, today_in, zone
-from reelmatch.store.database import Database
-from reelmatch.store.repositories.stats import RatedFacts, StatsRepository
+from reelmatch.store.repositories.stats import RatedFacts
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 STAR_STEPS = tuple(step / 2 for step in range(1, 11))
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -63,12 +62,12 @@ class YearInReview:
 
 
 class PersonalStatsService:
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory) -> None:
+        self._unit_of_work = unit_of_work
 
     def my_stats(self, user: User, *, top: int = 10) -> PersonalStats:
-        with UnitOfWork(self._database, read_only=True) as uow:
-            repo = StatsRepository(uow.session)
+        with self._unit_of_work(read_only=True) as uow:
+            repo = uow.stats
             stars = repo.star_counts(user_id=user.id)
             rated = repo.rated_movies(user_id=user.id)
             entries, rewatches, minutes = repo.watch_totals(user_id=user.id)
@@ -97,8 +96,8 @@ class PersonalStatsService:
         tz = zone(timezone)
         first, last = date(year, 1, 1), date(year, 12, 31)
         rated_from, rated_to = local_midnight(first, tz), local_midnight(date(year + 1, 1, 1), tz)
-        with UnitOfWork(self._database, read_only=True) as uow:
-            repo = StatsRepository(uow.session)
+        with self._unit_of_work(read_only=True) as uow:
+            repo = uow.stats
             entries, rewatches, minutes = repo.watch_totals(user_id=user.id, first=first, last=last)
             stars = repo.star_counts(user_id=user.id, rated_from=rated_from, rated_to=rated_to)
             best = repo.top_rated(
@@ -133,10 +132,8 @@ class PersonalStatsService:
         if days < 1:
             raise InvalidInput("Look back at least one day.")
         since = today_in(timezone) - timedelta(days=days - 1)
-        with UnitOfWork(self._database, read_only=True) as uow:
-            return StatsRepository(uow.session).unrated_watches(
-                user_id=user.id, since=since, limit=limit
-            )
+        with self._unit_of_work(read_only=True) as uow:
+            return uow.stats.unrated_watches(user_id=user.id, since=since, limit=limit)
 
 
 def _first_year(watched: date | None, rated: datetime | None) -> int | None:

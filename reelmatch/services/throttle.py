@@ -20,8 +20,7 @@ from typing import Literal, Protocol
 
 from reelmatch.cache.redis_link import RedisLink
 from reelmatch.errors import RateLimited
-from reelmatch.store.database import Database
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 Scope = Literal["user", "client", "signup"]
 
@@ -51,21 +50,21 @@ class FailureStore(Protocol):
 class SqlFailures:
     """`auth_failures` rows: shared by every process on the same database."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory) -> None:
+        self._unit_of_work = unit_of_work
 
     def record(self, scope: Scope, subject: str, at: float) -> None:
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.auth_failures.add(scope=scope, subject=subject, at=_datetime(at))
             uow.commit()
 
     def recent(self, scope: Scope, subject: str, since: float) -> list[float]:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             found = uow.auth_failures.since(scope=scope, subject=subject, since=_datetime(since))
         return [moment.timestamp() for moment in found]
 
     def clear(self, scope: Scope, subject: str) -> None:
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.auth_failures.clear(scope=scope, subject=subject)
             uow.commit()
 

@@ -12,9 +12,8 @@ from reelmatch.domain import ROLES, Preferences, User
 from reelmatch.errors import InvalidInput, NotFound
 from reelmatch.services.passwords import hash_password, verify_password
 from reelmatch.services.throttle import AttemptThrottle, Scope
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import preference_values, preferences_from_row, user_from_row
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{3,32}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -48,14 +47,14 @@ def _clean_email(email: str | None) -> str | None:
 class UserService:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         bcrypt_rounds: int = 12,
         throttle: AttemptThrottle | None = None,
     ) -> None:
         """`throttle` limits failed logins and sign-ups (the app and the CLI pass one; a
         service without it, in a test or a script, never waits)."""
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._rounds = bcrypt_rounds
         self._throttle = throttle
         self._decoy: str | None = None
@@ -79,7 +78,7 @@ class UserService:
             raise InvalidInput(f"A role is one of {', '.join(ROLES)}; {role!r} is not.")
         password_hash = hash_password(password, rounds=self._rounds)
         shown = (display_name or username).strip()[:100] or name
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             if uow.users.by_username(name) is not None:
                 raise InvalidInput(f"The username {name!r} is taken.")
             try:
@@ -96,11 +95,11 @@ class UserService:
             return user_from_row(row)
 
     def list_users(self) -> list[User]:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return [user_from_row(row) for row in uow.users.all()]
 
     def get_user(self, username: str) -> User:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             row = uow.users.by_username(username.strip())
             if row is None:
                 raise NotFound(f"There is no user called {username.strip()!r}.")
@@ -113,7 +112,7 @@ class UserService:
         must wait after too many failures, before any check."""
         subject = username.strip().lower()
         self._check_throttle(("user", subject), ("client", client))
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             row = uow.users.by_username(subject)
             user = user_from_row(row) if row is not None else None
             known = row.password_hash if row is not None else self._decoy_hash()
@@ -142,7 +141,7 @@ class UserService:
         """Set a new password and, in the same transaction, end every login session of the
         user but `keep_session` (the one changing it)."""
         password_hash = hash_password(new, rounds=self._rounds)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             row = uow.users.by_id(user.id)
             if row is None:
                 raise NotFound("This account no longer exists.")
@@ -174,7 +173,7 @@ class UserService:
         shown = display_name.strip()[:100]
         if not shown:
             raise InvalidInput("A display name cannot be empty.")
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.users.set_profile(user_id=user.id, display_name=shown, email=_clean_email(email))
             uow.commit()
             row = uow.users.by_id(user.id)
@@ -184,25 +183,25 @@ class UserService:
 
     def delete_user(self, user: User) -> None:
         """Delete the account and everything that belongs to it, in one transaction."""
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             if uow.users.by_id(user.id) is None:
                 raise NotFound(f"There is no user called {user.username!r}.")
             uow.users.delete(user_id=user.id)
             uow.commit()
 
     def preferences(self, user: User) -> Preferences:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return preferences_from_row(uow.preferences.get(user_id=user.id))
 
     def save_preferences(self, user: User, preferences: Preferences) -> None:
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             uow.preferences.save(user_id=user.id, values=preference_values(preferences))
             uow.commit()
 
     def credentials(self) -> dict[str, Any]:
         """Every account with its password hash, in the shape streamlit-authenticator reads.
         Only the UI's login layer uses this."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return {
                 "usernames": {
                     row.username: {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
@@ -12,6 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from reelmatch.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from reelmatch.store.uow import UnitOfWork
 
 #: Execution option naming how a SQLite transaction begins (DEFERRED for reads, IMMEDIATE for
 #: writes, so concurrent writers queue on the busy timeout instead of failing on lock upgrade).
@@ -115,6 +118,12 @@ class Database:
 
     def session(self, *, read_only: bool = False) -> Session:
         return (self.reading if read_only else self.writing)()
+
+    def unit_of_work(self, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work on this database: the factory services are given (`UowFactory`)."""
+        from reelmatch.store.uow import UnitOfWork
+
+        return UnitOfWork(self, read_only=read_only)
 
     def dispose(self) -> None:
         self.engine.dispose()

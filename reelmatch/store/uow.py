@@ -4,6 +4,7 @@ commits. Leaving the `with` block without `commit()` rolls everything back."""
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Protocol
 
 from sqlalchemy.exc import OperationalError
 
@@ -22,7 +23,18 @@ from reelmatch.store.repositories.accounts import (
     IdentityRepository,
     SessionRepository,
 )
+from reelmatch.store.repositories.analytics import AnalyticsRepository
+from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 from reelmatch.store.repositories.app_secrets import AppSecretRepository
+from reelmatch.store.repositories.events import EventRepository
+from reelmatch.store.repositories.stats import StatsRepository
+
+
+class UowFactory(Protocol):
+    """What services are given instead of the database: each call opens a new unit of work
+    (`Database.unit_of_work` in the composition root; a test may pass its own)."""
+
+    def __call__(self, read_only: bool = False) -> UnitOfWork: ...
 
 
 class UnitOfWork:
@@ -43,6 +55,10 @@ class UnitOfWork:
         self.sessions = SessionRepository(self.session)
         self.identities = IdentityRepository(self.session)
         self.app_secrets = AppSecretRepository(self.session)
+        self.stats = StatsRepository(self.session)
+        self.events = EventRepository(self.session)
+        self.analytics = AnalyticsRepository(self.session)
+        self.system_analytics = SystemAnalyticsRepository(self.session)
         return self
 
     def commit(self) -> None:

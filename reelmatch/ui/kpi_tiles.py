@@ -8,7 +8,6 @@ computed; a timed rerun sees those are older than half the interval and asks aga
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from reelmatch.domain import User
+from reelmatch.domain.formatting import format_kpi, format_kpi_delta
 from reelmatch.services.analytics import AnalyticsService, Kpi, Period
 from reelmatch.services.analytics.period import zone
 from reelmatch.ui.errors import guarded
@@ -39,8 +39,6 @@ LOWER_IS_BETTER = frozenset(
 )
 #: Tiles where up or down is neither good nor bad.
 NEUTRAL = frozenset({"ai_tokens", "api_calls"})
-#: Counts shown with one decimal (averages).
-AVERAGES = frozenset({"dau"})
 #: Shorter tile titles where the service's label does not fit a tile (it goes in the help).
 SHORT_LABELS = {
     "dau": "DAU (average)",
@@ -70,44 +68,13 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 
 
-def format_value(kpi: Kpi, value: float | None) -> str:
-    if value is None:
-        return "—"
-    if kpi.unit == "ratio":
-        return f"{value:.1%}"
-    if kpi.unit == "usd":
-        return _dollars(value)
-    if kpi.unit == "ms":
-        return f"{value:,.0f} ms"
-    return f"{value:,.1f}" if kpi.key in AVERAGES else f"{value:,.0f}"
-
-
-def _dollars(amount: float) -> str:
-    """Cents for a dollar or more; below that, enough decimals for two significant digits
-    ($0.00018 rather than $0.0002 or $0.0000)."""
-    if amount == 0 or abs(amount) >= 1:
-        return f"${amount:,.2f}"
-    decimals = max(4, 1 - math.floor(math.log10(abs(amount))))
-    return f"${amount:.{decimals}f}"
-
-
 def format_delta(kpi: Kpi) -> str | None:
     """The change from the previous period in the tile's unit (ratios in percentage
     points); None when there is nothing to compare."""
     delta = kpi.delta
     if delta is None:
         return None
-    if delta == 0:
-        return "no change"
-    sign = "-" if delta < 0 else "+"
-    size = abs(delta)
-    if kpi.unit == "ratio":
-        return f"{sign}{size * 100:.1f} pp"
-    if kpi.unit == "usd":
-        return f"{sign}{_dollars(size)}"
-    if kpi.unit == "ms":
-        return f"{sign}{size:,.0f} ms"
-    return f"{sign}{size:,.1f}" if kpi.key in AVERAGES else f"{sign}{size:,.0f}"
+    return format_kpi_delta(kpi, delta)
 
 
 def delta_color(kpi: Kpi) -> str:
@@ -179,10 +146,10 @@ def _tiles(
 def _tile(column: DeltaGenerator, kpi: Kpi, *, compare: bool, compared: str) -> None:
     help_text = kpi.label
     if compare:
-        help_text += f". Previous period ({compared}): {format_value(kpi, kpi.previous)}"
+        help_text += f". Previous period ({compared}): {format_kpi(kpi, kpi.previous)}"
     column.metric(
         SHORT_LABELS.get(kpi.key, kpi.label),
-        format_value(kpi, kpi.value),
+        format_kpi(kpi, kpi.value),
         delta=format_delta(kpi) if compare else None,
         delta_color=delta_color(kpi),  # type: ignore[arg-type]
         delta_arrow="off" if kpi.delta == 0 else "auto",

@@ -38,9 +38,6 @@ RATE_FIRST = (
     "Rate a few movies and your picks appear here: open any movie from Discover or Search "
     "and give it some stars."
 )
-NO_STREAMING_FILTER = (
-    "Set your region and streaming services in Settings (live TMDB) to filter by them."
-)
 SOURCES = {
     "ai": "AI pick",
     "local": "Local pick",

@@ -22,7 +22,7 @@ from reelmatch.store.models import (
     UserRow,
     WatchRow,
 )
-from reelmatch.store.repositories.events import EventRepository, QueuedEvent, event_values
+from reelmatch.store.repositories.events import QueuedEvent, event_values
 from reelmatch.store.uow import UnitOfWork
 
 MOVIES = (238, 155, 680, 13)  # The Godfather, The Dark Knight, Pulp Fiction, Forrest Gump
@@ -47,7 +47,7 @@ def add_events(services: Services, events: list[tuple[Any, ...]]) -> None:
         for ts, kind, user, ms, props in events
     ]
     with UnitOfWork(services.database) as uow:
-        EventRepository(uow.session).insert_many(rows)
+        uow.events.insert_many(rows)
         uow.commit()
 
 

@@ -85,7 +85,7 @@ def test_past_days_come_from_the_cache_and_today_stays_live(services: Services, 
     )
     again = services.analytics.dashboard(week.admin, period).activity
     assert list(again["searches"]) == [1, 0, 2]  # the past day as cached, today live
-    uncached = AnalyticsService(services.database).activity(week.admin, period)
+    uncached = AnalyticsService(services.database.unit_of_work).activity(week.admin, period)
     assert list(uncached["searches"]) == [2, 0, 2]
     services.cache.invalidate_prefix("analytics:")
     fresh = services.analytics.dashboard(week.admin, period).activity

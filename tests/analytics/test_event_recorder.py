@@ -43,7 +43,7 @@ def database(db_url: str) -> Iterator[Database]:
 
 
 def test_promoted_properties_become_columns(database: Database) -> None:
-    recorder = EventRecorder(database, start=False)
+    recorder = EventRecorder(database.unit_of_work, start=False)
     recorder.record(
         "api_call",
         service="tmdb",
@@ -72,7 +72,7 @@ def test_promoted_properties_become_columns(database: Database) -> None:
 
 
 def test_odd_values_are_stored_not_fatal(database: Database) -> None:
-    recorder = EventRecorder(database, start=False)
+    recorder = EventRecorder(database.unit_of_work, start=False)
     recorder.record("search", query=object(), results=float("nan"), status="x", tokens=2**40)
     recorder.record("search", query="ok")
     assert recorder.flush() == 2
@@ -84,7 +84,7 @@ def test_odd_values_are_stored_not_fatal(database: Database) -> None:
 
 
 def test_the_background_thread_writes_a_full_batch(database: Database) -> None:
-    recorder = EventRecorder(database, batch_size=5, flush_interval=60)
+    recorder = EventRecorder(database.unit_of_work, batch_size=5, flush_interval=60)
     try:
         for _ in range(5):
             recorder.record("search", query="alien")
@@ -95,7 +95,7 @@ def test_the_background_thread_writes_a_full_batch(database: Database) -> None:
 
 
 def test_the_background_thread_writes_every_interval(database: Database) -> None:
-    recorder = EventRecorder(database, batch_size=100, flush_interval=0.05)
+    recorder = EventRecorder(database.unit_of_work, batch_size=100, flush_interval=0.05)
     try:
         recorder.record("login")
         assert _eventually(lambda: len(_events(database)) == 1)
@@ -105,7 +105,7 @@ def test_the_background_thread_writes_every_interval(database: Database) -> None
 
 
 def test_close_writes_what_is_queued(database: Database) -> None:
-    recorder = EventRecorder(database, flush_interval=3600)
+    recorder = EventRecorder(database.unit_of_work, flush_interval=3600)
     for index in range(7):
         recorder.record("page_view", page=f"p{index}")
     recorder.close()
@@ -124,7 +124,7 @@ def test_services_close_flushes_library_events(services: Services) -> None:
 
 
 def test_a_full_queue_drops_and_counts(database: Database) -> None:
-    recorder = EventRecorder(database, capacity=10, start=False)
+    recorder = EventRecorder(database.unit_of_work, capacity=10, start=False)
     for _ in range(15):
         recorder.record("search")
     health = recorder.health()
@@ -136,7 +136,7 @@ def test_a_full_queue_drops_and_counts(database: Database) -> None:
 def test_events_of_a_deleted_user_are_dropped_not_blocking(services: Services) -> None:
     keep = services.users.create_user(username="keep", password="a long password")
     gone = services.users.create_user(username="gone", password="a long password")
-    recorder = EventRecorder(services.database, start=False)
+    recorder = EventRecorder(services.database.unit_of_work, start=False)
     recorder.record("login", user_id=keep.id)
     recorder.record("login", user_id=gone.id)
     recorder.record("login")
@@ -149,7 +149,7 @@ def test_events_of_a_deleted_user_are_dropped_not_blocking(services: Services) -
 def test_missing_table_keeps_events_until_migrated(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'later.db'}"
     database = Database.from_url(url)
-    recorder = EventRecorder(database, start=False)
+    recorder = EventRecorder(database.unit_of_work, start=False)
     try:
         recorder.record("login")
         assert recorder.flush() == 0
@@ -181,7 +181,7 @@ def test_recording_survives_a_database_outage(postgres_url: str) -> None:
             hide_password=False
         )
         database = Database.from_url(proxied)
-        recorder = EventRecorder(database, batch_size=10, flush_interval=0.05)
+        recorder = EventRecorder(database.unit_of_work, batch_size=10, flush_interval=0.05)
         try:
             _record_through_outage(recorder, proxy)
         finally:

@@ -80,7 +80,7 @@ def test_watchlist_conversion_window_in_the_viewers_zone(services: Services, wee
     # In New York u2 watchlisted on Mar 5, so the Apr 5 watch is 31 days later.
     new_york = services.analytics.conversion(week.admin, NEW_YORK)
     assert (new_york.watchlisted, new_york.converted) == (2, 1)
-    shorter = type(services.analytics)(services.database, conversion_days=29)
+    shorter = type(services.analytics)(services.database.unit_of_work, conversion_days=29)
     assert shorter.conversion(week.admin, WEEK).converted == 0
 
 

@@ -22,7 +22,7 @@ def imports(
     services: Services, offline_catalog: OfflineCatalog, events: RecordingEvents
 ) -> ImportService:
     return ImportService(
-        services.database, catalog=offline_catalog, events=events, lookup_workers=4
+        services.database.unit_of_work, catalog=offline_catalog, events=events, lookup_workers=4
     )
 
 

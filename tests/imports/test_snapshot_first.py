@@ -209,7 +209,7 @@ def test_snapshot_movies_are_stored_marked_for_a_refresh_and_never_overwrite(
         uow.commit()
     imported: list[str] = []
     imports = ImportService(
-        services.database,
+        services.database.unit_of_work,
         catalog=offline_catalog,
         events=DiscardEvents(),
         snapshot=lambda: offline_catalog,
@@ -241,7 +241,9 @@ def test_movies_matched_on_live_tmdb_are_stored_marked_for_a_refresh(
     with UnitOfWork(services.database) as uow:
         uow.movies.upsert_many([Movie(id=238, title="The Godfather", keywords=("mafia",))])
         uow.commit()
-    imports = ImportService(services.database, catalog=live_catalog, events=DiscardEvents())
+    imports = ImportService(
+        services.database.unit_of_work, catalog=live_catalog, events=DiscardEvents()
+    )
     preview = imports.preview(alice, "letterboxd", [UploadedFile("ratings.csv", RATINGS)])
     assert [m.from_snapshot for m in preview.matched] == [False, False]
     assert imports.apply(alice, preview).rated == 2

@@ -97,7 +97,7 @@ def test_an_unexpected_error_is_shown_by_its_type_and_given_up_after_the_retries
 ) -> None:
     services = make()
     stale_movie(services)
-    broken = MetadataRefresher(services.database, catalog=BrokenCatalog())
+    broken = MetadataRefresher(services.database.unit_of_work, catalog=BrokenCatalog())
     deps = JobDeps(settings=services.settings, metadata=broken,
                    recommendations=services.recommendations, analytics=services.analytics,
                    users=services.users, catalog=services.catalog)  # fmt: skip

@@ -67,7 +67,9 @@ def test_training_reads_tmdb_details_from_the_cache_only(
     live.library.rate_movie(users["alice"], 550, 4.0)
     before = fake_tmdb.requests()
 
-    features = TrainingSource(live.database, catalog=live.catalog, cache=live.cache).features()
+    features = TrainingSource(
+        live.database.unit_of_work, catalog=live.catalog, cache=live.cache
+    ).features()
 
     assert fake_tmdb.requests() == before
     by_id = {f.id: f for f in features}

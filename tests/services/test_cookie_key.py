@@ -21,7 +21,7 @@ def test_replicas_on_two_hosts_share_one_key(postgres_schema_url: str, tmp_path:
         )
         assert shared_deployment(settings)
         database = Database.from_url(postgres_schema_url)
-        keys.append(CookieKey(settings, database)())
+        keys.append(CookieKey(settings, database.unit_of_work)())
         database.dispose()
         assert not (tmp_path / host / "cookie_key").exists()  # never per host
     assert keys[0] == keys[1]
@@ -31,7 +31,7 @@ def test_replicas_on_two_hosts_share_one_key(postgres_schema_url: str, tmp_path:
 def test_redis_makes_sqlite_shared_and_a_file_key_seeds_it(db_url: str, tmp_path: Path) -> None:
     single = load_settings(DATABASE_URL=db_url, REELMATCH_DATA_DIR=str(tmp_path / "var"))
     database = Database.from_url(db_url)
-    file_key = CookieKey(single, database)()  # one process: the data directory's file
+    file_key = CookieKey(single, database.unit_of_work)()  # one process: the data directory's file
     if not shared_deployment(single):
         assert (tmp_path / "var" / "cookie_key").read_text() == file_key
     grown = load_settings(
@@ -39,11 +39,11 @@ def test_redis_makes_sqlite_shared_and_a_file_key_seeds_it(db_url: str, tmp_path
         REELMATCH_DATA_DIR=str(tmp_path / "var"),
         REDIS_URL="redis://127.0.0.1:6379/15",
     )
-    assert CookieKey(grown, database)() == file_key  # the move logs nobody out
+    assert CookieKey(grown, database.unit_of_work)() == file_key  # the move logs nobody out
     elsewhere = load_settings(
         DATABASE_URL=db_url, REELMATCH_DATA_DIR=str(tmp_path / "other"), REDIS_URL=grown.redis_url
     )
-    assert CookieKey(elsewhere, database)() == file_key
+    assert CookieKey(elsewhere, database.unit_of_work)() == file_key
     database.dispose()
 
 
@@ -53,5 +53,5 @@ def test_the_setting_wins(db_url: str, tmp_path: Path) -> None:
         DATABASE_URL=db_url, REELMATCH_DATA_DIR=str(tmp_path), REELMATCH_COOKIE_KEY=set_key
     )
     database = Database.from_url(db_url)
-    assert CookieKey(settings, database)() == set_key
+    assert CookieKey(settings, database.unit_of_work)() == set_key
     database.dispose()

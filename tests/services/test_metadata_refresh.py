@@ -106,7 +106,7 @@ def test_a_pass_that_fails_midway_keeps_the_batches_it_finished(
     live: Services, amy: User, fake_tmdb: FakeTmdb
 ) -> None:
     import_films(live, amy)
-    refresher = MetadataRefresher(live.database, catalog=live.catalog, batch_size=2)
+    refresher = MetadataRefresher(live.database.unit_of_work, catalog=live.catalog, batch_size=2)
 
     def tmdb_goes_down(seconds: float) -> bool:
         fake_tmdb.outage = True
@@ -154,7 +154,11 @@ def test_oldest_first_within_the_limit_paced_and_only_what_is_due(live: Services
             )
         uow.commit()
     refresher = MetadataRefresher(
-        live.database, catalog=live.catalog, max_age=timedelta(days=30), batch_size=3, rate=1.0
+        live.database.unit_of_work,
+        catalog=live.catalog,
+        max_age=timedelta(days=30),
+        batch_size=3,
+        rate=1.0,
     )
     waits: list[float] = []
 

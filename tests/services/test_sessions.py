@@ -73,7 +73,7 @@ def test_sessions_are_listed_with_this_one_marked(services: Services, amy: User)
 def test_an_unused_session_expires_and_is_pruned(services: Services, amy: User) -> None:
     now = [utcnow()]
     sessions = SessionService(
-        services.database, key=lambda: "k" * 32, days=30, clock=lambda: now[0]
+        services.database.unit_of_work, key=lambda: "k" * 32, days=30, clock=lambda: now[0]
     )
     cookie = sessions.open(amy)
     now[0] += timedelta(days=20)
@@ -87,9 +87,11 @@ def test_an_unused_session_expires_and_is_pruned(services: Services, amy: User) 
 
 def test_another_replica_with_the_same_key_knows_the_session(services: Services, amy: User) -> None:
     key = "shared-signing-key-" + "x" * 20
-    replica_a = SessionService(services.database, key=lambda: key, days=30)
-    replica_b = SessionService(services.database, key=lambda: key, days=30)
-    other_key = SessionService(services.database, key=lambda: "another-key-" + "y" * 20, days=30)
+    replica_a = SessionService(services.database.unit_of_work, key=lambda: key, days=30)
+    replica_b = SessionService(services.database.unit_of_work, key=lambda: key, days=30)
+    other_key = SessionService(
+        services.database.unit_of_work, key=lambda: "another-key-" + "y" * 20, days=30
+    )
     cookie = replica_a.open(amy)
     assert replica_b.resolve(cookie) == amy
     assert other_key.resolve(cookie) is None

@@ -80,11 +80,11 @@ def test_the_wait_doubles_and_an_admin_can_unlock(make: Make) -> None:
     services.users.create_user(username="amy", password="password1")
     now = [1_000_000.0]
     throttle = AttemptThrottle(
-        SqlFailures(services.database),
+        SqlFailures(services.database.unit_of_work),
         limits={"user": Limit(5), "client": Limit(20)},
         clock=lambda: now[0],
     )
-    users = UserService(services.database, bcrypt_rounds=4, throttle=throttle)
+    users = UserService(services.database.unit_of_work, bcrypt_rounds=4, throttle=throttle)
     for _ in range(5):
         assert users.authenticate("amy", "wrong-password") is None
     waits = []
@@ -146,7 +146,7 @@ def test_an_unknown_username_takes_as_long_as_a_wrong_password(db_url: str) -> N
     from reelmatch.store.database import Database
 
     database = Database.from_url(db_url)
-    users = UserService(database, bcrypt_rounds=10)
+    users = UserService(database.unit_of_work, bcrypt_rounds=10)
     users.create_user(username="amy", password="password1")
     users.authenticate("warm-up", "x")  # the decoy hash is made once
 

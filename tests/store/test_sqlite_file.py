@@ -20,7 +20,9 @@ def test_a_new_database_file_and_its_journal_are_private(tmp_path: Path) -> None
     upgrade(url)
     database = Database.from_url(url)
     try:
-        UserService(database, bcrypt_rounds=4).create_user(username="amy", password="password1")
+        UserService(database.unit_of_work, bcrypt_rounds=4).create_user(
+            username="amy", password="password1"
+        )
         files = [path, *path.parent.glob("reelmatch.db-*")]
         assert len(files) >= 2  # the WAL journal exists while the database is open
         assert {file.name: _mode(file) for file in files} == {file.name: 0o600 for file in files}

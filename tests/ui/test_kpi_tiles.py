@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from reelmatch.domain.formatting import format_kpi
 from reelmatch.services.analytics import KPI_DEFINITIONS, Kpi
 from reelmatch.ui.kpi_tiles import (
     GROUPS,
     LIVE_SECONDS,
     delta_color,
     format_delta,
-    format_value,
     grouped,
     is_timed_rerun,
 )
@@ -40,7 +40,7 @@ def test_values_and_deltas_in_the_tiles_unit(
     key: str, value: float | None, previous: float | None, shown: str, delta: str | None
 ) -> None:
     kpi = _kpi(key, value, previous)
-    assert format_value(kpi, kpi.value) == shown
+    assert format_kpi(kpi, kpi.value) == shown
     assert format_delta(kpi) == delta
 
 

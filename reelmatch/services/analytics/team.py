@@ -26,12 +26,10 @@ from reelmatch.services.analytics.results import (
     PruneResult,
     TeamDashboard,
 )
-from reelmatch.store.database import Database
 from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
-from reelmatch.store.repositories.events import EventRepository
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UnitOfWork, UowFactory
 
 #: Who the command line acts as: whoever can run it can read the database directly anyway.
 OPERATOR = User(
@@ -59,12 +57,12 @@ class AnalyticsService:
 
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         cache: Cache | None = None,
         conversion_days: int = CONVERSION_DAYS,
     ) -> None:
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._closed = ClosedDays(cache)
         self._conversion_days = conversion_days
 
@@ -157,8 +155,8 @@ class AnalyticsService:
         cutoff = datetime.combine(cutoff_day, time(), tzinfo=UTC)
         removed = written = 0
         while True:
-            with UnitOfWork(self._database) as uow:
-                events = EventRepository(uow.session)
+            with self._unit_of_work() as uow:
+                events = uow.events
                 oldest = events.oldest_before(cutoff)
                 if oldest is None:
                     return PruneResult(cutoff, removed, written)
@@ -173,7 +171,7 @@ class AnalyticsService:
     @contextmanager
     def _read(self, user: User) -> Iterator[_Repos]:
         _require_admin(user)
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             yield _repos(uow)
 
     def _frames(self, repos: _Repos, period: Period) -> DailyFrames:
@@ -241,7 +239,7 @@ class AnalyticsService:
 
 
 def _repos(uow: UnitOfWork) -> _Repos:
-    return _Repos(AnalyticsRepository(uow.session), SystemAnalyticsRepository(uow.session))
+    return _Repos(uow.analytics, uow.system_analytics)
 
 
 def _same(values: dict[str, float | None]) -> dict[str, float | None]:

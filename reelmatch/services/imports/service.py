@@ -33,9 +33,8 @@ from reelmatch.services.imports.records import (
     UploadedFile,
 )
 from reelmatch.services.imports.snapshot import SnapshotCatalog
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import preferences_from_row
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
@@ -112,7 +111,7 @@ class ImportResult:
 class ImportService:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         catalog: Catalog,
         events: EventSink,
@@ -124,7 +123,7 @@ class ImportService:
         """`snapshot`: the bundled snapshot to match against before asking a live `catalog`
         (see snapshot.py). `on_imported`: called after an applied import that matched movies
         (the app wakes the metadata refresher with it); it must return quickly."""
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._catalog = catalog
         self._events = events
         self.limits = limits or ImportLimits()
@@ -162,7 +161,7 @@ class ImportService:
         )
         notices = list(parsed.notices)
         plans = build_plan(matched)
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             changes = diff(plans, read_state(uow, user_id=user.id, movie_ids=list(plans)))
             current = preferences_from_row(uow.preferences.get(user_id=user.id))
         preferences = self._preferences(parsed, current, notices)
@@ -189,7 +188,7 @@ class ImportService:
         report = progress or _ignore
         plans = build_plan(preview.matched)
         try:
-            with UnitOfWork(self._database) as uow:
+            with self._unit_of_work() as uow:
                 changes = write_import(
                     uow, user_id=user.id, plans=plans, preferences=preview.preferences, step=report
                 )

@@ -25,9 +25,8 @@ from reelmatch.services.ai_profile import build_taste_profile, candidates_for_pr
 from reelmatch.services.recommendations.results import ResultCache, StoredPicks
 from reelmatch.services.recommendations.runs import RunCost
 from reelmatch.services.recommendations.state import UserState
-from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +76,14 @@ class AiPicker:
         *,
         client: OpenAIClient | None,
         catalog: PickLookup,
-        database: Database,
+        unit_of_work: UowFactory,
         results: ResultCache,
         daily_budget: int,
         events: EventSink | None = None,
     ) -> None:
         self._client = client
         self._catalog = catalog
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._results = results
         self._budget = daily_budget
         self._events: EventSink = events or DiscardEvents()
@@ -122,7 +121,7 @@ class AiPicker:
         k: int,
         digest: str,
     ) -> AiOutcome:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             library = uow.library.library(user_id=state.user.id)
         profile = build_taste_profile(library, state.preferences)
         candidates = candidates_for_prompt([item.movie for item in pool])
@@ -178,7 +177,7 @@ class AiPicker:
 
     def _used_today(self, user: User, preferences: Preferences) -> int:
         since = local_day_start(preferences.timezone, utcnow())
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return uow.recommendations.ai_requests_since(user_id=user.id, since=since)
 
 

@@ -20,7 +20,7 @@ from reelmatch.services.recommendations.results import ResultCache
 from reelmatch.services.recommendations.service import RecommendationService
 from reelmatch.services.recommendations.stored import StoredResults
 from reelmatch.services.recommendations.training import TrainingSource
-from reelmatch.store.database import Database
+from reelmatch.store.uow import UowFactory
 
 MODELS_FOLDER = "models"
 
@@ -28,7 +28,7 @@ MODELS_FOLDER = "models"
 def build_recommendation_service(
     settings: Settings,
     *,
-    database: Database,
+    unit_of_work: UowFactory,
     catalog: Catalog,
     cache: Cache,
     events: EventSink,
@@ -37,18 +37,18 @@ def build_recommendation_service(
 ) -> RecommendationService:
     """The service, registered as the library's observer (conversions, retrain nudges)."""
     keeper = ModelKeeper(
-        source=TrainingSource(database, catalog=catalog, cache=cache),
+        source=TrainingSource(unit_of_work, catalog=catalog, cache=cache),
         store=model_store(settings, cache),
         threshold=settings.retrain_after_ratings,
-        database=database,
+        unit_of_work=unit_of_work,
     )
     results = ResultCache(
         cache,
         ttl=settings.recs_ttl,
-        stored=StoredResults(database, ttl=settings.recs_ttl),
+        stored=StoredResults(unit_of_work, ttl=settings.recs_ttl),
     )
     service = RecommendationService(
-        database,
+        unit_of_work,
         catalog=catalog,
         events=events,
         keeper=keeper,
@@ -56,12 +56,12 @@ def build_recommendation_service(
         ai=AiPicker(
             client=ai_client,
             catalog=catalog,
-            database=database,
+            unit_of_work=unit_of_work,
             results=results,
             daily_budget=settings.ai_daily_budget,
             events=events,
         ),
-        feedback=FeedbackRecorder(database, events=events, library=library),
+        feedback=FeedbackRecorder(unit_of_work, events=events, library=library),
     )
     library.add_observer(service.library_changed)
     return service

@@ -21,10 +21,9 @@ from reelmatch.events import (
     EventSink,
 )
 from reelmatch.services.library import LibraryService
-from reelmatch.store.database import Database
 from reelmatch.store.repositories.recommendations import ItemRef
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +32,10 @@ CONVERSIONS = frozenset({"rated", "watchlisted", "watched"})
 
 
 class FeedbackRecorder:
-    def __init__(self, database: Database, *, events: EventSink, library: LibraryService) -> None:
-        self._database = database
+    def __init__(
+        self, unit_of_work: UowFactory, *, events: EventSink, library: LibraryService
+    ) -> None:
+        self._unit_of_work = unit_of_work
         self._events = events
         self._library = library
 
@@ -80,7 +81,7 @@ class FeedbackRecorder:
             return
         how = change
         now = utcnow()
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             refs = uow.recommendations.convertible(
                 user_id=user.id, movie_id=movie_id, shown_since=now - CONVERSION_WINDOW
             )
@@ -101,7 +102,7 @@ class FeedbackRecorder:
     def _update(
         self, user: User, movie_id: int, run_id: int | None, values: dict[str, object]
     ) -> ItemRef:
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             ref = uow.recommendations.item(user_id=user.id, movie_id=movie_id, run_id=run_id)
             if ref is None:
                 raise NotFound("That movie was not recommended to you.")

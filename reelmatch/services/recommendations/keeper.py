@@ -34,9 +34,8 @@ from reelmatch.recommend import (
 )
 from reelmatch.services.recommendations.model_store import ModelStore
 from reelmatch.services.recommendations.training import TrainingSource
-from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +79,12 @@ class ModelKeeper:
         source: TrainingSource,
         store: ModelStore,
         threshold: int,
-        database: Database,
+        unit_of_work: UowFactory,
     ) -> None:
         self._source = source
         self._store = store
         self._threshold = threshold
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._model: FittedModel | None = None
         self._fallback: FittedModel | None = None
         self._store_checked = 0.0
@@ -238,7 +237,7 @@ class ModelKeeper:
             return True  # unreadable: replace it
         if info is None or since is None:
             return True
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             changed = uow.recommendations.ratings_changed_since(since)
             count = uow.recommendations.rating_count()
         return changed >= self._threshold or abs(count - info.ratings) >= self._threshold

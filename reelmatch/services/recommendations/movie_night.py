@@ -31,9 +31,8 @@ from reelmatch.recommend import HybridRecommender, Recommender
 from reelmatch.services.recommendations.keeper import ModelKeeper
 from reelmatch.services.recommendations.runs import RunCost, RunRecorder
 from reelmatch.services.recommendations.state import UserState, load_state
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import user_from_row
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 MIN_MEMBERS, MAX_MEMBERS = 2, 6
 DEPTH = 200  # each member's top movies scored
@@ -136,14 +135,14 @@ def _join(names: Sequence[str]) -> str:
 class MovieNightPlanner:
     """Who can take part (people who opted in), and the recorded plan for a group."""
 
-    def __init__(self, database: Database, *, keeper: ModelKeeper, runs: RunRecorder) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, keeper: ModelKeeper, runs: RunRecorder) -> None:
+        self._unit_of_work = unit_of_work
         self._keeper = keeper
         self._runs = runs
 
     def members(self, user: User) -> list[User]:
         """Everyone who opted in to movie night (the acting user included, if they did)."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             opted = set(uow.preferences.opted_in_user_ids())
             rows = [row for row in uow.users.all() if row.id in opted]
             people = [user_from_row(row) for row in rows]
@@ -159,7 +158,7 @@ class MovieNightPlanner:
     ) -> MovieNightResult:
         started = time.perf_counter()
         people = self._validated(user, usernames)
-        members = [Member(p.display_name, load_state(self._database, p)) for p in people]
+        members = [Member(p.display_name, load_state(self._unit_of_work, p)) for p in people]
         model = self._keeper.model()
         picks = plan_movie_night(
             model.engine, members, k=k, filters=filters or RecommendationFilters()

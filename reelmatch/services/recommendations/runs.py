@@ -16,11 +16,10 @@ from typing import Any
 
 from reelmatch.domain import Recommendation, RecommendationsResult, User
 from reelmatch.events import RECOMMENDATION_SHOWN, EventSink
-from reelmatch.store.database import Database
 from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.repositories.recommendations import ItemValues, RunValues
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,8 +33,8 @@ class RunCost:
 
 
 class RunRecorder:
-    def __init__(self, database: Database, *, events: EventSink, live: bool) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, events: EventSink, live: bool) -> None:
+        self._unit_of_work = unit_of_work
         self._events = events
         self._live = live
 
@@ -63,7 +62,7 @@ class RunRecorder:
             notice=result.notice,
             ai_requests=cost.ai_requests,
         )
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             stamp = NEEDS_REFRESH_AT if self._live else now
             uow.movies.add_missing([item.movie for item in result.items], fetched_at=stamp)
             run_id = uow.recommendations.add_run(
@@ -78,7 +77,7 @@ class RunRecorder:
         """Stamp a stored list shown (once) and send its `recommendation_shown` events."""
         if result.run_id is None:
             return
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             newly = uow.recommendations.mark_shown(
                 user_id=user.id, run_id=result.run_id, now=utcnow()
             )

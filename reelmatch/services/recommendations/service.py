@@ -45,10 +45,9 @@ from reelmatch.services.recommendations.state import (
     taste_digest,
 )
 from reelmatch.services.recommendations.stored import FAILURE_TTL
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import preferences_from_row
 from reelmatch.store.repositories.stored_runs import TASTE_DIGEST
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 AI_POOL = 50  # local candidates the AI chooses from
 WARMING_UP = "Personal picks are being prepared; these are popular picks for now."
@@ -57,7 +56,7 @@ WARMING_UP = "Personal picks are being prepared; these are popular picks for now
 class RecommendationService:
     def __init__(
         self,
-        database: Database,
+        unit_of_work: UowFactory,
         *,
         catalog: Catalog,
         events: EventSink,
@@ -66,14 +65,14 @@ class RecommendationService:
         ai: AiPicker,
         feedback: FeedbackRecorder,
     ) -> None:
-        self._database = database
+        self._unit_of_work = unit_of_work
         self._keeper = keeper
         self._results = results
         self._ai = ai
         self._feedback = feedback
         self._availability = StreamingAvailability(catalog)
-        self._runs = RunRecorder(database, events=events, live=catalog.mode != "offline")
-        self._movie_night = MovieNightPlanner(database, keeper=keeper, runs=self._runs)
+        self._runs = RunRecorder(unit_of_work, events=events, live=catalog.mode != "offline")
+        self._movie_night = MovieNightPlanner(unit_of_work, keeper=keeper, runs=self._runs)
         self._flight = SingleFlight()
 
     # Recommendations -----------------------------------------------------------------------
@@ -173,18 +172,18 @@ class RecommendationService:
     # Internals -----------------------------------------------------------------------------
 
     def _preferences(self, user: User) -> Preferences:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return preferences_from_row(uow.preferences.get(user_id=user.id))
 
     def _has_ratings(self, user: User) -> bool:
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return uow.recommendations.has_ratings(user_id=user.id)
 
     def _answer(
         self, request: PicksRequest, *, skip_cached: bool
     ) -> tuple[RecommendationsResult, bool]:
         started = time.perf_counter()
-        state = load_state(self._database, request.user)
+        state = load_state(self._unit_of_work, request.user)
         model = self._keeper.model()
         key = fingerprint(state, request.data(), model_id=model.info.model_id)
         stored = self._results.get(request.user.id, key)

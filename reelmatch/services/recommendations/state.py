@@ -20,9 +20,8 @@ import orjson
 from reelmatch.domain import Preferences, RecommendationFilters, User, to_data
 from reelmatch.recommend import RatedMovie, UserHistory
 from reelmatch.recommend.data import timestamp
-from reelmatch.store.database import Database
 from reelmatch.store.mapping import preferences_from_row
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 FINGERPRINT_CHARS = 32
 
@@ -68,8 +67,8 @@ class UserState:
         return self.seen_ids | self.watchlist | self.dismissed
 
 
-def load_state(database: Database, user: User) -> UserState:
-    with UnitOfWork(database, read_only=True) as uow:
+def load_state(unit_of_work: UowFactory, user: User) -> UserState:
+    with unit_of_work(read_only=True) as uow:
         rows = uow.recommendations.library_rows(user_id=user.id)
         diary = uow.recommendations.diary_rows(user_id=user.id)
         preferences = preferences_from_row(uow.preferences.get(user_id=user.id))

@@ -12,23 +12,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from reelmatch.domain import Recommendation, RecommendationsResult
-from reelmatch.store.database import Database
 from reelmatch.store.repositories.stored_runs import StoredRun
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 #: Seconds a fallback after an AI failure is kept before the AI is asked again.
 FAILURE_TTL = 300.0
 
 
 class StoredResults:
-    def __init__(self, database: Database, *, ttl: float) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, ttl: float) -> None:
+        self._unit_of_work = unit_of_work
         self._ttl = ttl
 
     def result(self, user_id: int, fingerprint: str) -> tuple[RecommendationsResult, bool] | None:
         """The stored list for this fingerprint and whether it was shown, if fresh enough."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             run = uow.stored_runs.latest(
                 user_id=user_id, fingerprint=fingerprint, since=self._since()
             )
@@ -49,7 +48,7 @@ class StoredResults:
 
     def picks(self, user_id: int, digest: str) -> StoredRun | None:
         """The newest paid AI run for this taste digest, if fresh enough."""
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             return uow.stored_runs.latest_picks(user_id=user_id, digest=digest, since=self._since())
 
     def _since(self) -> datetime:

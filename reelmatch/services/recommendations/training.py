@@ -20,9 +20,8 @@ from reelmatch.catalog import Catalog
 from reelmatch.catalog.offline import OfflineCatalog, bundled_snapshot
 from reelmatch.domain import Movie, MovieDetails, from_data
 from reelmatch.recommend import MovieFeatures, RatingsSnapshot
-from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
-from reelmatch.store.uow import UnitOfWork
+from reelmatch.store.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +36,14 @@ class TrainingData:
 
 
 class TrainingSource:
-    def __init__(self, database: Database, *, catalog: Catalog, cache: Cache | None) -> None:
-        self._database = database
+    def __init__(self, unit_of_work: UowFactory, *, catalog: Catalog, cache: Cache | None) -> None:
+        self._unit_of_work = unit_of_work
         self._catalog = catalog
         self._cache = cache
 
     def read(self) -> TrainingData:
         taken_at = utcnow()
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             rows = uow.recommendations.rating_rows()
         snapshot = RatingsSnapshot.from_rows(rows)
         return TrainingData(
@@ -53,7 +52,7 @@ class TrainingSource:
 
     def features(self) -> tuple[MovieFeatures, ...]:
         started = time.perf_counter()
-        with UnitOfWork(self._database, read_only=True) as uow:
+        with self._unit_of_work(read_only=True) as uow:
             stored = uow.movies.all()
         movies: dict[int, Movie] = {movie.id: movie for movie in self._snapshot().all_movies()}
         movies.update((movie.id, movie) for movie in stored)

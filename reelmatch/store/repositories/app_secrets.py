@@ -20,7 +20,7 @@ class AppSecretRepository:
         insert that does nothing on a conflict, so processes starting together agree)."""
         upsert(
             self._session,
-            AppSecretRow.__table__,  # type: ignore[arg-type]
+            AppSecretRow.__table__,
             [{"name": name, "value": candidate, "created_at": now}],
             keys=["name"],
             update=[],

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from reelmatch.domain import DiaryEntry, Library, LibraryEntry
 from reelmatch.store.mapping import LISTING_COLUMNS, listing_movie
 from reelmatch.store.models import MovieRow, UserMovieRow, WatchRow
-from reelmatch.store.repositories.upsert import dialect_insert
+from reelmatch.store.repositories.upsert import upsert
 
 #: Ids per `IN (...)` list: far below SQLite's and PostgreSQL's bound-parameter limits.
 IN_CHUNK = 500
@@ -252,24 +252,20 @@ class LibraryRepository:
             {**defaults, **row, "user_id": user_id, "added_at": now, "updated_at": now}
             for row in rows
         ]
-        statement = dialect_insert(self._session, UserMovieRow.__table__)
-        statement = statement.on_conflict_do_update(
-            index_elements=["user_id", "movie_id"],
-            set_={column: statement.excluded[column] for column in (*update, "updated_at")},
+        upsert(
+            self._session,
+            UserMovieRow.__table__,
+            stamped,
+            keys=("user_id", "movie_id"),
+            update=(*update, "updated_at"),
         )
-        self._session.execute(statement, stamped)
 
     def _upsert(
         self, *, user_id: int, movie_id: int, now: datetime, values: dict[str, object]
     ) -> None:
-        insert = dialect_insert(self._session, UserMovieRow)
-        statement = insert.values(
-            user_id=user_id, movie_id=movie_id, added_at=now, updated_at=now, **values
-        ).on_conflict_do_update(
-            index_elements=["user_id", "movie_id"],
-            set_={**values, "updated_at": now},
+        self._bulk_upsert(
+            user_id=user_id, rows=[{"movie_id": movie_id, **values}], now=now, update=tuple(values)
         )
-        self._session.execute(statement)
 
     def _drop_if_empty(self, *, user_id: int, movie_id: int) -> None:
         """A row with no rating and not on the watchlist carries nothing: remove it."""

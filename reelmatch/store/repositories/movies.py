@@ -36,7 +36,7 @@ class MovieRepository:
         rows = [movie_values(unique[movie_id]) for movie_id in sorted(unique)]
         upsert(
             self._session,
-            MovieRow.__table__,  # type: ignore[arg-type]
+            MovieRow.__table__,
             rows,
             keys=["id"],
             update=_METADATA,
@@ -74,7 +74,7 @@ class MovieRepository:
         ]
         upsert(
             self._session,
-            MovieRow.__table__,  # type: ignore[arg-type]
+            MovieRow.__table__,
             rows,
             keys=["id"],
             update=[],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import FromClause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -19,7 +19,7 @@ def dialect_insert(session: Session, table: Any) -> Any:
 
 def upsert(
     session: Session,
-    table: Table,
+    table: FromClause,
     rows: Sequence[Mapping[str, Any]],
     *,
     keys: Sequence[str],

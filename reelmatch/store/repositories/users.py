@@ -80,7 +80,7 @@ class PreferenceRepository:
     def save(self, *, user_id: int, values: dict[str, object]) -> None:
         upsert(
             self._session,
-            PreferenceRow.__table__,  # type: ignore[arg-type]
+            PreferenceRow.__table__,
             [{"user_id": user_id, **values}],
             keys=["user_id"],
             update=list(values),
