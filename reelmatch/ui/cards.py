@@ -13,7 +13,7 @@ from reelmatch.services.discovery import MovieState
 from reelmatch.services.library import LibraryService
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.routing import MOVIE, link
+from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
 
 COLUMNS = 5
@@ -32,9 +32,10 @@ def movie_grid(
     images: ImageConfig,
     key: str,
     columns: int = COLUMNS,
+    in_place: bool = False,
 ) -> None:
     """Posters in rows of `columns`, each with title, year, TMDB score, the user's stars and a
-    one-click watchlist button."""
+    one-click watchlist button. `in_place`: the grid is on the movie page (`movie_link`)."""
     for start in range(0, len(movies), columns):
         row = st.columns(columns, gap="small")
         for column, movie in zip(row, movies[start : start + columns], strict=False):
@@ -46,6 +47,7 @@ def movie_grid(
                     state=states.get(movie.id, MovieState()),
                     images=images,
                     key=f"{key}-{movie.id}",
+                    in_place=in_place,
                 )
 
 
@@ -57,10 +59,11 @@ def movie_card(
     state: MovieState,
     images: ImageConfig,
     key: str,
+    in_place: bool = False,
 ) -> None:
     with st.container(border=True):
         st.image(poster_src(images, movie), width="stretch")
-        st.page_link(link(MOVIE), label=plain(movie.label), query_params={"id": str(movie.id)})
+        movie_link(movie.id, plain(movie.label), key=key, in_place=in_place)
         st.caption(card_caption(movie, state))
         watchlist_button(
             movie.id, library=library, user=user, on_watchlist=state.on_watchlist, key=key

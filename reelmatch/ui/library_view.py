@@ -13,7 +13,7 @@ from reelmatch.domain import DiaryEntry, ImageConfig, LibraryEntry, User
 from reelmatch.services.library import LibraryService
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_thumbnail
-from reelmatch.ui.routing import MOVIE, link
+from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
 
 
@@ -84,9 +84,8 @@ def watchlist(entries: Sequence[LibraryEntry], *, library: LibraryService, user:
         return
     for entry in entries:
         title, watched, remove = st.columns([6, 2, 2], vertical_alignment="center")
-        title.page_link(
-            link(MOVIE), label=plain(entry.movie.label), query_params={"id": str(entry.movie.id)}
-        )
+        with title:
+            movie_link(entry.movie.id, plain(entry.movie.label), key=f"wl-{entry.movie.id}")
         watched.button(
             "Watched it",
             key=f"wl-watched-{entry.movie.id}",
@@ -121,10 +120,10 @@ def diary(entries: Sequence[DiaryEntry]) -> None:
         st.subheader(f"{month} · {len(watched)}")
         for entry in watched:
             flag = " · rewatch" if entry.rewatch else ""
-            st.page_link(
-                link(MOVIE),
-                label=f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
-                query_params={"id": str(entry.movie.id)},
+            movie_link(
+                entry.movie.id,
+                f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
+                key=f"diary-{entry.id}",
             )
             if entry.note:
                 st.caption(plain(entry.note))

@@ -163,4 +163,5 @@ def related_rows(
                 states=view.similar_states,
                 images=images,
                 key=f"{title.lower()}-{view.movie.id}",
+                in_place=True,
             )

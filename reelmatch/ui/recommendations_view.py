@@ -24,7 +24,7 @@ from reelmatch.services.recommendations import RecommendationOptions, Recommenda
 from reelmatch.ui.cards import watchlist_button
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.routing import MOVIE, SETTINGS, link
+from reelmatch.ui.routing import MOVIE, SETTINGS, link, movie_link
 from reelmatch.ui.text import plain
 
 PAGE_SIZE = 12
@@ -283,10 +283,6 @@ def movie_night_picks(
         for column, pick in zip(row, picks[start : start + COLUMNS], strict=False):
             with column, st.container(border=True):
                 st.image(poster_src(images, pick.movie), width="stretch")
-                st.page_link(
-                    link(MOVIE),
-                    label=plain(pick.movie.label),
-                    query_params={"id": str(pick.movie.id)},
-                )
+                movie_link(pick.movie.id, plain(pick.movie.label), key=f"night-{pick.movie.id}")
                 for reason in pick.reasons:
                     st.caption(plain(reason))

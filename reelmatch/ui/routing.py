@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -64,6 +65,33 @@ def link(route: Route) -> st.Page:
         if get_script_run_ctx() is not None:  # outside a run, st.Page is left half made
             _LINKS[route] = page
     return page
+
+
+def movie_link(
+    movie_id: int, label: str, *, key: str, in_place: bool = False, **kwargs: Any
+) -> None:
+    """The one way to link to a movie's page (/movie?id=…), so the address bar always names
+    the movie shown: reload and Back work. From another page it is a real link. On the movie
+    page itself (`in_place`) a link would not do: Streamlit changes the URL only when the
+    page changes, so /movie?id=194 stayed in the address bar while another movie was shown
+    (issue 14). There it is a link-styled button whose click sets `?id=` through
+    `st.query_params`, which pushes a history entry. `key` names the button; `kwargs` go to
+    `st.page_link`/`st.button` (icon, help, width)."""
+    if not in_place:
+        st.page_link(link(MOVIE), label=label, query_params={"id": str(movie_id)}, **kwargs)
+        return
+    st.button(
+        label,
+        key=f"open-{key}",
+        type="tertiary",
+        on_click=_open_here,
+        args=(movie_id,),
+        **kwargs,
+    )
+
+
+def _open_here(movie_id: int) -> None:
+    st.query_params.from_dict({"id": str(movie_id)})
 
 
 def _never_run() -> None:

@@ -1,0 +1,43 @@
+"""Movie to movie, and back, in a real browser: the address bar always names what is shown,
+so a reload shows the same movie and Back goes where the person was (issue 14)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveApp, run_cli
+from tests.browser.pages import heading, idle, log_in, visible
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+INCEPTION = "Inception (2010)"
+#: The offline catalog's first Recommended movie for Inception.
+RELATED = "Nancy Drew (2007)"
+
+
+@pytest.fixture
+def logged_in(page: Page, live_app: LiveApp) -> Page:
+    run_cli(live_app, "users", "add", "navigator", "--password-stdin", stdin="navigate-2026\n")
+    log_in(page, live_app.url, "navigator", "navigate-2026")
+    return page
+
+
+def test_movie_to_similar_then_reload_and_back(logged_in: Page, live_app: LiveApp) -> None:
+    page = logged_in
+    page.goto(f"{live_app.url}/movie?id=27205")
+    heading(page, INCEPTION)
+    idle(page)
+
+    visible(page.get_by_role("button", name=RELATED)).click()
+    heading(page, RELATED)
+    expect(page).to_have_url(f"{live_app.url}/movie?id=14043")
+    idle(page)
+
+    page.reload()
+    heading(page, RELATED)
+    idle(page)
+
+    page.go_back()
+    expect(page).to_have_url(f"{live_app.url}/movie?id=27205")
+    heading(page, INCEPTION)

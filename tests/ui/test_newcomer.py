@@ -1,0 +1,32 @@
+"""The defects a newcomer tripped on (issue 14), each on one page under AppTest
+(tests/support/pages.py) with real services on a temp SQLite database and the offline catalog."""
+
+from __future__ import annotations
+
+import pytest
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import User
+from reelmatch.ui import routing
+from tests.support.pages import page_app
+from tests.ui.conftest import texts
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def test_a_similar_movie_opens_in_place_and_names_itself_in_the_url(
+    services: Services, alice: User
+) -> None:
+    at = page_app(routing.MOVIE, services, alice, id="27205")
+    assert not at.exception
+    first_title = at.title[0].value
+    related = [b for b in at.button if b.key and b.key.startswith("open-")]
+    assert related, "the Recommended/Similar cards link to their movies"
+    target = related[0]
+    target.click().run()
+    assert not at.exception
+    assert at.query_params["id"] != "27205"
+    opened = services.discovery.movie(alice, int(at.query_params["id"])).movie
+    assert at.title[0].value != first_title
+    assert opened.title in at.title[0].value
+    assert "27205" not in texts(at)
