@@ -30,3 +30,23 @@ def test_a_similar_movie_opens_in_place_and_names_itself_in_the_url(
     assert at.title[0].value != first_title
     assert opened.title in at.title[0].value
     assert "27205" not in texts(at)
+
+
+def test_offline_discover_says_where_its_data_comes_from(services: Services, alice: User) -> None:
+    at = page_app(routing.DISCOVER, services, alice)
+    assert not at.exception
+    lists = at.get("button_group")[0].proto.options
+    labels = [option.content for option in lists]
+    year = services.discovery.snapshot_year
+    assert year is not None
+    assert not {"Trending today", "Now playing", "Upcoming"} & set(labels)
+    assert f"Popular in the {year} snapshot" in labels
+    assert f"TMDB 5000 snapshot, which ends in {year}" in texts(at)
+
+
+def test_live_discover_keeps_the_time_bound_lists(live: Services, alice: User) -> None:
+    at = page_app(routing.DISCOVER, live, alice)
+    assert not at.exception
+    labels = [option.content for option in at.get("button_group")[0].proto.options]
+    assert {"Trending today", "Now playing", "Upcoming"} <= set(labels)
+    assert "from TMDB, live" in texts(at)

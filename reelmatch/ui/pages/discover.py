@@ -13,6 +13,7 @@ from reelmatch.ui.filters import discover_filters
 def render(services: Services, user: User) -> None:
     discovery = services.discovery
     st.title("Discover")
+    st.caption(discovery.data_source())
     lists = discovery.list_titles()
     choice = st.segmented_control(
         "List",
