@@ -41,6 +41,13 @@ RATE_FIRST = (
 NO_STREAMING_FILTER = (
     "Set your region and streaming services in Settings (live TMDB) to filter by them."
 )
+#: What each feedback button does, word for word true to `FeedbackRecorder`.
+FEEDBACK_HELP = {
+    "up": "Good pick: it stays in your list and counts as a good pick for this engine",
+    "down": "Bad pick: never show it again, and record that this pick was wrong",
+    "not_interested": "Not interested: never show it again (the pick is not judged bad)",
+    "seen": "Seen it: never show it again; optionally log a watch today",
+}
 SOURCES = {
     "ai": "AI pick",
     "local": "Local pick",
@@ -63,7 +70,7 @@ class ForYouServices(Protocol):
 def picks_tab(services: ForYouServices, user: User) -> None:
     recs = services.recommendations
     options = recs.options(user)
-    engine = engine_switch(options)
+    engine = engine_switch(options, admin=user.is_admin)
     filters = picks_filters(options, genres=[genre.name for genre in services.discovery.genres()])
     result = recs.recommend(user, engine=engine, k=PAGE_SIZE, filters=filters)
     if result.notice:
@@ -77,8 +84,12 @@ def picks_tab(services: ForYouServices, user: User) -> None:
     st.caption(run_caption(result))
 
 
-def engine_switch(options: RecommendationOptions) -> str:
+def engine_switch(options: RecommendationOptions, *, admin: bool) -> str:
+    """The AI toggle, or why it is off. Without an OpenAI key on the server the reason is an
+    operator's ("set OPENAI_API_KEY"): admins read it, everyone else sees no AI switch."""
     status = options.ai
+    if not status.configured and not admin:
+        return "local"
     use_ai = st.toggle(
         "AI picks",
         key="recs-ai",
@@ -180,13 +191,15 @@ def recommendation_card(
 def feedback_buttons(
     movie_id: int, *, recs: RecommendationService, user: User, run_id: int | None
 ) -> None:
-    """Icon buttons (their meaning is in each tooltip): more like this, not for me, not
-    interested, and "seen it" (hide, or hide and log a watch)."""
+    """Icon buttons, each saying in its tooltip what it does (services/recommendations/
+    feedback.py): 👍 keeps the pick and counts it as a good one; 👎 and ⊘ both hide the movie
+    for good, 👎 recording that the pick was bad, ⊘ only that you are not interested; "seen
+    it" hides it (and can log a watch). None of them retrains the engine by itself."""
     up, down, hide, seen = st.columns(4, gap="small")
     choices = (
-        (up, ":material/thumb_up:", "up", "More like this", "Thanks: more like this."),
-        (down, ":material/thumb_down:", "down", "Not for me (never shown again)", "Noted."),
-        (hide, ":material/block:", "not_interested", "Not interested (never again)", "Hidden."),
+        (up, ":material/thumb_up:", "up", FEEDBACK_HELP["up"], "Thanks: counted as a good pick."),
+        (down, ":material/thumb_down:", "down", FEEDBACK_HELP["down"], "Hidden: a bad pick."),
+        (hide, ":material/block:", "not_interested", FEEDBACK_HELP["not_interested"], "Hidden."),
     )
     for column, icon, kind, help_text, done in choices:
         column.button(
@@ -198,7 +211,7 @@ def feedback_buttons(
                 partial(recs.feedback, user, movie_id, kind, run_id=run_id), done=done
             ),
         )
-    with seen.popover("", icon=":material/visibility:", help="Seen it"):
+    with seen.popover("", icon=":material/visibility:", help=FEEDBACK_HELP["seen"]):
         st.button(
             "Seen it: hide",
             key=f"fb-seen-{movie_id}",
