@@ -23,6 +23,12 @@ def stars_text(rating: float | None) -> str:
     return f"{rating:g}★" if rating is not None else ""
 
 
+def star_label(stars: float) -> str:
+    """Half stars as people write them: ½★, 1★, 3½★, 5★."""
+    whole = int(stars)
+    return f"{whole or ''}{'½' if stars - whole else ''}★"
+
+
 def movie_grid(
     movies: Sequence[Movie],
     *,

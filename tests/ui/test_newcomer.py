@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from reelmatch.bootstrap import Services
@@ -50,3 +52,28 @@ def test_live_discover_keeps_the_time_bound_lists(live: Services, alice: User) -
     labels = [option.content for option in at.get("button_group")[0].proto.options]
     assert {"Trending today", "Now playing", "Upcoming"} <= set(labels)
     assert "from TMDB, live" in texts(at)
+
+
+def test_library_table_columns_fit_and_the_stars_filter_reads_in_stars(
+    services: Services, alice: User
+) -> None:
+    services.library.rate_movie(alice, 238, 4.5)
+    services.library.rate_movie(alice, 603, 2)
+    at = page_app(routing.LIBRARY, services, alice)
+    assert not at.exception
+    stars = at.select_slider(key="lib-stars")
+    assert stars.options[0] == "½★"
+    assert stars.options[-1] == "5★"
+    assert "4½★" in stars.options
+    assert "0.50" not in texts(at)
+
+    table = at.dataframe[0].proto
+    config = json.loads(table.columns)
+    widths = {name: config[name].get("width") for name in ("stars", "rated", "link", "year")}
+    assert all(isinstance(width, int) and width >= 64 for width in widths.values()), widths
+    order = list(table.column_order)
+    assert order.index("link") < order.index("genres")
+
+    stars.set_range(4.5, 5.0).run()
+    assert not at.exception
+    assert "1 of 2 ratings shown" in texts(at)
