@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from reelmatch.bootstrap import Services
+from reelmatch.catalog.offline import load_snapshot
 from reelmatch.domain import User
 from reelmatch.ui import routing
+from tests.support.fake_tmdb import FakeTmdb
+from tests.support.live import live_services
 from tests.support.pages import page_app
 from tests.ui.conftest import texts
 
@@ -77,3 +81,45 @@ def test_library_table_columns_fit_and_the_stars_filter_reads_in_stars(
     stars.set_range(4.5, 5.0).run()
     assert not at.exception
     assert "1 of 2 ratings shown" in texts(at)
+
+
+def test_search_lives_in_the_url_so_back_finds_it(services: Services, alice: User) -> None:
+    at = page_app(routing.SEARCH, services, alice, q="godfather", year="1972")
+    assert not at.exception
+    assert at.text_input(key="q").value == "godfather"
+    assert "The Godfather \\(1972\\)" in [link.proto.label for link in at.get("page_link")]
+    # The browser writes a bound widget's value into the URL: the binding is what is sent.
+    assert at.text_input(key="q").proto.query_param_key == "q"
+    assert at.number_input(key="year").proto.query_param_key == "year"
+
+
+def test_search_is_capped_in_the_box_and_says_why(services: Services, alice: User) -> None:
+    at = page_app(routing.SEARCH, services, alice)
+    box = at.text_input(key="q")
+    assert box.proto.max_chars == 200
+    at.text_input(key="q").input("z" * 200).run()
+    shown = texts(at)
+    assert "reads up to 200 characters" in shown
+    assert "z" * 61 not in shown  # the message does not echo it all back
+    assert "drop the year" not in shown  # no year was set
+
+    at.number_input(key="year").set_value(1990).run()
+    assert "drop the year" in texts(at)
+
+
+def test_an_exact_title_ranks_first_on_live_tmdb(
+    db_url: str, tmp_path: Path, services: Services, alice: User
+) -> None:
+    records = load_snapshot()
+    the_heat = next(r for r in records if r["title"] == "The Heat")
+    heat = {**the_heat, "id": 949, "title": "Heat", "original_title": "Heat"}
+    heat.update(release_date="1995-12-15", popularity=the_heat["popularity"] / 2)
+    with FakeTmdb(records=[*records, heat]) as tmdb:
+        live = live_services(db_url, tmp_path, tmdb)
+        try:
+            at = page_app(routing.SEARCH, live, alice, q="heat")
+            assert not at.exception
+            labels = [link.proto.label for link in at.get("page_link")]
+            assert labels[:2] == ["Heat \\(1995\\)", "The Heat \\(2013\\)"]
+        finally:
+            live.close()
