@@ -123,3 +123,14 @@ def test_an_exact_title_ranks_first_on_live_tmdb(
             assert labels[:2] == ["Heat \\(1995\\)", "The Heat \\(2013\\)"]
         finally:
             live.close()
+
+
+def test_no_list_stays_highlighted_while_filters_replace_it(
+    services: Services, alice: User
+) -> None:
+    at = page_app(routing.DISCOVER, services, alice)
+    assert at.get("button_group")
+    next(m for m in at.multiselect if m.label == "Genres").select("Animation").run()
+    assert not at.exception
+    assert not at.get("button_group")  # no "Newest hits…" lit up above the filtered results
+    assert "Clear the filters to see the lists." in texts(at)
