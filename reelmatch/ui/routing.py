@@ -37,6 +37,10 @@ SETTINGS = Route("settings", "Settings", ":material/settings:")
 ANALYTICS = Route("analytics", "Analytics", ":material/insights:", admin=True)
 STATUS = Route("status", "Status", ":material/monitor_heart:", admin=True)
 DEFAULT = DISCOVER
+#: The default page is served at / and Streamlit gives it no path of its own (/discover said
+#: "Page not found"), though it reserves its `url_path`. So the default page reserves this
+#: name, and /discover is a hidden alias running the same page (`alias_page`).
+DEFAULT_RESERVED_PATH = "home"
 
 
 def st_page(route: Route, run: Callable[[], None]) -> st.Page:
@@ -46,9 +50,16 @@ def st_page(route: Route, run: Callable[[], None]) -> st.Page:
         run,
         title=route.title,
         icon=route.icon,
-        url_path=route.url_path,
+        url_path=DEFAULT_RESERVED_PATH if route == DEFAULT else route.url_path,
         default=route == DEFAULT,
         visibility="visible" if route.listed else "hidden",
+    )
+
+
+def alias_page(run: Callable[[], None]) -> st.Page:
+    """/discover: the default page under its own name (hidden from the menu)."""
+    return st.Page(
+        run, title=DEFAULT.title, icon=DEFAULT.icon, url_path=DEFAULT.url_path, visibility="hidden"
     )
 
 

@@ -76,6 +76,8 @@ def page_map(services: Services, user: User | None) -> list[st.Page]:
         if user is not None:
             run = partial(show_page, render, services=services, user=user, title=route.title)
         pages.append(routing.st_page(route, run))
+        if route == routing.DEFAULT:
+            pages.append(routing.alias_page(run))
     return pages
 
 

@@ -3,6 +3,8 @@ so a reload shows the same movie and Back goes where the person was (issue 14)."
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,10 +18,14 @@ INCEPTION = "Inception (2010)"
 RELATED = "Nancy Drew (2007)"
 
 
+_USERS = itertools.count(1)
+
+
 @pytest.fixture
 def logged_in(page: Page, live_app: LiveApp) -> Page:
-    run_cli(live_app, "users", "add", "navigator", "--password-stdin", stdin="navigate-2026\n")
-    log_in(page, live_app.url, "navigator", "navigate-2026")
+    name = f"navigator{next(_USERS)}"
+    run_cli(live_app, "users", "add", name, "--password-stdin", stdin="navigate-2026\n")
+    log_in(page, live_app.url, name, "navigate-2026")
     return page
 
 
@@ -41,3 +47,11 @@ def test_movie_to_similar_then_reload_and_back(logged_in: Page, live_app: LiveAp
     page.go_back()
     expect(page).to_have_url(f"{live_app.url}/movie?id=27205")
     heading(page, INCEPTION)
+
+
+def test_discover_answers_on_its_own_path(logged_in: Page, live_app: LiveApp) -> None:
+    page = logged_in
+    page.goto(f"{live_app.url}/discover")
+    heading(page, "Discover")
+    idle(page)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
