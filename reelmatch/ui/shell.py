@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 from streamlit_authenticator.utilities import LoginError
@@ -49,6 +50,9 @@ from reelmatch.ui.pages import (
 )
 from reelmatch.ui.state import get_services
 from reelmatch.ui.text import plain
+
+#: The browser tab's icon: served by this app (a Material icon would come from a font CDN).
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 #: Every page, in menu order, with the function that draws it.
 PAGES: tuple[tuple[routing.Route, PageRender], ...] = (

@@ -55,3 +55,15 @@ def test_discover_answers_on_its_own_path(logged_in: Page, live_app: LiveApp) ->
     heading(page, "Discover")
     idle(page)
     expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_the_favicon_is_served_by_the_app(logged_in: Page, live_app: LiveApp) -> None:
+    """Not fetched from a font CDN (which fails offline)."""
+    icon = logged_in.locator("link[rel*='icon']").first
+    href = icon.get_attribute("href") or ""
+    assert href
+    assert "gstatic" not in href
+    assert "googleapis" not in href
+    served = logged_in.request.get(href if href.startswith("http") else live_app.url + href)
+    assert served.ok
+    assert served.headers["content-type"].startswith("image/")
