@@ -134,3 +134,14 @@ def test_no_list_stays_highlighted_while_filters_replace_it(
     assert not at.exception
     assert not at.get("button_group")  # no "Newest hits…" lit up above the filtered results
     assert "Clear the filters to see the lists." in texts(at)
+
+
+def test_the_score_on_this_server_is_shown_once(services: Services, alice: User) -> None:
+    bob = services.users.create_user(username="bob", password="bob-password")
+    services.library.rate_movie(alice, 238, 4)
+    services.library.rate_movie(bob, 238, 5)
+    at = page_app(routing.MOVIE, services, alice, id="238")
+    assert not at.exception
+    [here] = [m for m in at.metric if m.label == "On this server"]
+    assert here.value == "4.5★"
+    assert texts(at).count("4.5★") == 0  # the metric only, no caption repeating it
