@@ -230,6 +230,12 @@ def feedback_buttons(
         )
 
 
+def group_score(score: float) -> str:
+    """The score movie night sorts by (0..1: everyone's list, weighted towards the least
+    keen member), out of 100."""
+    return f"Group score {round(score * 100)}/100"
+
+
 def run_caption(result: RecommendationsResult) -> str:
     parts = [SOURCES.get(result.engine, result.engine).replace(" pick", " engine")]
     parts.append(f"{result.latency_ms:.0f} ms")
@@ -297,5 +303,6 @@ def movie_night_picks(
             with column, st.container(border=True):
                 st.image(poster_src(images, pick.movie), width="stretch")
                 movie_link(pick.movie.id, plain(pick.movie.label), key=f"night-{pick.movie.id}")
+                st.caption(group_score(pick.score))
                 for reason in pick.reasons:
                     st.caption(plain(reason))

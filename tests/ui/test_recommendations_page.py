@@ -266,3 +266,26 @@ def test_only_admins_read_about_the_servers_openai_key(services: Services, alice
     assert not at.exception
     assert "OPENAI_API_KEY" not in texts(at).replace("\\", "")
     assert "AI picks" not in [t.label for t in at.toggle]
+
+
+def test_movie_night_scores_read_in_order_and_promise_no_match(
+    services: Services, rated_alice: User
+) -> None:
+    bob = services.users.create_user(username="bob", password="bob-password")
+    for movie_id, stars in {603: 5.0, 238: 4.0, 680: 3.5}.items():
+        services.library.rate_movie(bob, movie_id, stars)
+    for person in (rated_alice, bob):
+        services.users.save_preferences(person, Preferences(movie_night_opt_in=True))
+    at = for_you(services, rated_alice)
+    at.multiselect(key="night-members").select("bob").run()
+    next(b for b in at.button if b.label == "Find movies for us").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "% match" not in shown
+    scores = [
+        int(c.value.removeprefix("Group score ").removesuffix("/100"))
+        for c in at.caption
+        if c.value.startswith("Group score ")
+    ]
+    assert len(scores) > 1
+    assert scores == sorted(scores, reverse=True)
