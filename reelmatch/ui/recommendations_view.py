@@ -21,7 +21,7 @@ from reelmatch.domain import (
 from reelmatch.services.discovery import DiscoveryService
 from reelmatch.services.library import LibraryService
 from reelmatch.services.recommendations import RecommendationOptions, RecommendationService
-from reelmatch.ui.cards import watchlist_button
+from reelmatch.ui.cards import card_css, watchlist_button
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
 from reelmatch.ui.routing import MOVIE, SETTINGS, link, movie_link
@@ -141,6 +141,7 @@ def recommendation_grid(
 ) -> None:
     images = services.discovery.images()
     states = services.discovery.states(user, [i.movie.id for i in result.items])
+    card_css()
     for start in range(0, len(result.items), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, item in zip(row, result.items[start : start + COLUMNS], strict=False):
@@ -166,10 +167,14 @@ def recommendation_card(
     on_watchlist: bool,
 ) -> None:
     movie = item.movie
-    with st.container(border=True):
+    with st.container(border=True, key=f"card-rec-{movie.id}"):
         st.image(poster_src(images, movie), width="stretch")
         if st.button(
-            plain(movie.label), key=f"rec-open-{movie.id}", type="tertiary", width="stretch"
+            plain(movie.label),
+            key=f"rec-open-{movie.id}",
+            type="tertiary",
+            width="stretch",
+            help=movie.label,
         ):
             services.recommendations.clicked(user, movie.id, run_id=run_id)
             st.switch_page(link(MOVIE), query_params={"id": str(movie.id)})
@@ -297,12 +302,18 @@ def movie_night_picks(
         st.info("No movie suits everyone yet. Try again after a few more ratings.")
         return
     st.subheader(f"For {', '.join(plain(m) for m in members)}")
+    card_css()
     for start in range(0, len(picks), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, pick in zip(row, picks[start : start + COLUMNS], strict=False):
-            with column, st.container(border=True):
+            with column, st.container(border=True, key=f"card-night-{pick.movie.id}"):
                 st.image(poster_src(images, pick.movie), width="stretch")
-                movie_link(pick.movie.id, plain(pick.movie.label), key=f"night-{pick.movie.id}")
+                movie_link(
+                    pick.movie.id,
+                    plain(pick.movie.label),
+                    key=f"night-{pick.movie.id}",
+                    help=pick.movie.label,
+                )
                 st.caption(group_score(pick.score))
                 for reason in pick.reasons:
                     st.caption(plain(reason))

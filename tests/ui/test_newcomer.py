@@ -145,3 +145,15 @@ def test_the_score_on_this_server_is_shown_once(services: Services, alice: User)
     [here] = [m for m in at.metric if m.label == "On this server"]
     assert here.value == "4.5★"
     assert texts(at).count("4.5★") == 0  # the metric only, no caption repeating it
+
+
+def test_card_titles_end_in_an_ellipsis_with_the_full_title_on_hover(
+    services: Services, alice: User
+) -> None:
+    at = page_app(routing.DISCOVER, services, alice)
+    assert not at.exception
+    styles = [h.proto.body for h in at.get("html")]
+    assert any("text-overflow: ellipsis" in style for style in styles)
+    links = at.get("page_link")
+    assert links
+    assert all(link.proto.help == link.proto.label.replace("\\", "") for link in links)
