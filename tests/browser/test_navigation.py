@@ -4,12 +4,13 @@ so a reload shows the same movie and Back goes where the person was (issue 14)."
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveApp, run_cli
-from tests.browser.pages import heading, idle, log_in, visible
+from tests.browser.pages import fill, heading, idle, log_in, visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,3 +68,22 @@ def test_the_favicon_is_served_by_the_app(logged_in: Page, live_app: LiveApp) ->
     served = logged_in.request.get(href if href.startswith("http") else live_app.url + href)
     assert served.ok
     assert served.headers["content-type"].startswith("image/")
+
+
+def test_back_from_a_movie_finds_the_search_again(logged_in: Page, live_app: LiveApp) -> None:
+    page = logged_in
+    page.goto(f"{live_app.url}/search")
+    heading(page, "Search")
+    idle(page)
+    fill(page, "Title", "godfather")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=godfather"))
+    visible(page.get_by_role("link", name="The Godfather (1972)")).click()
+    heading(page, "The Godfather (1972)")
+    idle(page)
+
+    page.go_back()
+    heading(page, "Search")
+    expect(page).to_have_url(re.compile(r"/search\?q=godfather$"))
+    expect(visible(page.get_by_label("Title", exact=True))).to_have_value("godfather")
+    expect(visible(page.get_by_role("link", name="The Godfather (1972)"))).to_be_visible()
