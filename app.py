@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from reelmatch.ui.shell import run
+from reelmatch.ui.shell import FAVICON, run
 
-st.set_page_config(page_title="Reel Matchmaker", page_icon=":material/movie:", layout="wide")
+# A file of ours: a :material/…: favicon is fetched from Google's font CDN (fails offline).
+st.set_page_config(page_title="Reel Matchmaker", page_icon=FAVICON, layout="wide")
 run()

@@ -76,6 +76,11 @@ class OfflineCatalog:
         dates = sorted(m.release_date for m in self._movies.values() if m.release_date)
         self._newest = dates[-min(20, len(dates))] if dates else date.today()
 
+    @property
+    def snapshot_year(self) -> int:
+        """The year the snapshot ends in: its "today" (time-bound lists are relative to it)."""
+        return self._newest.year
+
     # Reference data ---------------------------------------------------------------------------
 
     def configuration(self) -> ImageConfig:

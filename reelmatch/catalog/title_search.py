@@ -8,14 +8,16 @@ hits, then closeness, then popularity.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 MAX_QUERY_LENGTH = 100
+T = TypeVar("T")
 MIN_SCORE = 72.0
 
 
@@ -28,6 +30,14 @@ def normalise(text: str) -> str:
         if not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C"
     ]
     return " ".join("".join(kept).split())
+
+
+def exact_first(movies: Sequence[T], query: str, title: Callable[[T], str]) -> list[T]:
+    """`movies` with those whose whole title is the query first ("heat": Heat (1995) before
+    The Heat (2013), which TMDB ranks first by popularity), each group in its given order."""
+    wanted = normalise(query)
+    exact = [m for m in movies if normalise(title(m)) == wanted]
+    return exact + [m for m in movies if normalise(title(m)) != wanted] if exact else list(movies)
 
 
 @dataclass(frozen=True, slots=True)

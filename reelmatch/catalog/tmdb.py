@@ -20,6 +20,7 @@ from reelmatch.cache import Cache, Cached
 from reelmatch.cache.keys import list_key, movie_key, tmdb_key
 from reelmatch.catalog.base import Locale, TrendingWindow, clamp_page
 from reelmatch.catalog.stale_marks import cacheable, decode_details, decode_page, marked
+from reelmatch.catalog.title_search import exact_first
 from reelmatch.catalog.tmdb_client import TmdbClient, endpoint_template
 from reelmatch.catalog.tmdb_mapping import (
     details_from_response,
@@ -149,7 +150,8 @@ class TmdbCatalog:
         if year is not None:
             params["year"] = year
         params.update(locale_params(locale))
-        return self._fetch_page(tmdb_key("search/movie", params), "search/movie", params, "search")
+        found = self._fetch_page(tmdb_key("search/movie", params), "search/movie", params, "search")
+        return replace(found, movies=tuple(exact_first(found.movies, text, lambda m: m.title)))
 
     def discover(self, filters: DiscoverFilters, *, locale: Locale | None = None) -> MoviePage:
         params, notice = discover_params(filters)

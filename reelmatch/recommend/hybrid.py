@@ -192,10 +192,12 @@ class HybridRecommender(Recommender):
         result = []
         for column, position in enumerate(picks.tolist()):
             # Personal reasons first (strongest signal first), the crowd's last: "Because you
-            # rated Heat 5★" says more to a person than "Popular with people here".
+            # rated Heat 5★" says more to a person than "Popular with people here". The
+            # favourite-genre line comes after the movie-specific ones whatever its weight:
+            # it reads the same on every card, "Shares … with Inception" does not (issue 14).
             personal = sorted(
                 (name for name in blend.parts if name != "popularity"),
-                key=lambda name: (-blend.parts[name][position], name),
+                key=lambda name: (name == "favourite", -blend.parts[name][position], name),
             )
             reasons = [
                 sentence

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reelmatch.catalog import Catalog, Locale
+from reelmatch.catalog.offline import OfflineCatalog
 from reelmatch.domain import (
     DiscoverFilters,
     Genre,
@@ -38,6 +39,8 @@ LIST_TITLES: dict[ListKey, str] = {
     "now_playing": "Now playing",
     "upcoming": "Upcoming",
 }
+#: The lists that only mean something on live data: hidden offline (issue 14).
+TIME_BOUND: frozenset[ListKey] = frozenset({"now_playing", "upcoming"})
 MAX_QUERY_LENGTH = 200
 
 
@@ -75,7 +78,33 @@ class DiscoveryService:
         return self._catalog.mode != "offline"
 
     def list_titles(self) -> dict[ListKey, str]:
-        return dict(LIST_TITLES)
+        """The lists Discover offers. On the bundled snapshot nothing is "today" or "now
+        playing": the trending lists say which snapshot they rank, the time-bound ones are not
+        offered."""
+        year = self.snapshot_year
+        if year is None:
+            return dict(LIST_TITLES)
+        return {
+            "trending_day": f"Newest hits in the {year} snapshot",
+            "trending_week": f"Recent hits in the {year} snapshot",
+            "popular": f"Popular in the {year} snapshot",
+            "top_rated": "Top rated",
+        }
+
+    @property
+    def snapshot_year(self) -> int | None:
+        """The year the offline snapshot ends in; None on live TMDB."""
+        return self._catalog.snapshot_year if isinstance(self._catalog, OfflineCatalog) else None
+
+    def data_source(self) -> str:
+        """One line saying where the movie data comes from."""
+        year = self.snapshot_year
+        if year is None:
+            return "Movie data from TMDB, live."
+        return (
+            f"Movie data from the bundled TMDB 5000 snapshot, which ends in {year}: "
+            "no live TMDB connection is configured."
+        )
 
     def images(self) -> ImageConfig:
         return self._catalog.configuration()

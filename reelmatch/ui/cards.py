@@ -13,14 +13,36 @@ from reelmatch.services.discovery import MovieState
 from reelmatch.services.library import LibraryService
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.routing import MOVIE, link
+from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
 
 COLUMNS = 5
+#: A card's title on at most two lines, broken between words and ended with an ellipsis
+#: (the full title is its tooltip), instead of clipped mid-word. Cards are containers keyed
+#: "card-…".
+CARD_CSS = """<style>
+[class*="st-key-card-"] [data-testid="stPageLink-NavLink"],
+[class*="st-key-card-"] [data-testid="stBaseButton-tertiary"] { max-width: 100%; min-width: 0; }
+[class*="st-key-card-"] [data-testid="stPageLink-NavLink"] span,
+[class*="st-key-card-"] [data-testid="stBaseButton-tertiary"] div {
+  min-width: 0; overflow: hidden;
+}
+[class*="st-key-card-"] [data-testid="stPageLink-NavLink"] p,
+[class*="st-key-card-"] [data-testid="stBaseButton-tertiary"] p {
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+  white-space: normal; word-break: normal; overflow: hidden; text-overflow: ellipsis;
+}
+</style>"""
 
 
 def stars_text(rating: float | None) -> str:
     return f"{rating:g}★" if rating is not None else ""
+
+
+def star_label(stars: float) -> str:
+    """Half stars as people write them: ½★, 1★, 3½★, 5★."""
+    whole = int(stars)
+    return f"{whole or ''}{'½' if stars - whole else ''}★"
 
 
 def movie_grid(
@@ -32,9 +54,11 @@ def movie_grid(
     images: ImageConfig,
     key: str,
     columns: int = COLUMNS,
+    in_place: bool = False,
 ) -> None:
     """Posters in rows of `columns`, each with title, year, TMDB score, the user's stars and a
-    one-click watchlist button."""
+    one-click watchlist button. `in_place`: the grid is on the movie page (`movie_link`)."""
+    card_css()
     for start in range(0, len(movies), columns):
         row = st.columns(columns, gap="small")
         for column, movie in zip(row, movies[start : start + columns], strict=False):
@@ -46,6 +70,7 @@ def movie_grid(
                     state=states.get(movie.id, MovieState()),
                     images=images,
                     key=f"{key}-{movie.id}",
+                    in_place=in_place,
                 )
 
 
@@ -57,14 +82,20 @@ def movie_card(
     state: MovieState,
     images: ImageConfig,
     key: str,
+    in_place: bool = False,
 ) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"card-{key}"):
         st.image(poster_src(images, movie), width="stretch")
-        st.page_link(link(MOVIE), label=plain(movie.label), query_params={"id": str(movie.id)})
+        movie_link(movie.id, plain(movie.label), key=key, in_place=in_place, help=movie.label)
         st.caption(card_caption(movie, state))
         watchlist_button(
             movie.id, library=library, user=user, on_watchlist=state.on_watchlist, key=key
         )
+
+
+def card_css() -> None:
+    """The cards' title style (`CARD_CSS`); drawn with each grid, it takes no space."""
+    st.html(CARD_CSS)
 
 
 def card_caption(movie: Movie, state: MovieState) -> str:

@@ -11,10 +11,14 @@ import streamlit as st
 
 from reelmatch.domain import DiaryEntry, ImageConfig, LibraryEntry, User
 from reelmatch.services.library import LibraryService
+from reelmatch.ui.cards import star_label
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_thumbnail
-from reelmatch.ui.routing import MOVIE, link
+from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
+
+STAR_STEPS = [x / 2 for x in range(1, 11)]
+COLUMN_ORDER = ("poster", "title", "link", "year", "stars", "rated", "genres")
 
 
 def ratings_frame(entries: Sequence[LibraryEntry], images: ImageConfig) -> pd.DataFrame:
@@ -49,7 +53,9 @@ def ratings_table(entries: Sequence[LibraryEntry], images: ImageConfig) -> None:
         key="lib-decade",
         format_func=lambda d: "Any decade" if d is None else f"{d}s",
     )
-    low, high = right.slider("Stars", 0.5, 5.0, (0.5, 5.0), step=0.5, key="lib-stars")
+    low, high = right.select_slider(
+        "Stars", STAR_STEPS, value=(0.5, 5.0), format_func=star_label, key="lib-stars"
+    )
     chosen = [
         e
         for e in entries
@@ -62,14 +68,17 @@ def ratings_table(entries: Sequence[LibraryEntry], images: ImageConfig) -> None:
         ratings_frame(chosen, images).drop(columns=["decade"]),
         hide_index=True,
         width="stretch",
+        # Fixed widths for the short columns so none is cut ("Stars" read "St", Rated was
+        # cut and Open was off-screen); Open sits next to the title, Genres takes the rest.
+        column_order=COLUMN_ORDER,
         column_config={
             "poster": st.column_config.ImageColumn("", width="small"),
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "year": st.column_config.NumberColumn("Year", format="%d"),
-            "stars": st.column_config.NumberColumn("Stars", format="%.1f ★"),
-            "genres": st.column_config.TextColumn("Genres"),
-            "rated": st.column_config.DateColumn("Rated"),
-            "link": st.column_config.LinkColumn("", display_text="Open"),
+            "title": st.column_config.TextColumn("Title", width="medium"),
+            "link": st.column_config.LinkColumn("", display_text="Open", width=64),
+            "year": st.column_config.NumberColumn("Year", format="%d", width=64),
+            "stars": st.column_config.NumberColumn("Stars", format="%.1f ★", width=80),
+            "rated": st.column_config.DateColumn("Rated", width=110),
+            "genres": st.column_config.TextColumn("Genres", width="medium"),
         },
     )
     st.caption(f"{len(chosen)} of {len(entries)} ratings shown. Click a column to sort.")
@@ -84,9 +93,8 @@ def watchlist(entries: Sequence[LibraryEntry], *, library: LibraryService, user:
         return
     for entry in entries:
         title, watched, remove = st.columns([6, 2, 2], vertical_alignment="center")
-        title.page_link(
-            link(MOVIE), label=plain(entry.movie.label), query_params={"id": str(entry.movie.id)}
-        )
+        with title:
+            movie_link(entry.movie.id, plain(entry.movie.label), key=f"wl-{entry.movie.id}")
         watched.button(
             "Watched it",
             key=f"wl-watched-{entry.movie.id}",
@@ -121,10 +129,10 @@ def diary(entries: Sequence[DiaryEntry]) -> None:
         st.subheader(f"{month} · {len(watched)}")
         for entry in watched:
             flag = " · rewatch" if entry.rewatch else ""
-            st.page_link(
-                link(MOVIE),
-                label=f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
-                query_params={"id": str(entry.movie.id)},
+            movie_link(
+                entry.movie.id,
+                f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
+                key=f"diary-{entry.id}",
             )
             if entry.note:
                 st.caption(plain(entry.note))

@@ -34,12 +34,20 @@ def login_form(services: Services, auth: stauth.Authenticate) -> None:
     the cookie from inside the login screen, which the shell clears once someone is in; the
     shell writes the cookie itself, outside it.) A username missing from the briefly cached
     credentials is checked against the database, so an account just made elsewhere (the
-    command line, another replica) can log in at once."""
+    command line, another replica) can log in at once.
+
+    Every widget has a key: its id is then the key alone, never derived from its label or
+    arguments, so nothing a first run on a fresh process computes differently can give the
+    form new widgets on the next run (which drops what was typed, and a first "Log in" with
+    it; issue 14). The cookie reader's first rerun keeps a half-typed form for the same
+    reason."""
     with st.form("login"):
         st.subheader("Log in")
-        username = st.text_input("Username", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Log in", type="primary")
+        username = st.text_input("Username", autocomplete="username", key="login-username")
+        password = st.text_input(
+            "Password", type="password", autocomplete="current-password", key="login-password"
+        )
+        submitted = st.form_submit_button("Log in", type="primary", key="login-submit")
     if not submitted:
         return
     try:
@@ -69,12 +77,16 @@ def _created_elsewhere(
 def signup_form(services: Services, auth: stauth.Authenticate) -> None:
     with st.form("signup", clear_on_submit=False):
         st.subheader("Create an account")
-        username = st.text_input("Username", help="3–32 letters, digits, dot, dash or underscore")
-        display_name = st.text_input("Display name (optional)")
-        email = st.text_input("Email (optional)")
-        password = st.text_input("Password", type="password", help="At least 8 characters")
-        repeat = st.text_input("Repeat password", type="password")
-        submitted = st.form_submit_button("Create account", type="primary")
+        username = st.text_input(
+            "Username", help="3–32 letters, digits, dot, dash or underscore", key="signup-username"
+        )
+        display_name = st.text_input("Display name (optional)", key="signup-display-name")
+        email = st.text_input("Email (optional)", key="signup-email")
+        password = st.text_input(
+            "Password", type="password", help="At least 8 characters", key="signup-password"
+        )
+        repeat = st.text_input("Repeat password", type="password", key="signup-repeat")
+        submitted = st.form_submit_button("Create account", type="primary", key="signup-submit")
     if not submitted:
         return
     if password != repeat:

@@ -65,10 +65,6 @@ def scores(view: MovieView) -> None:
             f"{view.community_average:.1f}★",
             help=f"from {view.community_count} user{'s' * (view.community_count > 1)}",
         )
-        here.caption(
-            f"{view.community_average:.1f}★ from {view.community_count} "
-            f"user{'s' * (view.community_count > 1)} here"
-        )
 
 
 def trailer_and_providers(view: MovieView) -> None:
@@ -163,4 +159,5 @@ def related_rows(
                 states=view.similar_states,
                 images=images,
                 key=f"{title.lower()}-{view.movie.id}",
+                in_place=True,
             )

@@ -21,10 +21,10 @@ from reelmatch.domain import (
 from reelmatch.services.discovery import DiscoveryService
 from reelmatch.services.library import LibraryService
 from reelmatch.services.recommendations import RecommendationOptions, RecommendationService
-from reelmatch.ui.cards import watchlist_button
+from reelmatch.ui.cards import card_css, watchlist_button
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
-from reelmatch.ui.routing import MOVIE, SETTINGS, link
+from reelmatch.ui.routing import MOVIE, SETTINGS, link, movie_link
 from reelmatch.ui.text import plain
 
 PAGE_SIZE = 12
@@ -38,6 +38,13 @@ RATE_FIRST = (
     "Rate a few movies and your picks appear here: open any movie from Discover or Search "
     "and give it some stars."
 )
+#: What each feedback button does, word for word true to `FeedbackRecorder`.
+FEEDBACK_HELP = {
+    "up": "Good pick: it stays in your list and counts as a good pick for this engine",
+    "down": "Bad pick: never show it again, and record that this pick was wrong",
+    "not_interested": "Not interested: never show it again (the pick is not judged bad)",
+    "seen": "Seen it: never show it again; optionally log a watch today",
+}
 SOURCES = {
     "ai": "AI pick",
     "local": "Local pick",
@@ -60,7 +67,7 @@ class ForYouServices(Protocol):
 def picks_tab(services: ForYouServices, user: User) -> None:
     recs = services.recommendations
     options = recs.options(user)
-    engine = engine_switch(options)
+    engine = engine_switch(options, admin=user.is_admin)
     filters = picks_filters(options, genres=[genre.name for genre in services.discovery.genres()])
     result = recs.recommend(user, engine=engine, k=PAGE_SIZE, filters=filters)
     if result.notice:
@@ -74,8 +81,12 @@ def picks_tab(services: ForYouServices, user: User) -> None:
     st.caption(run_caption(result))
 
 
-def engine_switch(options: RecommendationOptions) -> str:
+def engine_switch(options: RecommendationOptions, *, admin: bool) -> str:
+    """The AI toggle, or why it is off. Without an OpenAI key on the server the reason is an
+    operator's ("set OPENAI_API_KEY"): admins read it, everyone else sees no AI switch."""
     status = options.ai
+    if not status.configured and not admin:
+        return "local"
     use_ai = st.toggle(
         "AI picks",
         key="recs-ai",
@@ -127,6 +138,7 @@ def recommendation_grid(
 ) -> None:
     images = services.discovery.images()
     states = services.discovery.states(user, [i.movie.id for i in result.items])
+    card_css()
     for start in range(0, len(result.items), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, item in zip(row, result.items[start : start + COLUMNS], strict=False):
@@ -152,10 +164,14 @@ def recommendation_card(
     on_watchlist: bool,
 ) -> None:
     movie = item.movie
-    with st.container(border=True):
+    with st.container(border=True, key=f"card-rec-{movie.id}"):
         st.image(poster_src(images, movie), width="stretch")
         if st.button(
-            plain(movie.label), key=f"rec-open-{movie.id}", type="tertiary", width="stretch"
+            plain(movie.label),
+            key=f"rec-open-{movie.id}",
+            type="tertiary",
+            width="stretch",
+            help=movie.label,
         ):
             services.recommendations.clicked(user, movie.id, run_id=run_id)
             st.switch_page(link(MOVIE), query_params={"id": str(movie.id)})
@@ -177,13 +193,15 @@ def recommendation_card(
 def feedback_buttons(
     movie_id: int, *, recs: RecommendationService, user: User, run_id: int | None
 ) -> None:
-    """Icon buttons (their meaning is in each tooltip): more like this, not for me, not
-    interested, and "seen it" (hide, or hide and log a watch)."""
+    """Icon buttons, each saying in its tooltip what it does (services/recommendations/
+    feedback.py): 👍 keeps the pick and counts it as a good one; 👎 and ⊘ both hide the movie
+    for good, 👎 recording that the pick was bad, ⊘ only that you are not interested; "seen
+    it" hides it (and can log a watch). None of them retrains the engine by itself."""
     up, down, hide, seen = st.columns(4, gap="small")
     choices = (
-        (up, ":material/thumb_up:", "up", "More like this", "Thanks: more like this."),
-        (down, ":material/thumb_down:", "down", "Not for me (never shown again)", "Noted."),
-        (hide, ":material/block:", "not_interested", "Not interested (never again)", "Hidden."),
+        (up, ":material/thumb_up:", "up", FEEDBACK_HELP["up"], "Thanks: counted as a good pick."),
+        (down, ":material/thumb_down:", "down", FEEDBACK_HELP["down"], "Hidden: a bad pick."),
+        (hide, ":material/block:", "not_interested", FEEDBACK_HELP["not_interested"], "Hidden."),
     )
     for column, icon, kind, help_text, done in choices:
         column.button(
@@ -195,7 +213,7 @@ def feedback_buttons(
                 partial(recs.feedback, user, movie_id, kind, run_id=run_id), done=done
             ),
         )
-    with seen.popover("", icon=":material/visibility:", help="Seen it"):
+    with seen.popover("", icon=":material/visibility:", help=FEEDBACK_HELP["seen"]):
         st.button(
             "Seen it: hide",
             key=f"fb-seen-{movie_id}",
@@ -212,6 +230,12 @@ def feedback_buttons(
                 done="Logged in your diary.",
             ),
         )
+
+
+def group_score(score: float) -> str:
+    """The score movie night sorts by (0..1: everyone's list, weighted towards the least
+    keen member), out of 100."""
+    return f"Group score {round(score * 100)}/100"
 
 
 def run_caption(result: RecommendationsResult) -> str:
@@ -275,15 +299,18 @@ def movie_night_picks(
         st.info("No movie suits everyone yet. Try again after a few more ratings.")
         return
     st.subheader(f"For {', '.join(plain(m) for m in members)}")
+    card_css()
     for start in range(0, len(picks), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, pick in zip(row, picks[start : start + COLUMNS], strict=False):
-            with column, st.container(border=True):
+            with column, st.container(border=True, key=f"card-night-{pick.movie.id}"):
                 st.image(poster_src(images, pick.movie), width="stretch")
-                st.page_link(
-                    link(MOVIE),
-                    label=plain(pick.movie.label),
-                    query_params={"id": str(pick.movie.id)},
+                movie_link(
+                    pick.movie.id,
+                    plain(pick.movie.label),
+                    key=f"night-{pick.movie.id}",
+                    help=pick.movie.label,
                 )
+                st.caption(group_score(pick.score))
                 for reason in pick.reasons:
                     st.caption(plain(reason))

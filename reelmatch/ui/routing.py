@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -36,6 +37,10 @@ SETTINGS = Route("settings", "Settings", ":material/settings:")
 ANALYTICS = Route("analytics", "Analytics", ":material/insights:", admin=True)
 STATUS = Route("status", "Status", ":material/monitor_heart:", admin=True)
 DEFAULT = DISCOVER
+#: The default page is served at / and Streamlit gives it no path of its own (/discover said
+#: "Page not found"), though it reserves its `url_path`. So the default page reserves this
+#: name, and /discover is a hidden alias running the same page (`alias_page`).
+DEFAULT_RESERVED_PATH = "home"
 
 
 def st_page(route: Route, run: Callable[[], None]) -> st.Page:
@@ -45,9 +50,16 @@ def st_page(route: Route, run: Callable[[], None]) -> st.Page:
         run,
         title=route.title,
         icon=route.icon,
-        url_path=route.url_path,
+        url_path=DEFAULT_RESERVED_PATH if route == DEFAULT else route.url_path,
         default=route == DEFAULT,
         visibility="visible" if route.listed else "hidden",
+    )
+
+
+def alias_page(run: Callable[[], None]) -> st.Page:
+    """/discover: the default page under its own name (hidden from the menu)."""
+    return st.Page(
+        run, title=DEFAULT.title, icon=DEFAULT.icon, url_path=DEFAULT.url_path, visibility="hidden"
     )
 
 
@@ -64,6 +76,33 @@ def link(route: Route) -> st.Page:
         if get_script_run_ctx() is not None:  # outside a run, st.Page is left half made
             _LINKS[route] = page
     return page
+
+
+def movie_link(
+    movie_id: int, label: str, *, key: str, in_place: bool = False, **kwargs: Any
+) -> None:
+    """The one way to link to a movie's page (/movie?id=…), so the address bar always names
+    the movie shown: reload and Back work. From another page it is a real link. On the movie
+    page itself (`in_place`) a link would not do: Streamlit changes the URL only when the
+    page changes, so /movie?id=194 stayed in the address bar while another movie was shown
+    (issue 14). There it is a link-styled button whose click sets `?id=` through
+    `st.query_params`, which pushes a history entry. `key` names the button; `kwargs` go to
+    `st.page_link`/`st.button` (icon, help, width)."""
+    if not in_place:
+        st.page_link(link(MOVIE), label=label, query_params={"id": str(movie_id)}, **kwargs)
+        return
+    st.button(
+        label,
+        key=f"open-{key}",
+        type="tertiary",
+        on_click=_open_here,
+        args=(movie_id,),
+        **kwargs,
+    )
+
+
+def _open_here(movie_id: int) -> None:
+    st.query_params.from_dict({"id": str(movie_id)})
 
 
 def _never_run() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 from streamlit_authenticator.utilities import LoginError
@@ -50,6 +51,9 @@ from reelmatch.ui.pages import (
 from reelmatch.ui.state import get_services
 from reelmatch.ui.text import plain
 
+#: The browser tab's icon: served by this app (a Material icon would come from a font CDN).
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+
 #: Every page, in menu order, with the function that draws it.
 PAGES: tuple[tuple[routing.Route, PageRender], ...] = (
     (routing.DISCOVER, discover.render),
@@ -76,6 +80,8 @@ def page_map(services: Services, user: User | None) -> list[st.Page]:
         if user is not None:
             run = partial(show_page, render, services=services, user=user, title=route.title)
         pages.append(routing.st_page(route, run))
+        if route == routing.DEFAULT:
+            pages.append(routing.alias_page(run))
     return pages
 
 

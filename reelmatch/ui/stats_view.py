@@ -15,7 +15,7 @@ from reelmatch.services.library import LibraryService
 from reelmatch.services.stats import PersonalStats, YearInReview
 from reelmatch.ui import charts
 from reelmatch.ui.feedback import act
-from reelmatch.ui.routing import MOVIE, link
+from reelmatch.ui.routing import movie_link
 from reelmatch.ui.tables import frame_table
 from reelmatch.ui.text import plain
 
@@ -47,11 +47,12 @@ def rate_recent_nudge(
         st.caption("One click rates in whole stars; half stars are on each movie's page.")
         for entry in entries:
             title, stars = st.columns([3, 2], vertical_alignment="center")
-            title.page_link(
-                link(MOVIE),
-                label=f"{plain(entry.movie.label)} · watched {entry.watched_on:%a %d %b}",
-                query_params={"id": str(entry.movie.id)},
-            )
+            with title:
+                movie_link(
+                    entry.movie.id,
+                    f"{plain(entry.movie.label)} · watched {entry.watched_on:%a %d %b}",
+                    key=f"nudge-{entry.movie.id}",
+                )
             key = f"nudge-{entry.movie.id}"
             with stars:
                 st.feedback(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +14,7 @@ from reelmatch.domain import User
 from reelmatch.services.exports import ExportService
 from reelmatch.services.imports import (
     ImportPreview,
+    ImportResult,
     ImportService,
     UploadedFile,
     app_sources,
@@ -19,8 +22,11 @@ from reelmatch.services.imports import (
     upload_types,
 )
 from reelmatch.ui.errors import guarded
+from reelmatch.ui.text import plain
 
 _PREVIEW = "_import_preview"
+_IMPORTED = "_import_done"
+_ROUND = "_import_round"
 EXPORTS = {
     "json": "Everything (JSON)",
     "csv": "Spreadsheet (CSV)",
@@ -38,35 +44,43 @@ def import_section(user: User, *, imports: ImportService, max_upload_mb: float) 
         horizontal=True,
         key="import-source",
     )
+    done = st.session_state.pop(_IMPORTED, None)
+    if done:
+        st.success(done, icon=":material/download_done:")
     uploads = st.file_uploader(
         f"Files: {sources[source].files_hint}",
         type=upload_types(),
         accept_multiple_files=True,
-        key=f"import-files-{source}",
+        # A new key after each import empties the uploader (its files were imported).
+        key=f"import-files-{source}-{st.session_state.get(_ROUND, 0)}",
         help=f"Up to {max_upload_mb:g} MB per file.",
         # The browser refuses bigger files up front; the importer checks the exact limit.
         max_upload_size=math.ceil(max_upload_mb),
     )
     if uploads and st.button("Preview import", icon=":material/preview:"):
         files = [UploadedFile(name=u.name, data=u.getvalue()) for u in uploads]
-        with guarded():
-            st.session_state[_PREVIEW] = imports.preview(
-                user, source, files, progress=progress_bar("Reading your files…")
-            )
+        with guarded(), progress_bar("Reading your files…") as report:
+            st.session_state[_PREVIEW] = imports.preview(user, source, files, progress=report)
     pending = st.session_state.get(_PREVIEW)
     if isinstance(pending, ImportPreview) and pending.user_id == user.id:
         show_preview(pending)
         confirm(user, pending, imports=imports)
 
 
-def progress_bar(text: str) -> Callable[[float, str], None]:
-    """A progress callback drawing an `st.progress` bar (services report 0..1 and a text)."""
-    bar = st.progress(0.0, text=text)
+@contextmanager
+def progress_bar(text: str) -> Iterator[Callable[[float, str], None]]:
+    """A progress callback drawing an `st.progress` bar (services report 0..1 and a text),
+    removed when the work ends, refused or not (a bar left at 0% looks stuck)."""
+    holder = st.empty()
+    bar = holder.progress(0.0, text=text)
 
     def report(done: float, text: str) -> None:
         bar.progress(min(max(done, 0.0), 1.0), text=text)
 
-    return report
+    try:
+        yield report
+    finally:
+        holder.empty()
 
 
 def show_preview(preview: ImportPreview) -> None:
@@ -79,12 +93,17 @@ def show_preview(preview: ImportPreview) -> None:
     diary.metric("Diary entries", changes["diary"])
     for notice in data["notices"]:
         st.info(notice)
+    if data["replaced"]:
+        replaced_warning(data["replaced"])
     if data["matched"]:
         with st.expander(f"Matched ({len(data['matched'])})", expanded=True):
             st.dataframe(
-                pd.DataFrame(data["matched"])[["where", "title", "year", "movie", "method"]],
+                pd.DataFrame(data["matched"])[
+                    ["where", "title", "year", "actions", "movie", "method"]
+                ],
                 hide_index=True,
                 width="stretch",
+                column_config={"actions": st.column_config.TextColumn("In the file")},
             )
     if data["unmatched"]:
         with st.expander(f"Not matched ({len(data['unmatched'])}): these are skipped"):
@@ -94,19 +113,50 @@ def show_preview(preview: ImportPreview) -> None:
             st.dataframe(pd.DataFrame(data["problems"]), hide_index=True, width="stretch")
 
 
+def replaced_warning(replaced: list[dict[str, Any]]) -> None:
+    """The ratings you have that the import would overwrite, each with both values."""
+    lines = []
+    for r in replaced:
+        when = f" (rated {r['imported_on']})" if r["imported_on"] else ""
+        lines.append(
+            f"- {plain(r['movie'])}: your {r['yours']:g}★ becomes {r['imported']:g}★{when}"
+        )
+    st.warning(
+        f"This import replaces {count(len(replaced), 'rating')} you already have with "
+        "the file's:\n" + "\n".join(lines),
+        icon=":material/warning:",
+    )
+
+
 def confirm(user: User, preview: ImportPreview, *, imports: ImportService) -> None:
     if not preview.has_changes:
         st.success("Everything in these files is already in your library: nothing to import.")
         return
     if st.button("Confirm import", type="primary", icon=":material/download_done:"):
-        with guarded():
-            result = imports.apply(user, preview, progress=progress_bar("Importing…"))
+        result: ImportResult | None = None
+        with guarded(), progress_bar("Importing…") as report:
+            result = imports.apply(user, preview, progress=report)
+        if result is not None:
+            # The preview, its button and the uploaded files go; the outcome stays.
             st.session_state.pop(_PREVIEW, None)
-            st.success(
-                f"Imported: {result.rated} ratings, {result.watchlisted} watchlist entries, "
-                f"{result.diary_entries} diary entries. {result.unchanged} were already here; "
-                f"{result.unmatched} could not be matched."
-            )
+            st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
+            st.session_state[_IMPORTED] = imported_message(result)
+            st.rerun()
+
+
+def imported_message(result: ImportResult) -> str:
+    return (
+        f"Imported: {count(result.rated, 'rating')}, "
+        f"{count(result.watchlisted, 'watchlist entry', 'watchlist entries')}, "
+        f"{count(result.diary_entries, 'diary entry', 'diary entries')}. "
+        f"{result.unchanged} {'was' if result.unchanged == 1 else 'were'} already here; "
+        f"{result.unmatched} could not be matched."
+    )
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 rating", "2 ratings"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
 def export_section(user: User, *, exports: ExportService) -> None:

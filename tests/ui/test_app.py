@@ -93,3 +93,14 @@ def test_deleting_the_account_logs_out(services: Services, alice: User) -> None:
     assert session_user(at) is None
     at.run()
     assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
+
+
+def test_discover_has_a_path_of_its_own(alice: User) -> None:
+    """The default page is served at /, and Streamlit resolves a typed path by page name, not
+    hash: /discover needs a page named "discover" (it said "Page not found")."""
+    at = app_as(alice)
+    names = {info["url_pathname"]: page for page, info in at._registered_pages.items()}
+    assert "discover" in names
+    assert "" in names  # / still serves Discover
+    open_page(at, routing.DISCOVER).run()
+    assert [t.value for t in at.title] == ["Discover"]

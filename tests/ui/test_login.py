@@ -115,3 +115,20 @@ def test_a_deleted_account_is_logged_out(services: Services, alice: User) -> Non
     at.run()
     assert session_user(at) is None
     assert "Discover" not in [t.value for t in at.title]
+
+
+def test_the_login_forms_widget_ids_are_its_keys_and_never_change(alice: User) -> None:
+    """A fresh process (the fixtures clear Streamlit's caches): first run, then the rerun the
+    cookie reader causes when it loads. The form's widgets keep their ids (the browser keeps
+    a half-typed form's text only for the same ids), so the first "Log in" counts."""
+    at = new_app().run()
+    first = {w.key: w.id for w in (*at.text_input, *at.button)}
+    assert first["login-username"].endswith("-login-username")
+    assert first["login-password"].endswith("-login-password")
+    assert first["login-submit"].endswith("-login-submit")
+    at.run()  # the cookie reader's first rerun, before the person is done typing
+    assert {w.key: w.id for w in (*at.text_input, *at.button)} == first
+    at.text_input(key="login-username").input("alice")
+    at.text_input(key="login-password").input("alice-password")
+    _button(at, "Log in").click().run()
+    assert session_user(at) == "alice"

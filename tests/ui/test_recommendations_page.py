@@ -135,13 +135,12 @@ def test_filters_that_match_nothing_say_what_to_try(services: Services, rated_al
     assert "No movie matches these filters" in texts(at)
 
 
-def test_without_a_key_the_ai_switch_is_disabled_and_says_why(
-    services: Services, rated_alice: User
-) -> None:
-    at = for_you(services, rated_alice)
+def test_without_a_key_an_admin_sees_the_ai_switch_disabled_and_why(services: Services) -> None:
+    admin = services.users.create_user(username="root", password="root-password", role="admin")
+    at = for_you(services, rate_and_train(services, admin))
     switch = at.toggle(key="recs-ai")
     assert switch.disabled
-    assert "OpenAI API key" in texts(at)
+    assert "OPENAI_API_KEY" in texts(at).replace("\\", "")
 
 
 @pytest.fixture
@@ -231,3 +230,62 @@ def test_movie_night_for_two_opted_in_users(services: Services, rated_alice: Use
     shown = texts(at)
     assert "Fits the taste of" in shown
     assert "For alice, bob" in shown
+
+
+def test_cards_lead_with_their_specific_reason_not_the_favourite_genre(
+    services: Services, alice: User
+) -> None:
+    services.users.save_preferences(alice, Preferences(favourite_genres=("Drama", "Crime")))
+    rate_and_train(services, alice)
+    at = for_you(services, alice)
+    assert not at.exception
+    leads = [c.value for c in at.caption if c.value.startswith("Local pick · ")]
+    assert len(leads) == 12
+    assert not [lead for lead in leads if "favourite genre" in lead]
+    assert len(set(leads)) > 6
+
+
+def test_feedback_buttons_say_what_they_do_and_thumbs_down_differs_from_hide(
+    services: Services, rated_alice: User
+) -> None:
+    at = for_you(services, rated_alice)
+    helps = {
+        kind: next(b.help for b in at.button if b.key.startswith(f"fb-{kind}-"))
+        for kind in ("up", "down", "not_interested")
+    }
+    assert all(helps.values())
+    assert helps["down"] != helps["not_interested"]
+    assert "bad" in helps["down"].lower()
+    assert "never show it again" in helps["down"]
+    assert "never show it again" in helps["not_interested"]
+    assert "not judged bad" in helps["not_interested"]
+
+
+def test_only_admins_read_about_the_servers_openai_key(services: Services, alice: User) -> None:
+    at = for_you(services, alice)
+    assert not at.exception
+    assert "OPENAI_API_KEY" not in texts(at).replace("\\", "")
+    assert "AI picks" not in [t.label for t in at.toggle]
+
+
+def test_movie_night_scores_read_in_order_and_promise_no_match(
+    services: Services, rated_alice: User
+) -> None:
+    bob = services.users.create_user(username="bob", password="bob-password")
+    for movie_id, stars in {603: 5.0, 238: 4.0, 680: 3.5}.items():
+        services.library.rate_movie(bob, movie_id, stars)
+    for person in (rated_alice, bob):
+        services.users.save_preferences(person, Preferences(movie_night_opt_in=True))
+    at = for_you(services, rated_alice)
+    at.multiselect(key="night-members").select("bob").run()
+    next(b for b in at.button if b.label == "Find movies for us").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "% match" not in shown
+    scores = [
+        int(c.value.removeprefix("Group score ").removesuffix("/100"))
+        for c in at.caption
+        if c.value.startswith("Group score ")
+    ]
+    assert len(scores) > 1
+    assert scores == sorted(scores, reverse=True)

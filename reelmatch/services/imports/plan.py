@@ -82,6 +82,17 @@ def build_plan(matched: Sequence[MatchedRow]) -> dict[int, MoviePlan]:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReplacedRating:
+    """A rating the user has that the import would overwrite with a different one."""
+
+    movie: str
+    yours: float
+    imported: float
+    #: When the file says the imported rating was given (None if it does not say).
+    imported_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LibraryState:
     """What the user already has for the planned movies."""
 
@@ -97,12 +108,14 @@ class Changes:
     watchlist: tuple[int, ...] = ()
     diary: tuple[WatchWrite, ...] = ()
     unchanged: int = 0
+    replaced: tuple[ReplacedRating, ...] = ()
 
 
 def diff(plans: Mapping[int, MoviePlan], state: LibraryState) -> Changes:
     ratings: list[RatingWrite] = []
     watchlist: list[int] = []
     diary: list[WatchWrite] = []
+    replaced: list[ReplacedRating] = []
     new = unchanged = 0
     for movie_id, plan in plans.items():
         current, on_watchlist = state.ratings.get(movie_id, (None, False))
@@ -110,6 +123,8 @@ def diff(plans: Mapping[int, MoviePlan], state: LibraryState) -> Changes:
         if rating is not None:
             ratings.append(rating)
             new += current is None
+            if current is not None:
+                replaced.append(_replaced(plan, current, rating))
         adds_watchlist = plan.watchlist and not on_watchlist
         if adds_watchlist:
             watchlist.append(movie_id)
@@ -123,6 +138,14 @@ def diff(plans: Mapping[int, MoviePlan], state: LibraryState) -> Changes:
         watchlist=tuple(watchlist),
         diary=tuple(diary),
         unchanged=unchanged,
+        replaced=tuple(replaced),
+    )
+
+
+def _replaced(plan: MoviePlan, current: float, write: RatingWrite) -> ReplacedRating:
+    day = write.rated_at.date() if write.rated_at else plan.rating_day
+    return ReplacedRating(
+        movie=plan.movie.label, yours=current, imported=write.rating, imported_on=day
     )
 
 

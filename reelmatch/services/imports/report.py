@@ -22,6 +22,15 @@ def preview_to_data(preview: ImportPreview) -> dict[str, Any]:
             "diary": preview.changes.diary,
             "unchanged": preview.changes.unchanged,
         },
+        "replaced": [
+            {
+                "movie": r.movie,
+                "yours": r.yours,
+                "imported": r.imported,
+                "imported_on": r.imported_on.isoformat() if r.imported_on else None,
+            }
+            for r in preview.changes.replaced
+        ],
         "matched": [_matched_data(m) for m in preview.matched],
         "unmatched": [
             {"where": u.row.where, "title": u.row.title, "year": u.row.year, "reason": u.reason}

@@ -24,7 +24,7 @@ from reelmatch.services.imports.apply import read_state, write_import
 from reelmatch.services.imports.limits import ImportLimits
 from reelmatch.services.imports.matching import MatchedRow, MovieMatcher, UnmatchedRow
 from reelmatch.services.imports.parsing import parse_upload
-from reelmatch.services.imports.plan import Changes, build_plan, diff
+from reelmatch.services.imports.plan import Changes, ReplacedRating, build_plan, diff
 from reelmatch.services.imports.preferences import merge_preferences
 from reelmatch.services.imports.records import (
     ImportFormat,
@@ -50,6 +50,8 @@ class ChangeCounts:
     watchlist: int = 0
     diary: int = 0
     unchanged: int = 0
+    #: Ratings the user has that the import would overwrite with a different value.
+    replaced: tuple[ReplacedRating, ...] = ()
 
     @classmethod
     def of(cls, changes: Changes) -> ChangeCounts:
@@ -59,6 +61,7 @@ class ChangeCounts:
             watchlist=len(changes.watchlist),
             diary=len(changes.diary),
             unchanged=changes.unchanged,
+            replaced=changes.replaced,
         )
 
     @property

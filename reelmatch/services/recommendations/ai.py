@@ -53,6 +53,8 @@ class AiStatus:
     available: bool
     reason: str | None = None
     left_today: int | None = None
+    #: False when this server has no OpenAI key: `reason` is then for its operator (admins).
+    configured: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,7 +92,7 @@ class AiPicker:
 
     def status(self, user: User, preferences: Preferences) -> AiStatus:
         if self._client is None:
-            return AiStatus(available=False, reason=NO_KEY)
+            return AiStatus(available=False, reason=NO_KEY, configured=False)
         if self._budget <= 0:
             return AiStatus(available=False, reason=SWITCHED_OFF, left_today=0)
         left = max(0, self._budget - self._used_today(user, preferences))

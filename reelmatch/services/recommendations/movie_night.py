@@ -93,10 +93,12 @@ def _pick(
 ) -> MovieNightPick:
     ranked = sorted(range(len(names)), key=lambda m: (-scaled[m], names[m]))
     fits = tuple(names[m] for m in ranked if scaled[m] >= FITS_AT) or (names[ranked[0]],)
+    # No per-member percentage here: a member's scaled score is a place in their own list,
+    # not a "match", and it is not in the picks' order ("at least a 100% match"). The page
+    # shows the group score, which the picks are sorted by.
     reasons = [f"Fits the taste of {_join(fits)}"]
-    lowest = float(scaled.min())
-    if lowest > 0:
-        reasons.append(f"Nobody's weak spot: at least a {lowest:.0%} match for everyone")
+    if float(scaled.min()) > 0:
+        reasons.append("Nobody's weak spot: it is on everyone's list")
     return MovieNightPick(
         movie=movie,
         score=round(score, 6),

@@ -13,18 +13,14 @@ from reelmatch.ui.filters import discover_filters
 def render(services: Services, user: User) -> None:
     discovery = services.discovery
     st.title("Discover")
+    st.caption(discovery.data_source())
     lists = discovery.list_titles()
-    choice = st.segmented_control(
-        "List",
-        options=list(lists),
-        format_func=lists.__getitem__,
-        default="trending_day",
-        label_visibility="collapsed",
-    )
+    above = st.container()  # the list picker, drawn once we know whether filters replace it
     filters = discover_filters(discovery, services.users, user)
     if filters is not None:
+        # No list stays highlighted while the filters decide what is shown (issue 14).
+        above.caption("Filtered across the whole catalog. Clear the filters to see the lists.")
         chosen = filters
-        st.caption("Filtered across the whole catalog.")
         paged_grid(
             lambda page: discovery.discover(chosen.model_copy(update={"page": page}), user=user),
             discovery=discovery,
@@ -33,13 +29,23 @@ def render(services: Services, user: User) -> None:
             key=f"discover-{hash(filters)}",
             empty="No movie matches all of these filters. Try a wider year range or fewer genres.",
         )
-    else:
-        list_key = choice or "trending_day"
-        paged_grid(
-            lambda page: discovery.browse(list_key, page=page, user=user),
-            discovery=discovery,
-            library=services.library,
-            user=user,
-            key=f"list-{list_key}",
-            empty="This list is empty right now. Try another list, or search for a title.",
+        return
+    with above:
+        choice = st.segmented_control(
+            "List",
+            options=list(lists),
+            format_func=lists.__getitem__,
+            default="trending_day",
+            key="discover-list",
+            persist_state="page",
+            label_visibility="collapsed",
         )
+    list_key = choice or "trending_day"
+    paged_grid(
+        lambda page: discovery.browse(list_key, page=page, user=user),
+        discovery=discovery,
+        library=services.library,
+        user=user,
+        key=f"list-{list_key}",
+        empty="This list is empty right now. Try another list, or search for a title.",
+    )
