@@ -12,6 +12,7 @@ import icalendar
 
 from reelmatch.catalog.release_dates import ReleaseDate
 from reelmatch.domain import Library, Movie, User
+from reelmatch.services.exports import ExportFile
 
 #: Region used when the user has not chosen one (TMDB's default locale is en-US).
 DEFAULT_REGION = "US"
@@ -79,3 +80,8 @@ def to_ics(entries: Sequence[CalendarEntry], *, stamp: datetime | None = None) -
         calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical
+
+
+def calendar_file(entries: Sequence[CalendarEntry]) -> ExportFile:
+    """The `.ics` download of `entries`."""
+    return ExportFile("reelmatch-releases.ics", "text/calendar", to_ics(entries))
