@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from reelmatch.services.library import LibraryService
     from reelmatch.services.metadata_refresh import MetadataRefresher
     from reelmatch.services.recommendations import RecommendationService
+    from reelmatch.services.release_calendar import ReleaseCalendarService
     from reelmatch.services.sessions import SessionService
     from reelmatch.services.stats import PersonalStatsService
     from reelmatch.services.throttle import AttemptThrottle, Scope
@@ -191,6 +192,15 @@ class Services:
         from reelmatch.services.demo import DemoAccount
 
         return DemoAccount(users=self.users, library=self.library)
+
+    @built
+    def release_calendar(self) -> ReleaseCalendarService:
+        from reelmatch.services.release_calendar import ReleaseCalendarService
+
+        users = self.users
+        return ReleaseCalendarService(
+            self.catalog, self.library.library, lambda user: users.preferences(user).region
+        )
 
     @built
     def imports(self) -> ImportService:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from reelmatch.catalog.release_dates import ReleaseDate
 from reelmatch.domain import (
     DiscoverFilters,
     Genre,
@@ -84,6 +85,10 @@ class Catalog(Protocol):
         ...
 
     def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None: ...
+
+    def release_dates(self, movie_id: int, region: str) -> list[ReleaseDate]:
+        """Theatrical and digital release dates in `region`, oldest first (none offline)."""
+        ...
 
     def watch_providers(self, region: str) -> list[Provider]:
         """Streaming and rental services offering movies in `region` (empty offline)."""

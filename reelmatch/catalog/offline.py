@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from reelmatch.catalog.base import Locale, TrendingWindow, clamp_page
+from reelmatch.catalog.release_dates import ReleaseDate
 from reelmatch.catalog.title_search import TitleEntry, TitleIndex
 from reelmatch.domain import (
     DiscoverFilters,
@@ -156,6 +157,9 @@ class OfflineCatalog:
 
     def watch_providers(self, region: str) -> list[Provider]:
         return []  # the snapshot knows no streaming services
+
+    def release_dates(self, movie_id: int, region: str) -> list[ReleaseDate]:
+        return []  # the snapshot ends in 2017: it has no future release dates
 
     def find_by_imdb_id(self, imdb_id: str) -> MovieDetails | None:
         return None  # the snapshot carries no IMDb ids; importers fall back to title + year

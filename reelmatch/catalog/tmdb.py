@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from reelmatch.cache import Cache, Cached
 from reelmatch.cache.keys import list_key, movie_key, tmdb_key
 from reelmatch.catalog.base import Locale, TrendingWindow, clamp_page
+from reelmatch.catalog.release_dates import ReleaseDate, release_dates_in
 from reelmatch.catalog.stale_marks import cacheable, decode_details, decode_page, marked
 from reelmatch.catalog.title_search import exact_first
 from reelmatch.catalog.tmdb_client import TmdbClient, endpoint_template
@@ -58,6 +59,7 @@ DEFAULT_IMAGE_CONFIG_TTL = 300.0
 _image_config = partial(from_data, ImageConfig)
 _genres = partial(from_data, list[Genre])
 _providers = partial(from_data, list[Provider])
+_release_dates = partial(from_data, list[ReleaseDate])
 
 
 def _found_id(value: Any) -> int | None:
@@ -229,6 +231,25 @@ class TmdbCatalog:
             build=lambda data: to_data(list(providers_from_response(data))),
             decode=_providers,
         ).value
+
+    def release_dates(self, movie_id: int, region: str) -> list[ReleaseDate]:
+        """Theatrical (TMDB types 2, 3) and digital (4) release dates of a movie in `region`
+        (ISO 3166-1), oldest first; none for an unknown region or movie."""
+        code = region.strip().upper()
+        if len(code) != 2 or not code.isalpha() or movie_id <= 0:
+            return []
+        endpoint = f"movie/{movie_id}/release_dates"
+        try:
+            found = self._cached(
+                tmdb_key(endpoint, {"region": code}),
+                endpoint=endpoint,
+                kind="movie",
+                build=lambda data: to_data(release_dates_in(data, region=code)),
+                decode=_release_dates,
+            ).value
+        except NotFound:
+            return []
+        return sorted(found)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -37,6 +38,16 @@ class MovieLookup(Protocol):
     left out)."""
 
     def movies(self, movie_ids: list[int]) -> Sequence[Movie]: ...
+
+
+def _valid_watch(watched_on: date | None, note: str | None) -> tuple[date, str | None]:
+    """The watch day (today when unset; the diary's date rule) and the trimmed note."""
+    today = utcnow().date()
+    day = validate_watch_day(watched_on or today, today=today)
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput(f"A note can be at most {MAX_NOTE_LENGTH} characters.")
+    return day, note
 
 
 class LibraryService:
@@ -106,11 +117,7 @@ class LibraryService:
         rewatch: bool = False,
         note: str | None = None,
     ) -> DiaryEntry:
-        today = utcnow().date()
-        day = validate_watch_day(watched_on or today, today=today)
-        note = (note or "").strip() or None
-        if note is not None and len(note) > MAX_NOTE_LENGTH:
-            raise InvalidInput(f"A note can be at most {MAX_NOTE_LENGTH} characters.")
+        day, note = _valid_watch(watched_on, note)
         movie = self._movie_for_write(movie_id)
         with self._unit_of_work() as uow:
             if movie is not None:
@@ -133,6 +140,33 @@ class LibraryService:
         self._events.record("watch_logged", user_id=user.id, movie_id=movie_id)
         self._notify(user, movie_id, "watched")
         return entry
+
+    def edit_watch(
+        self, user: User, watch_id: int, *, watched_on: date, rewatch: bool, note: str | None
+    ) -> None:
+        """Change a diary entry's date, rewatch flag and note (the same rules as logging)."""
+        day, note = _valid_watch(watched_on, note)
+        with UnitOfWork(self._database) as uow:
+            found = uow.library.update_watch(
+                user_id=user.id, watch_id=watch_id, watched_on=day, rewatch=rewatch, note=note
+            )
+            if not found:
+                raise NotFound("That diary entry does not exist.")
+            uow.commit()
+
+    def restore_watch(self, user: User, entry: DiaryEntry) -> DiaryEntry:
+        """Put back a deleted diary entry (the undo of `delete_watch`), under a new id."""
+        day, note = _valid_watch(entry.watched_on, entry.note)
+        with UnitOfWork(self._database) as uow:
+            row = uow.library.add_watch(
+                user_id=user.id,
+                movie_id=entry.movie.id,
+                watched_on=day,
+                rewatch=entry.rewatch,
+                note=note,
+            )
+            uow.commit()
+            return replace(entry, id=row.id)
 
     def delete_watch(self, user: User, watch_id: int) -> None:
         with self._unit_of_work() as uow:

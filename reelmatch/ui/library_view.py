@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from reelmatch.domain import DiaryEntry, ImageConfig, LibraryEntry, User
+from reelmatch.domain import ImageConfig, LibraryEntry, User
 from reelmatch.services.library import LibraryService
 from reelmatch.ui.cards import star_label
 from reelmatch.ui.feedback import on_click
@@ -113,26 +112,3 @@ def watchlist(entries: Sequence[LibraryEntry], *, library: LibraryService, user:
                 done="Removed from your watchlist.",
             ),
         )
-
-
-def diary(entries: Sequence[DiaryEntry]) -> None:
-    if not entries:
-        st.info(
-            "Your diary is empty. Log a watch from a movie's page or your watchlist.",
-            icon=":material/calendar_month:",
-        )
-        return
-    months: dict[str, list[DiaryEntry]] = defaultdict(list)
-    for entry in entries:
-        months[entry.watched_on.strftime("%B %Y")].append(entry)
-    for month, watched in months.items():
-        st.subheader(f"{month} · {len(watched)}")
-        for entry in watched:
-            flag = " · rewatch" if entry.rewatch else ""
-            movie_link(
-                entry.movie.id,
-                f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
-                key=f"diary-{entry.id}",
-            )
-            if entry.note:
-                st.caption(plain(entry.note))

@@ -39,6 +39,7 @@ from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.login import login_screen
 from reelmatch.ui.pages import (
     analytics,
+    calendar,
     discover,
     library,
     movie,
@@ -62,6 +63,7 @@ PAGES: tuple[tuple[routing.Route, PageRender], ...] = (
     (routing.LIBRARY, library.render),
     (routing.RECOMMENDATIONS, recommendations.render),
     (routing.MY_STATS, my_stats.render),
+    (routing.CALENDAR, calendar.render),
     (routing.SETTINGS, settings.render),
     (routing.ANALYTICS, analytics.render),
     (routing.STATUS, status.render),

@@ -134,3 +134,32 @@ def test_library_reads_genres_and_newest_change_first(services: Services, alice:
     assert genres[GODFATHER] == ("Drama", "Crime")
     assert genres[MATRIX] == ("Action", "Science Fiction")
     assert all(e.rated_at is not None and e.rated_at.utcoffset() == timedelta(0) for e in ratings)
+
+
+def test_edit_a_watch_by_the_diary_rules(services: Services, alice: User) -> None:
+    logged = services.library.log_watch(alice, 550, watched_on=date(2024, 1, 2), note="first")
+    bob = services.users.create_user(username="bob", password="password1")
+    services.library.edit_watch(
+        alice, logged.id, watched_on=date(2023, 5, 6), rewatch=True, note="  again  "
+    )
+    (entry,) = services.library.library(alice).diary
+    assert (entry.watched_on, entry.rewatch, entry.note) == (date(2023, 5, 6), True, "again")
+
+    tomorrow = date.today() + timedelta(days=2)
+    with pytest.raises(InvalidInput):
+        services.library.edit_watch(alice, logged.id, watched_on=tomorrow, rewatch=False, note="")
+    with pytest.raises(NotFound):  # someone else's entry is not theirs to edit
+        services.library.edit_watch(bob, logged.id, watched_on=date(2023, 1, 1), rewatch=False,
+                                    note=None)  # fmt: skip
+    (unchanged,) = services.library.library(alice).diary
+    assert unchanged == entry
+
+
+def test_a_deleted_watch_can_be_restored(services: Services, alice: User) -> None:
+    logged = services.library.log_watch(alice, 550, watched_on=date(2024, 1, 2), note="keep")
+    services.library.delete_watch(alice, logged.id)
+    assert services.library.library(alice).diary == ()
+    restored = services.library.restore_watch(alice, logged)
+    (entry,) = services.library.library(alice).diary
+    assert entry.id == restored.id
+    assert (entry.movie.id, entry.watched_on, entry.note) == (550, date(2024, 1, 2), "keep")

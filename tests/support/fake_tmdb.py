@@ -62,6 +62,8 @@ class FakeTmdb:
         #: (path, query parameters) of every request, in arrival order.
         self.queries: list[tuple[str, dict[str, str]]] = []
         self.in_flight = 0
+        #: movie id -> TMDB `release_dates` results ([{"iso_3166_1": .., "release_dates": ..}]).
+        self.release_dates: dict[int, list[dict[str, Any]]] = {}
         self.max_in_flight = 0
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -109,6 +111,7 @@ class FakeTmdb:
             self.max_in_flight = 0
             self.outage = False
             self.latency = 0.0
+            self.release_dates.clear()
 
     def requests(self, prefix: str = "") -> int:
         """Requests received for paths starting with `/3/{prefix}` (all of them by default)."""
@@ -165,6 +168,9 @@ class FakeTmdb:
                 return 200, self.data.search(params.get("query", ""), params.get("year"), page)
             case ["discover", "movie"]:
                 return 200, self.data.discover(params)
+            case ["movie", movie_id, "release_dates"] if movie_id.isdigit():
+                if int(movie_id) in self.release_dates:
+                    return 200, {"id": int(movie_id), "results": self.release_dates[int(movie_id)]}
             case ["movie", movie_id] if movie_id.isdigit():
                 append = set(filter(None, params.get("append_to_response", "").split(",")))
                 found = self.data.movie(int(movie_id), append)

@@ -140,6 +140,16 @@ class LibraryRepository:
         self._session.flush()
         return row
 
+    def update_watch(
+        self, *, user_id: int, watch_id: int, watched_on: date, rewatch: bool, note: str | None
+    ) -> bool:
+        result = self._session.execute(
+            update(WatchRow)
+            .where(WatchRow.id == watch_id, WatchRow.user_id == user_id)
+            .values(watched_on=watched_on, rewatch=rewatch, note=note)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     def delete_watch(self, *, user_id: int, watch_id: int) -> bool:
         result = self._session.execute(
             delete(WatchRow).where(WatchRow.id == watch_id, WatchRow.user_id == user_id)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from reelmatch.ui.library_view import diary, ratings_table, watchlist
+from reelmatch.ui.diary_view import diary
+from reelmatch.ui.library_view import ratings_table, watchlist
 
 
 def render(services: Services, user: User) -> None:
@@ -22,4 +23,4 @@ def render(services: Services, user: User) -> None:
     with watchlist_tab:
         watchlist(library.watchlist, library=services.library, user=user)
     with diary_tab:
-        diary(library.diary)
+        diary(library.diary, library=services.library, user=user)
