@@ -23,6 +23,7 @@ from reelmatch.store.repositories.accounts import (
     SessionRepository,
 )
 from reelmatch.store.repositories.app_secrets import AppSecretRepository
+from reelmatch.store.repositories.lists import ListRepository
 
 
 class UnitOfWork:
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.sessions = SessionRepository(self.session)
         self.identities = IdentityRepository(self.session)
         self.app_secrets = AppSecretRepository(self.session)
+        self.lists = ListRepository(self.session)
         return self
 
     def commit(self) -> None:
