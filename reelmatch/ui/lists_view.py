@@ -35,7 +35,7 @@ def shared_token() -> str | None:
 
 def _label(item: ListItem, ranked: bool) -> str:
     year = f" ({item.movie.year})" if item.movie.year else ""
-    prefix = f"{item.position}. " if ranked else "• "
+    prefix = f"**{item.position}.** " if ranked else "• "  # bold: not a Markdown list
     return f"{prefix}{plain(item.movie.title)}{year}"
 
 

@@ -34,7 +34,7 @@ def test_create_reorder_share_and_remove(services: Services, alice: User) -> Non
     services.lists.add_movie(alice, created.id, GODFATHER)
     services.lists.add_movie(alice, created.id, MATRIX)
     at.run()
-    assert "1. The Godfather (1972)" in texts(at)
+    assert "**1.** The Godfather (1972)" in texts(at)
     next(b for b in at.button if b.key == f"list-up-{MATRIX}").click().run()
     assert [i.movie.id for i in services.lists.get(alice, created.id).items] == [MATRIX, GODFATHER]
     next(t for t in at.toggle if t.label == "Public").set_value(True).run()
