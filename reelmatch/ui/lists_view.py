@@ -98,3 +98,15 @@ def add_to_list(lists: ListService, user: User, movie_id: int, *, key: str) -> N
         if button.button("Add to list", key=f"{key}-add") and list_id is not None:
             lists.add_movie(user, list_id, movie_id)
             st.toast(f"Added to {names[list_id]}.")
+
+
+def add_from_library(lists: ListService, user: User, titles: dict[int, str]) -> None:
+    """Library's "Add to list": pick one of the user's movies, then a list."""
+    if not titles:
+        return
+    with st.expander("Add a movie to a list"):
+        movie_id = st.selectbox(
+            "Movie", list(titles), format_func=titles.__getitem__, key="library-list-movie"
+        )
+        if movie_id is not None:
+            add_to_list(lists, user, movie_id, key="library-list")

@@ -77,3 +77,12 @@ def test_a_private_list_link_shows_nothing(services: Services, alice: User) -> N
     assert not at.exception
     assert "Secret" not in texts(at)
     assert "does not exist or is not shared" in texts(at)
+
+
+def test_library_adds_to_a_list(services: Services, alice: User) -> None:
+    created = services.lists.create(alice, "From the library")
+    services.library.add_to_watchlist(alice, MATRIX)
+    at = page_app(routing.LIBRARY, services, alice)
+    _button(at, "Add to list").click().run()
+    assert not at.exception
+    assert [i.movie.id for i in services.lists.get(alice, created.id).items] == [MATRIX]

@@ -7,6 +7,7 @@ import streamlit as st
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.ui.library_view import diary, ratings_table, watchlist
+from reelmatch.ui.lists_view import add_from_library
 
 
 def render(services: Services, user: User) -> None:
@@ -23,3 +24,5 @@ def render(services: Services, user: User) -> None:
         watchlist(library.watchlist, library=services.library, user=user)
     with diary_tab:
         diary(library.diary)
+    titles = {e.movie.id: e.movie.title for e in (*library.ratings, *library.watchlist)}
+    add_from_library(services.lists, user, titles)
