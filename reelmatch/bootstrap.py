@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from reelmatch.services.exports import ExportService
     from reelmatch.services.imports import ImportService
     from reelmatch.services.library import LibraryService
+    from reelmatch.services.lists import ListService
     from reelmatch.services.metadata_refresh import MetadataRefresher
     from reelmatch.services.recommendations import RecommendationService
     from reelmatch.services.release_calendar import ReleaseCalendarService
@@ -178,6 +179,12 @@ class Services:
         from reelmatch.services.library import LibraryService
 
         return LibraryService(self.database.unit_of_work, catalog=self.catalog, events=self.events)
+
+    @built
+    def lists(self) -> ListService:
+        from reelmatch.services.lists import ListService
+
+        return ListService(self.database.unit_of_work, catalog=self.catalog)
 
     @built
     def discovery(self) -> DiscoveryService:

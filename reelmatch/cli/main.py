@@ -46,6 +46,9 @@ COMMANDS: dict[str, LazyCommand] = {
         "transfer", "import_command", "Import ratings, watchlist and diary from another app's..."
     ),
     "library": LazyCommand("library", "library", "Show ratings, watchlist and diary."),
+    "lists": LazyCommand(
+        "lists", "lists_group", "A user's movie lists: list, show, export (Letterboxd CSV)."
+    ),
     "metrics": LazyCommand(
         "metrics", "metrics", "The KPI table (the Analytics page's tiles) for the last..."
     ),

@@ -146,7 +146,7 @@ class LibraryService:
     ) -> None:
         """Change a diary entry's date, rewatch flag and note (the same rules as logging)."""
         day, note = _valid_watch(watched_on, note)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             found = uow.library.update_watch(
                 user_id=user.id, watch_id=watch_id, watched_on=day, rewatch=rewatch, note=note
             )
@@ -157,7 +157,7 @@ class LibraryService:
     def restore_watch(self, user: User, entry: DiaryEntry) -> DiaryEntry:
         """Put back a deleted diary entry (the undo of `delete_watch`), under a new id."""
         day, note = _valid_watch(entry.watched_on, entry.note)
-        with UnitOfWork(self._database) as uow:
+        with self._unit_of_work() as uow:
             row = uow.library.add_watch(
                 user_id=user.id,
                 movie_id=entry.movie.id,

@@ -263,5 +263,5 @@ class RecommendationItemRow(Base):
     converted_at: Mapped[datetime | None]
 
 
-# The account security tables live in their own module; importing it registers them.
-from reelmatch.store import account_rows  # noqa: E402, F401
+# The account security and list tables live in their own modules; importing registers them.
+from reelmatch.store import account_rows, list_rows  # noqa: E402, F401

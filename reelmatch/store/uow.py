@@ -27,6 +27,7 @@ from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 from reelmatch.store.repositories.app_secrets import AppSecretRepository
 from reelmatch.store.repositories.events import EventRepository
+from reelmatch.store.repositories.lists import ListRepository
 from reelmatch.store.repositories.stats import StatsRepository
 
 
@@ -59,6 +60,7 @@ class UnitOfWork:
         self.events = EventRepository(self.session)
         self.analytics = AnalyticsRepository(self.session)
         self.system_analytics = SystemAnalyticsRepository(self.session)
+        self.lists = ListRepository(self.session)
         return self
 
     def commit(self) -> None:

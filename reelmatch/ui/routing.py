@@ -31,6 +31,7 @@ DISCOVER = Route("discover", "Discover", ":material/explore:")  # the default pa
 SEARCH = Route("search", "Search", ":material/search:")
 MOVIE = Route("movie", "Movie", ":material/movie:", listed=False)
 LIBRARY = Route("library", "Library", ":material/video_library:")
+LISTS = Route("lists", "Lists", ":material/list:")
 RECOMMENDATIONS = Route("recommendations", "For you", ":material/auto_awesome:")
 MY_STATS = Route("my_stats", "My stats", ":material/bar_chart:")
 CALENDAR = Route("calendar", "Calendar", ":material/calendar_month:")

@@ -36,12 +36,14 @@ from reelmatch.ui.errors import set_error_area
 from reelmatch.ui.frame import PageRender, show_page
 from reelmatch.ui.heap import HEAP
 from reelmatch.ui.layout import end_page, footer
+from reelmatch.ui.lists_view import shared_list_page, shared_token
 from reelmatch.ui.login import login_screen
 from reelmatch.ui.pages import (
     analytics,
     calendar,
     discover,
     library,
+    lists,
     movie,
     my_stats,
     recommendations,
@@ -61,6 +63,7 @@ PAGES: tuple[tuple[routing.Route, PageRender], ...] = (
     (routing.SEARCH, search.render),
     (routing.MOVIE, movie.render),
     (routing.LIBRARY, library.render),
+    (routing.LISTS, lists.render),
     (routing.RECOMMENDATIONS, recommendations.render),
     (routing.MY_STATS, my_stats.render),
     (routing.CALENDAR, calendar.render),
@@ -99,6 +102,10 @@ def run() -> None:
 
 
 def _run(services: Services) -> None:
+    if token := shared_token():  # a public list's link: for anyone, before (not behind) login
+        shared_list_page(services.lists, token)
+        footer()
+        return
     auth = authenticator(services)
     try:
         auth.login(location="unrendered")  # the re-login cookie

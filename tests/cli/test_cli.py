@@ -148,3 +148,22 @@ def test_invalid_settings_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
     outcome = run_cli("doctor")
     assert outcome.code == 2
     assert "TMDB_RATE_LIMIT" in outcome.err
+
+
+def test_lists_commands(cli_env: str, services: Services) -> None:
+    amy = services.users.create_user(username="amy", password="password1")
+    made = services.lists.create(amy, "Best", ranked=True)
+    services.lists.add_movie(amy, made.id, 603)
+    services.lists.add_movie(amy, made.id, 238)
+    listed = run_cli("lists", "list", "amy", "--json")
+    assert listed.json() == [{"id": made.id, "name": "Best", "ranked": "yes", "public": ""}]
+    shown = run_cli("lists", "show", "amy", str(made.id), "--json").json()
+    assert [(i["position"], i["title"]) for i in shown["items"]] == [
+        (1, "The Matrix"), (2, "The Godfather"),
+    ]  # fmt: skip
+    exported = run_cli("lists", "export", "amy", str(made.id))
+    assert exported.code == 0, exported.err
+    assert exported.out.splitlines()[0] == "Letterboxd list export v7"
+    assert "1,The Matrix,1999" in exported.out
+    missing = run_cli("lists", "show", "amy", "9999")
+    assert missing.code == 2

@@ -8,6 +8,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.ui.diary_view import diary
 from reelmatch.ui.library_view import ratings_table, watchlist
+from reelmatch.ui.lists_view import add_from_library
 
 
 def render(services: Services, user: User) -> None:
@@ -24,3 +25,5 @@ def render(services: Services, user: User) -> None:
         watchlist(library.watchlist, library=services.library, user=user)
     with diary_tab:
         diary(library.diary, library=services.library, user=user)
+    titles = {e.movie.id: e.movie.title for e in (*library.ratings, *library.watchlist)}
+    add_from_library(services.lists, user, titles)

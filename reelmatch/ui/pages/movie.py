@@ -7,6 +7,7 @@ import streamlit as st
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.ui.layout import end_page
+from reelmatch.ui.lists_view import add_to_list
 from reelmatch.ui.movie_view import movie_details, movie_id_from_query, related_rows, your_controls
 from reelmatch.ui.routing import DISCOVER, link
 
@@ -21,4 +22,5 @@ def render(services: Services, user: User) -> None:
     images = services.discovery.images()
     movie_details(view, images)
     your_controls(view, library=services.library, user=user)
+    add_to_list(services.lists, user, movie_id, key="movie-list")
     related_rows(view, library=services.library, images=images, user=user)
