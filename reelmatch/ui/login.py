@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
 
 from reelmatch.bootstrap import Services
-from reelmatch.ui.auth import clear_session, forget_credentials, sign_in
+from reelmatch.ui.auth import forget_credentials, sign_in
 from reelmatch.ui.errors import guarded
+from reelmatch.ui.throttled_login import check_password, register
 
 
 def login_screen(services: Services, auth: stauth.Authenticate) -> None:
@@ -30,11 +30,9 @@ def login_screen(services: Services, auth: stauth.Authenticate) -> None:
 
 
 def login_form(services: Services, auth: stauth.Authenticate) -> None:
-    """Our own form over streamlit-authenticator's credential check. (Its built-in form writes
-    the cookie from inside the login screen, which the shell clears once someone is in; the
-    shell writes the cookie itself, outside it.) A username missing from the briefly cached
-    credentials is checked against the database, so an account just made elsewhere (the
-    command line, another replica) can log in at once.
+    """Our own form; the password is checked by the throttled `UserService.authenticate`
+    against the database (never by streamlit-authenticator, which has no throttle), so an
+    account just made elsewhere logs in at once. The shell writes the cookie.
 
     Every widget has a key: its id is then the key alone, never derived from its label or
     arguments, so nothing a first run on a fresh process computes differently can give the
@@ -50,28 +48,13 @@ def login_form(services: Services, auth: stauth.Authenticate) -> None:
         submitted = st.form_submit_button("Log in", type="primary", key="login-submit")
     if not submitted:
         return
-    try:
-        accepted = auth.authentication_controller.login(username, password)
-    except LoginError as error:
-        clear_session()
-        st.error(str(error))
-        return
-    if not accepted and not _created_elsewhere(services, auth, username, password):
-        st.error("That username and password do not match an account.")
-
-
-def _created_elsewhere(
-    services: Services, auth: stauth.Authenticate, username: str, password: str
-) -> bool:
-    known = auth.authentication_controller.authentication_model.credentials["usernames"]
-    if username.lower().strip() in known:
-        return False
-    user = services.users.authenticate(username, password)
-    if user is None:
-        return False
-    forget_credentials()
-    sign_in(user)
-    return True
+    with guarded():
+        user = check_password(services.users, username, password)
+        if user is None:
+            st.error("That username and password do not match an account.")
+            return
+        forget_credentials()
+        sign_in(user)
 
 
 def signup_form(services: Services, auth: stauth.Authenticate) -> None:
@@ -93,7 +76,8 @@ def signup_form(services: Services, auth: stauth.Authenticate) -> None:
         st.warning("The two passwords differ.")
         return
     with guarded():
-        user = services.users.create_user(
+        user = register(
+            services.users,
             username=username,
             password=password,
             email=email or None,

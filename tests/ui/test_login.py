@@ -3,6 +3,8 @@ and the demo work."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reelmatch.bootstrap import Services
@@ -132,3 +134,25 @@ def test_the_login_forms_widget_ids_are_its_keys_and_never_change(alice: User) -
     at.text_input(key="login-password").input("alice-password")
     _button(at, "Log in").click().run()
     assert session_user(at) == "alice"
+
+
+def _try(at, username: str, password: str):  # type: ignore[no-untyped-def]
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    return _button(at, "Log in").click().run()
+
+
+def test_six_wrong_passwords_lock_the_username_without_telling_it_exists(alice: User) -> None:
+    at = new_app().run()
+    for _ in range(6):
+        _try(at, "alice", "not-her-password")
+    assert "try again in" in texts(at)
+    _try(at, "alice", "alice-password")
+    assert session_user(at) is None
+    assert "try again in" in texts(at)
+    unknown = new_app().run()
+    for _ in range(6):
+        _try(unknown, "nobody-here", "whatever-pass")
+    shown = [re.sub(r"\d+", "N", w.value) for w in at.warning]
+    assert shown == [re.sub(r"\d+", "N", w.value) for w in unknown.warning]
+    assert shown == ["Too many attempts. Please try again in N seconds."]
