@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -59,6 +61,29 @@ class MovieIdType(click.ParamType[int]):
 
 
 MOVIE_ID = MovieIdType()
+#: A row id of ours (a list's): what fits the databases' integer columns.
+ROW_ID = click.IntRange(1, 2**31 - 1)
+
+
+def check_output_folder(output: Path | None) -> None:
+    """`--output` into a folder that does not exist exits 2 before any work is done."""
+    if output is not None and not output.parent.is_dir():
+        raise click.BadParameter(
+            f"the folder {output.parent} does not exist.", param_hint="--output"
+        )
+
+
+def write_output(output: Path, content: bytes) -> None:
+    """Write `content` to `output` atomically (a reader never sees half a file)."""
+    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(content)
+        partial.replace(output)
+    except OSError as error:
+        raise click.ClickException(f"could not write {output}: {error.strerror}.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Wrote {len(content):,} bytes to {output}.", err=True)
 
 
 def emit_json(data: Any) -> None:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
+from reelmatch.cli.context import (
+    ROW_ID,
+    AppContext,
+    check_output_folder,
+    emit_json,
+    emit_table,
+    json_option,
+    pass_app,
+    write_output,
+)
 
 
 @click.group("lists")
@@ -28,7 +39,7 @@ def list_lists(app: AppContext, username: str, as_json: bool) -> None:
 
 @lists_group.command("show")
 @click.argument("username")
-@click.argument("list_id", type=int)
+@click.argument("list_id", type=ROW_ID)
 @json_option
 @pass_app
 def show(app: AppContext, username: str, list_id: int, as_json: bool) -> None:
@@ -53,14 +64,14 @@ def show(app: AppContext, username: str, list_id: int, as_json: bool) -> None:
 
 @lists_group.command("export")
 @click.argument("username")
-@click.argument("list_id", type=int)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None)
+@click.argument("list_id", type=ROW_ID)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @pass_app
-def export(app: AppContext, username: str, list_id: int, output: str | None) -> None:
+def export(app: AppContext, username: str, list_id: int, output: Path | None) -> None:
     """One list as Letterboxd's list CSV (stdout, or --output FILE)."""
+    check_output_folder(output)
     content = app.services.lists.letterboxd_csv(app.user(username), list_id)
     if output is None:
         click.echo(content.decode("utf-8"), nl=False)
         return
-    with open(output, "wb") as file:
-        file.write(content)
+    write_output(output, content)

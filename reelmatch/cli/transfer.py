@@ -7,12 +7,19 @@ goes to standard error, so `--json` output stays clean.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from reelmatch.cli.context import AppContext, emit_json, emit_table, json_option, pass_app
+from reelmatch.cli.context import (
+    AppContext,
+    check_output_folder,
+    emit_json,
+    emit_table,
+    json_option,
+    pass_app,
+    write_output,
+)
 from reelmatch.services.exports import EXPORT_FORMATS
 from reelmatch.services.imports import (
     IMPORT_FORMATS,
@@ -141,20 +148,9 @@ def _label(title: str, year: int | None) -> str:
 @pass_app
 def export(app: AppContext, username: str, fmt: str, output: Path | None) -> None:
     """Export a user's data: json (everything), csv, or a Letterboxd import CSV."""
-    if output is not None and not output.parent.is_dir():
-        raise click.BadParameter(
-            f"the folder {output.parent} does not exist.", param_hint="--output"
-        )
+    check_output_folder(output)
     exported = app.services.exports.export(app.user(username), fmt)
     if output is None:
         click.echo(exported.content.decode("utf-8"), nl=False)
         return
-    partial = output.with_name(f".{output.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(exported.content)
-        partial.replace(output)  # atomic: a reader never sees half a file
-    except OSError as error:
-        raise click.ClickException(f"could not write {output}: {error.strerror}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    click.echo(f"Wrote {len(exported.content):,} bytes to {output}.", err=True)
+    write_output(output, exported.content)
