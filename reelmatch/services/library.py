@@ -201,16 +201,22 @@ class LibraryService:
                 log.exception("a library observer failed on %s; the change is kept", change)
 
     def _movie_for_write(self, movie_id: int) -> Movie | None:
-        """The movie's metadata for write-through to the `movies` table. Unknown ids are an
-        error; when the catalog is down but we hold a local copy, that copy is enough."""
-        validate_movie_id(movie_id)
-        try:
-            found = self._catalog.movies([movie_id])
-        except UpstreamUnavailable:
-            with self._unit_of_work(read_only=True) as uow:
-                if uow.movies.get(movie_id) is None:
-                    raise
-            return None
-        if not found:
-            raise NotFound(f"There is no movie with TMDB id {movie_id}.")
-        return found[0]
+        return movie_for_write(movie_id, catalog=self._catalog, unit_of_work=self._unit_of_work)
+
+
+def movie_for_write(
+    movie_id: int, *, catalog: MovieLookup, unit_of_work: UowFactory
+) -> Movie | None:
+    """The movie's metadata for write-through to the `movies` table. Unknown ids are an
+    error; when the catalog is down but we hold a local copy, that copy is enough (None)."""
+    validate_movie_id(movie_id)
+    try:
+        found = catalog.movies([movie_id])
+    except UpstreamUnavailable:
+        with unit_of_work(read_only=True) as uow:
+            if uow.movies.get(movie_id) is None:
+                raise
+        return None
+    if not found:
+        raise NotFound(f"There is no movie with TMDB id {movie_id}.")
+    return found[0]

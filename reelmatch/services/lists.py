@@ -9,10 +9,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from reelmatch.domain import Movie, User, validate_movie_id
-from reelmatch.errors import InvalidInput, NotFound, UpstreamUnavailable
+from reelmatch.domain import Movie, User
+from reelmatch.errors import InvalidInput, NotFound
 from reelmatch.services.exports import escape_cell
-from reelmatch.services.library import MovieLookup
+from reelmatch.services.library import MovieLookup, movie_for_write
 from reelmatch.store.list_rows import ListItemRow, MovieListRow
 from reelmatch.store.mapping import movie_from_row
 from reelmatch.store.types import utcnow
@@ -258,17 +258,7 @@ class ListService:
         )
 
     def _movie_for_write(self, movie_id: int) -> Movie | None:
-        validate_movie_id(movie_id)
-        try:
-            found = self._catalog.movies([movie_id])
-        except UpstreamUnavailable:
-            with self._unit_of_work(read_only=True) as uow:
-                if uow.movies.get(movie_id) is None:
-                    raise
-            return None
-        if not found:
-            raise NotFound(f"There is no movie with TMDB id {movie_id}.")
-        return found[0]
+        return movie_for_write(movie_id, catalog=self._catalog, unit_of_work=self._unit_of_work)
 
 
 def letterboxd_list_csv(movie_list: MovieList) -> bytes:
