@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -177,12 +178,25 @@ class ListService:
         """Put the movie at `position` (1-based); the others shift to make room."""
         if isinstance(position, bool) or not isinstance(position, int):
             raise InvalidInput("A position is a whole number.")
+        return self._reorder(user, list_id, movie_id, lambda _current, _size: position)
+
+    def move_up(self, user: User, list_id: int, movie_id: int) -> MovieList:
+        return self._reorder(user, list_id, movie_id, lambda current, _size: max(1, current - 1))
+
+    def move_down(self, user: User, list_id: int, movie_id: int) -> MovieList:
+        return self._reorder(user, list_id, movie_id, lambda current, size: min(size, current + 1))
+
+    def _reorder(
+        self, user: User, list_id: int, movie_id: int, target: Callable[[int, int], int]
+    ) -> MovieList:
+        """Move the movie to `target(current position, list size)` in one unit of work."""
         with self._unit_of_work() as uow:
             row = self._owned(uow, user, list_id)
             items = uow.lists.item_rows(row.id)
             moving = next((item for item in items if item.movie_id == movie_id), None)
             if moving is None:
                 raise NotFound("That movie is not on this list.")
+            position = target(items.index(moving) + 1, len(items))
             if not 1 <= position <= len(items):
                 raise InvalidInput(f"A position on this list is between 1 and {len(items)}.")
             items.remove(moving)
@@ -192,15 +206,6 @@ class ListService:
             row.updated_at = utcnow()
             uow.commit()
             return self._to_list(uow, row)
-
-    def move_up(self, user: User, list_id: int, movie_id: int) -> MovieList:
-        current = self._position(user, list_id, movie_id)
-        return self.move(user, list_id, movie_id, max(1, current - 1))
-
-    def move_down(self, user: User, list_id: int, movie_id: int) -> MovieList:
-        current_list = self.get(user, list_id)
-        current = self._position(user, list_id, movie_id)
-        return self.move(user, list_id, movie_id, min(len(current_list.items), current + 1))
 
     # Sharing and export -----------------------------------------------------------------------
 
@@ -221,12 +226,6 @@ class ListService:
         return letterboxd_list_csv(self.get(user, list_id))
 
     # Helpers ----------------------------------------------------------------------------------
-
-    def _position(self, user: User, list_id: int, movie_id: int) -> int:
-        for item in self.get(user, list_id).items:
-            if item.movie.id == movie_id:
-                return item.position
-        raise NotFound("That movie is not on this list.")
 
     @staticmethod
     def _owned(uow: UnitOfWork, user: User, list_id: int) -> MovieListRow:

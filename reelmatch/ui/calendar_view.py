@@ -8,10 +8,11 @@ from itertools import groupby
 import streamlit as st
 
 from reelmatch.services.release_calendar import CalendarEntry, calendar_file
+from reelmatch.ui.text import plain
 
 OFFLINE = (
-    "This server uses the bundled movie snapshot, which ends in 2017: there are no future "
-    "release dates in the snapshot."
+    "This server uses the bundled movie snapshot, which has no future release dates: "
+    "the calendar needs a live TMDB connection."
 )
 NOTHING = (
     "No movie on your watchlist has a future theatrical or digital release date in your "
@@ -24,7 +25,7 @@ def release_list(entries: Sequence[CalendarEntry]) -> None:
         rows = list(group)
         st.subheader(rows[0].on.strftime("%B %Y"))
         for entry in rows:
-            st.markdown(f"**{entry.on.strftime('%a %d %b')}** · {entry.movie.title} · {entry.kind}")
+            st.markdown(f"**{entry.on:%a %d %b}** · {plain(entry.movie.title)} · {entry.kind}")
 
 
 def ics_download(entries: Sequence[CalendarEntry]) -> None:

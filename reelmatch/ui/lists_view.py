@@ -3,6 +3,7 @@ and the "Add to list" control the movie page and Library call."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -10,6 +11,7 @@ import streamlit as st
 from reelmatch.domain import User
 from reelmatch.services.lists import ListItem, ListService, MovieList, SharedList
 from reelmatch.ui.errors import guarded
+from reelmatch.ui.feedback import on_click
 from reelmatch.ui.text import plain
 
 #: The query parameter of a shared list's link: /?shared_list=<token>.
@@ -67,20 +69,29 @@ def items_editor(lists: ListService, user: User, movie_list: MovieList) -> None:
         movie_id = item.movie.id
         text, up, down, remove = st.columns([8, 1, 1, 1], vertical_alignment="center")
         text.markdown(_label(item, movie_list.ranked))
-        if up.button("↑", key=f"list-up-{movie_id}", disabled=item.position == 1, help="Move up"):
-            with guarded():
-                lists.move_up(user, movie_list.id, movie_id)
-                st.rerun()
-        if down.button(
-            "↓", key=f"list-down-{movie_id}", disabled=item.position == last, help="Move down"
-        ):
-            with guarded():
-                lists.move_down(user, movie_list.id, movie_id)
-                st.rerun()
-        if remove.button("✕", key=f"list-remove-{movie_id}", help="Remove from the list"):
-            with guarded():
-                lists.remove_movie(user, movie_list.id, movie_id)
-                st.rerun()
+        up.button(
+            "↑",
+            key=f"list-up-{movie_id}",
+            disabled=item.position == 1,
+            help="Move up",
+            on_click=on_click(partial(lists.move_up, user, movie_list.id, movie_id)),
+        )
+        down.button(
+            "↓",
+            key=f"list-down-{movie_id}",
+            disabled=item.position == last,
+            help="Move down",
+            on_click=on_click(partial(lists.move_down, user, movie_list.id, movie_id)),
+        )
+        remove.button(
+            "✕",
+            key=f"list-remove-{movie_id}",
+            help="Remove from the list",
+            on_click=on_click(
+                partial(lists.remove_movie, user, movie_list.id, movie_id),
+                done=f"Removed {item.movie.title} from the list.",
+            ),
+        )
 
 
 def add_to_list(lists: ListService, user: User, movie_id: int, *, key: str) -> None:

@@ -29,8 +29,11 @@ def test_make_share_and_open_a_list_logged_out(page: Page, live_app: LiveApp, br
     goto(page, f"{live_app.url}/lists")
     heading(page, "Lists")
     visible(page.get_by_text("New list", exact=True)).click()
+    idle(page)
     fill(page, "Name", "Top picks")
-    visible(page.get_by_text("Ranked (numbered)", exact=True)).click()
+    ranked = visible(page.get_by_role("checkbox", name="Ranked (numbered)"))
+    ranked.check(force=True)  # the box is drawn over the input; check() verifies it took
+    expect(ranked).to_be_checked()
     click(page, "Create list")
     see(page, "No movies on this list yet")
     idle(page)

@@ -6,8 +6,10 @@ import streamlit as st
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
+from reelmatch.services.lists import letterboxd_list_csv
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.lists_view import items_editor, share_link
+from reelmatch.ui.text import plain
 
 
 def render(services: Services, user: User) -> None:
@@ -34,7 +36,7 @@ def render(services: Services, user: User) -> None:
         list_id = st.selectbox("Open list", ids, format_func=names.__getitem__, key="open-list")
         movie_list = lists.get(user, list_id)
         if movie_list.description:
-            st.write(movie_list.description)
+            st.write(plain(movie_list.description))
         ranked_col, public_col = st.columns(2)
         ranked = ranked_col.toggle("Ranked", value=movie_list.ranked, key=f"ranked-{list_id}")
         public = public_col.toggle("Public", value=movie_list.public, key=f"public-{list_id}")
@@ -46,10 +48,11 @@ def render(services: Services, user: User) -> None:
         items_editor(lists, user, movie_list)
         st.download_button(
             "Export (Letterboxd CSV)",
-            data=lists.letterboxd_csv(user, list_id),
+            data=lambda: letterboxd_list_csv(movie_list),  # built when clicked
             file_name=f"list-{list_id}.csv",
             mime="text/csv",
             key=f"export-{list_id}",
+            on_click="ignore",
         )
         if st.button("Delete list", key=f"delete-{list_id}"):
             lists.delete(user, list_id)
