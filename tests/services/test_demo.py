@@ -4,6 +4,7 @@ that deletes an idle sandbox with every row it owns (every table found from the 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -275,3 +276,19 @@ def test_sandboxes_are_not_counted_as_new_users(services: Services) -> None:
     today = datetime.now(UTC).date()
     frame = services.analytics.activity(admin, Period(today - timedelta(days=1), today))
     assert int(frame["new_users"].sum()) == 2  # root and the passive demo friend
+
+
+def test_the_prune_command(
+    services: Services, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    idle, active = services.demo.user(), services.demo.user()
+    with UnitOfWork(services.database) as uow:
+        uow.sandboxes.extend(user_id=idle.id, until=datetime.now(UTC) - timedelta(minutes=1))
+        uow.commit()
+    outcome = run_cli("users", "prune-sandboxes", "--json")
+    assert outcome.code == 0, outcome.err
+    assert json.loads(outcome.out) == {"pruned": 1}
+    names = {u.username for u in services.users.list_users()}
+    assert names == {DEMO_FRIEND_USERNAME, active.username}
+    assert run_cli("users", "prune-sandboxes").out.strip() == "Deleted 0 idle demo accounts."
