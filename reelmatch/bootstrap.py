@@ -198,7 +198,7 @@ class Services:
     def demo(self) -> DemoAccount:
         from reelmatch.services.demo import DemoAccount
 
-        return DemoAccount(users=self.users, library=self.library)
+        return DemoAccount(self.database.unit_of_work, users=self.users, library=self.library)
 
     @built
     def release_calendar(self) -> ReleaseCalendarService:
@@ -293,6 +293,7 @@ class Services:
             analytics=self.analytics,
             users=self.users,
             catalog=self.catalog,
+            demo=self.demo,
         )
         link = self.cache.redis_link if isinstance(self.cache, TwoTierCache) else None
         return Jobs(self.settings, deps, link=link)

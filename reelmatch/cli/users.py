@@ -1,4 +1,4 @@
-"""`users add|list|delete`."""
+"""`users add|list|delete|unlock|prune-sandboxes`."""
 
 from __future__ import annotations
 
@@ -88,3 +88,16 @@ def users_unlock(app: AppContext, username: str) -> None:
     """Let a username locked by failed logins try again at once."""
     app.services.users.unlock(username)
     click.echo(f"{username.strip().lower()!r} may log in again.")
+
+
+@users_group.command("prune-sandboxes")
+@json_option
+@pass_app
+def users_prune_sandboxes(app: AppContext, as_json: bool) -> None:
+    """Delete the demo sandboxes unused for 24 hours, with all their data (what the hourly
+    prune_sandboxes job does)."""
+    pruned = app.services.demo.prune()
+    if as_json:
+        emit_json({"pruned": pruned})
+    else:
+        click.echo(f"Deleted {pruned} idle demo account{'' if pruned == 1 else 's'}.")

@@ -22,10 +22,16 @@ class User:
     email: str | None = None
     role: Role = "user"
     created_at: datetime
+    #: A demo sandbox's expiry (None for every real account): see `services/demo.py`.
+    sandbox_expires_at: datetime | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.sandbox_expires_at is not None
 
 
 class Preferences(BaseModel):

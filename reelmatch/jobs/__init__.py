@@ -1,5 +1,6 @@
 """Background work as jobs on dramatiq: metadata refresh, model training, event pruning, cache
-warm-up (scheduled, once per period across all workers) and `recommend --all-users` chunks.
+warm-up, demo sandbox pruning (scheduled, once per period across all workers) and
+`recommend --all-users` chunks.
 
 With `REDIS_URL` the web processes only enqueue and `python -m reelmatch worker` runs the jobs;
 without it the app runs them itself on an in-process broker. Wired by `reelmatch.bootstrap`
@@ -10,6 +11,7 @@ from reelmatch.jobs.actors import (
     JOBS,
     METADATA_REFRESH,
     PRUNE_EVENTS,
+    PRUNE_SANDBOXES,
     RECOMMEND_CHUNK,
     TRAIN_MODEL,
     WARM_CACHE,
@@ -22,6 +24,7 @@ __all__ = [
     "JOBS",
     "METADATA_REFRESH",
     "PRUNE_EVENTS",
+    "PRUNE_SANDBOXES",
     "RECOMMEND_CHUNK",
     "TRAIN_MODEL",
     "WARM_CACHE",

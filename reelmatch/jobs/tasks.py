@@ -18,6 +18,7 @@ from reelmatch.catalog import Catalog
 from reelmatch.config import Settings
 from reelmatch.errors import NotFound, ReelmatchError, UpstreamUnavailable
 from reelmatch.services.analytics import OPERATOR, AnalyticsService, PruneResult
+from reelmatch.services.demo import DemoAccount
 from reelmatch.services.metadata_refresh import MetadataRefresher, RefreshReport
 from reelmatch.services.recommendations import RecommendationService
 from reelmatch.services.users import UserService
@@ -51,6 +52,7 @@ class JobDeps:
     analytics: AnalyticsService
     users: UserService
     catalog: Catalog
+    demo: DemoAccount
 
 
 def refresh_metadata(deps: JobDeps, *, stop: threading.Event | None = None) -> RefreshReport:
@@ -80,6 +82,15 @@ def prune_events(deps: JobDeps) -> PruneResult | None:
         return None
     try:
         return deps.analytics.prune(OPERATOR, older_than_days=days)
+    except SQLAlchemyError as error:
+        raise UpstreamUnavailable("The database is not available right now.") from error
+
+
+def prune_sandboxes(deps: JobDeps) -> int:
+    """Delete the demo sandboxes idle past their expiry, each with all its rows in one unit
+    of work (decision 89); how many. The database failing raises, to be retried."""
+    try:
+        return deps.demo.prune()
     except SQLAlchemyError as error:
         raise UpstreamUnavailable("The database is not available right now.") from error
 

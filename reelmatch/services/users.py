@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from reelmatch.domain import ROLES, Preferences, User
-from reelmatch.errors import InvalidInput, NotFound
+from reelmatch.errors import InvalidInput, NotAllowed, NotFound
 from reelmatch.services.passwords import hash_password, verify_password
 from reelmatch.services.throttle import AttemptThrottle, Scope
 from reelmatch.store.mapping import preference_values, preferences_from_row, user_from_row
@@ -23,6 +24,13 @@ DEMO_USERNAME = "demo"
 #: The demo's movie-night companion, so a demo can try movie night with two people.
 DEMO_FRIEND_USERNAME = "demo-friend"
 RESERVED_USERNAMES = frozenset({DEMO_USERNAME, DEMO_FRIEND_USERNAME})
+#: Demo sandboxes are called `demo-<random>`: nobody may register a name that starts so.
+SANDBOX_PREFIX = "demo-"
+
+
+def is_reserved(name: str) -> bool:
+    """A normalised username only the app itself may create (the demo accounts)."""
+    return name in RESERVED_USERNAMES or name.startswith(SANDBOX_PREFIX)
 
 
 def normalise_username(username: str) -> str:
@@ -72,7 +80,7 @@ class UserService:
         """A new account. `reserved=True` lets the app itself create a reserved name (the
         demo account); sign-up and `users add` cannot."""
         name = normalise_username(username)
-        if name in RESERVED_USERNAMES and not reserved:
+        if is_reserved(name) and not reserved:
             raise InvalidInput(f"The username {name!r} is reserved; please pick another.")
         if role not in ROLES:
             raise InvalidInput(f"A role is one of {', '.join(ROLES)}; {role!r} is not.")
@@ -129,6 +137,44 @@ class UserService:
         user = self.create_user(**account)
         self._record_failure(("signup", client))  # counted like a failure: it uses the quota
         return user
+
+    def keep_sandbox(
+        self,
+        user: User,
+        *,
+        username: str,
+        password: str,
+        display_name: str | None = None,
+        client: str = "",
+    ) -> User:
+        """ "Keep this account": a demo sandbox becomes a real account with this name and
+        password, keeping its rows. Checked and throttled like sign-up (the same per-client
+        quota); raises `NotAllowed` for an account that is not a sandbox."""
+        self._check_throttle(("signup", client))
+        name = normalise_username(username)
+        if is_reserved(name):
+            raise InvalidInput(f"The username {name!r} is reserved; please pick another.")
+        password_hash = hash_password(password, rounds=self._rounds)
+        shown = (display_name or username).strip()[:100] or name
+        with self._unit_of_work() as uow:
+            row = uow.users.by_id(user.id)
+            if row is None:
+                raise NotFound("This demo account no longer exists.")
+            if row.sandbox_expires_at is None:
+                raise NotAllowed("Only a demo account can be kept this way.")
+            if uow.users.by_username(name) is not None:
+                raise InvalidInput(f"The username {name!r} is taken.")
+            try:
+                kept = uow.sandboxes.keep(
+                    user_id=user.id, username=name, display_name=shown, password_hash=password_hash
+                )
+                uow.commit()
+            except IntegrityError:
+                raise InvalidInput(f"The username {name!r} is taken.") from None
+        if not kept:
+            raise NotFound("This demo account no longer exists.")
+        self._record_failure(("signup", client))  # counted like a sign-up: it uses the quota
+        return replace(user, username=name, display_name=shown, sandbox_expires_at=None)
 
     def unlock(self, username: str) -> None:
         """Forget a username's failed logins (`users unlock`): it may try again at once."""

@@ -22,6 +22,7 @@ def user_from_row(row: UserRow) -> User:
         email=row.email,
         role="admin" if row.role == "admin" else "user",
         created_at=row.created_at,
+        sandbox_expires_at=row.sandbox_expires_at,
     )
 
 

@@ -48,6 +48,7 @@ class UserRow(Base):
     __table_args__ = (
         CheckConstraint("role IN ('user', 'admin')", name="role"),
         Index(None, "created_at"),  # new users per day (analytics)
+        Index(None, "sandbox_expires_at"),  # idle demo sandboxes (the prune job)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,9 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(10), default="user")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set only on a demo sandbox ("Try the demo"): when it is deleted unless used again.
+    #: Each use moves it forward; keeping the account clears it (decision 89).
+    sandbox_expires_at: Mapped[datetime | None]
 
 
 class PreferenceRow(Base):

@@ -105,6 +105,13 @@ def sign_in(user: User) -> None:
     )
 
 
+def renew_login(user: User) -> None:
+    """The signed-in account was renamed ("Keep this account" on a demo sandbox): carry on
+    under the new name, and let `keep_login_cookie` write a re-login cookie that names it."""
+    sign_in(user)
+    st.session_state.pop(_COOKIE_KEY, None)
+
+
 def keep_login_cookie(auth: stauth.Authenticate) -> None:
     """Render the re-login cookie writer on every logged-in run.
 

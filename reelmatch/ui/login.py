@@ -91,8 +91,9 @@ def demo_offer(services: Services, auth: stauth.Authenticate) -> None:
     with st.container(border=True):
         st.subheader("Just looking?")
         st.write(
-            "Try the demo account: it comes with a few ratings, a watchlist and a diary, "
-            "and you can reset it from Settings."
+            "Try the demo: you get a demo account of your own, with a few ratings, a "
+            "watchlist and a diary. Nobody else sees your changes; it is deleted after 24 "
+            "hours unused, unless you keep it from Settings."
         )
         if st.button("Try the demo", type="primary", icon=":material/play_arrow:"):
             with guarded():

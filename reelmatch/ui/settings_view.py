@@ -8,7 +8,6 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from reelmatch.domain import Preferences, User
-from reelmatch.services.demo import DEMO_USERNAME, DemoAccount
 from reelmatch.services.discovery import DiscoveryService
 from reelmatch.services.users import UserService
 from reelmatch.ui.auth import end_session, forget_credentials
@@ -152,15 +151,8 @@ def preferences(user: User, *, users: UserService, discovery: DiscoveryService) 
                 st.success("Preferences saved.")
 
 
-def account(user: User, *, users: UserService, demo: DemoAccount) -> None:
-    if user.username == DEMO_USERNAME:
-        st.subheader("Demo account")
-        st.write("Put the demo account back as it started: its ratings, watchlist and diary.")
-        if st.button("Reset the demo", icon=":material/restart_alt:"):
-            with guarded():
-                demo.reset(user)
-                forget_credentials()
-                st.success("The demo account is as new.")
+def account(user: User, *, users: UserService) -> None:
+    """Deleting the account (a demo sandbox's keep and reset are in `sandbox_view`)."""
     st.subheader("Delete my account")
     st.write(
         "This deletes your account and everything in it: ratings, watchlist, diary, "

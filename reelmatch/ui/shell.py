@@ -51,6 +51,7 @@ from reelmatch.ui.pages import (
     settings,
     status,
 )
+from reelmatch.ui.sandbox_view import sidebar_note
 from reelmatch.ui.state import get_services
 from reelmatch.ui.text import plain
 
@@ -128,6 +129,7 @@ def _run(services: Services) -> None:
         return
     with st.sidebar:
         st.markdown(f"**{plain(user.display_name)}**  \n@{user.username}")
+        sidebar_note(services.demo, user)
         if logout_button(auth):
             st.success("You are logged out.")
             end_page()

@@ -40,6 +40,7 @@ INVENTORY: list[tuple[str, ...]] = [
     ("recommend", "ghost"),
     ("users", "add", "x", "--password-stdin"),
     ("users", "delete", "ghost", "--yes"),
+    ("users", "prune-sandboxes", "--older-than", "1h"),
     ("eval", "--data", "no/such/folder"),
     ("metrics", "--since", "forever"),
     ("metrics", "--tz", "Mars/Olympus"),

@@ -9,7 +9,15 @@ import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import Movie
-from reelmatch.jobs import METADATA_REFRESH, PRUNE_EVENTS, TRAIN_MODEL, WARM_CACHE, JobDeps, Jobs
+from reelmatch.jobs import (
+    METADATA_REFRESH,
+    PRUNE_EVENTS,
+    PRUNE_SANDBOXES,
+    TRAIN_MODEL,
+    WARM_CACHE,
+    JobDeps,
+    Jobs,
+)
 from reelmatch.services.metadata_refresh import MetadataRefresher
 from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.uow import UnitOfWork
@@ -45,12 +53,12 @@ def test_an_import_sends_the_refresh_job_and_posters_appear(
 
 
 def test_what_is_scheduled_follows_the_settings(make: Make, fake_tmdb: FakeTmdb) -> None:
-    assert scheduled(make()) == {TRAIN_MODEL, PRUNE_EVENTS}  # offline: nothing to refresh
-    assert scheduled(make(live=fake_tmdb)) == {TRAIN_MODEL, PRUNE_EVENTS, METADATA_REFRESH,
-                                               WARM_CACHE}  # fmt: skip
+    offline = {TRAIN_MODEL, PRUNE_EVENTS, PRUNE_SANDBOXES}  # nothing to refresh
+    assert scheduled(make()) == offline
+    assert scheduled(make(live=fake_tmdb)) == offline | {METADATA_REFRESH, WARM_CACHE}
     quiet = make(live=fake_tmdb, REELMATCH_METADATA_REFRESH="false",
                  REELMATCH_EVENTS_RETENTION_DAYS=0)  # fmt: skip
-    assert scheduled(quiet) == {TRAIN_MODEL, WARM_CACHE}
+    assert scheduled(quiet) == {TRAIN_MODEL, PRUNE_SANDBOXES, WARM_CACHE}
     amy = quiet.users.create_user(username="amy", password="password1")
     import_films(quiet, amy)
     assert quiet.jobs.overview().job(METADATA_REFRESH).queued == 0
@@ -100,7 +108,8 @@ def test_an_unexpected_error_is_shown_by_its_type_and_given_up_after_the_retries
     broken = MetadataRefresher(services.database.unit_of_work, catalog=BrokenCatalog())
     deps = JobDeps(settings=services.settings, metadata=broken,
                    recommendations=services.recommendations, analytics=services.analytics,
-                   users=services.users, catalog=services.catalog)  # fmt: skip
+                   users=services.users, catalog=services.catalog,
+                   demo=services.demo)  # fmt: skip
     jobs = Jobs(services.settings, deps, link=None)
     worker = jobs.worker(threads=1, schedule=False, idle_poll_ms=50)
     worker.start()

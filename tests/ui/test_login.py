@@ -106,9 +106,18 @@ def test_try_the_demo(services: Services, app_env: str) -> None:
     at = new_app().run()
     _button(at, "Try the demo").click().run()
     assert not at.exception
-    assert session_user(at) == "demo"
+    username = session_user(at)
+    assert username is not None
+    assert username.startswith("demo-")
     assert "Discover" in [t.value for t in at.title]
-    assert len(services.library.library(services.users.get_user("demo")).ratings) >= 5
+    sandbox = services.users.get_user(username)
+    assert sandbox.is_sandbox
+    assert len(services.library.library(sandbox).ratings) >= 5
+    assert "Demo account — expires after 24 h idle." in [c.value for c in at.sidebar.caption]
+
+    other = new_app().run()  # another visitor
+    _button(other, "Try the demo").click().run()
+    assert session_user(other) not in (None, username)
 
 
 def test_a_deleted_account_is_logged_out(services: Services, alice: User) -> None:

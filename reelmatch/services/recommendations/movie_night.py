@@ -143,10 +143,15 @@ class MovieNightPlanner:
         self._runs = runs
 
     def members(self, user: User) -> list[User]:
-        """Everyone who opted in to movie night (the acting user included, if they did)."""
+        """Everyone who opted in to movie night (the acting user included, if they did).
+        Demo sandboxes are private: each sees only itself among them."""
         with self._unit_of_work(read_only=True) as uow:
             opted = set(uow.preferences.opted_in_user_ids())
-            rows = [row for row in uow.users.all() if row.id in opted]
+            rows = [
+                row
+                for row in uow.users.all()
+                if row.id in opted and (row.sandbox_expires_at is None or row.id == user.id)
+            ]
             people = [user_from_row(row) for row in rows]
         return sorted(people, key=lambda person: (person.display_name.casefold(), person.id))
 

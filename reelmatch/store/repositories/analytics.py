@@ -66,7 +66,10 @@ class AnalyticsRepository:
         return {(int(i), kind): int(n) for i, kind, n in self._core.execute(query)}
 
     def new_users_per_day(self, days: LocalDays) -> dict[int, int]:
-        rows = self._by_day(days, UserRow.created_at, UserRow.id, where=[])
+        # Demo sandboxes are not new users (a kept one counts from when it was made).
+        rows = self._by_day(
+            days, UserRow.created_at, UserRow.id, where=[UserRow.sandbox_expires_at.is_(None)]
+        )
         query = select(rows.c.i, func.count()).group_by(rows.c.i)
         return {int(i): int(n) for i, n in self._core.execute(query)}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +18,14 @@ class UserRepository:
         self._session = session
 
     def add(
-        self, *, username: str, display_name: str, email: str | None, password_hash: str, role: str
+        self,
+        *,
+        username: str,
+        display_name: str,
+        email: str | None,
+        password_hash: str,
+        role: str,
+        sandbox_expires_at: datetime | None = None,
     ) -> UserRow:
         row = UserRow(
             username=username,
@@ -26,6 +34,7 @@ class UserRepository:
             password_hash=password_hash,
             role=role,
             created_at=utcnow(),
+            sandbox_expires_at=sandbox_expires_at,
         )
         self._session.add(row)
         self._session.flush()

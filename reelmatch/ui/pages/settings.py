@@ -6,6 +6,7 @@ import streamlit as st
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
+from reelmatch.ui.sandbox_view import sandbox_section
 from reelmatch.ui.settings_view import account, preferences, profile
 from reelmatch.ui.transfer_view import export_section, import_section
 
@@ -26,4 +27,5 @@ def render(services: Services, user: User) -> None:
     with export_tab:
         export_section(user, exports=services.exports)
     with account_tab:
-        account(user, users=services.users, demo=services.demo)
+        sandbox_section(services.demo, user)
+        account(user, users=services.users)
