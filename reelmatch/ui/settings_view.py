@@ -58,6 +58,8 @@ def profile(users: UserService, user: User) -> None:
                 users.update_profile(user, display_name=name, email=email or None)
                 forget_credentials()
                 st.success("Profile saved.")
+    if user.is_sandbox:
+        return  # a demo sandbox has no password to change: "Keep this account" sets one
     with st.form("password", clear_on_submit=True):
         st.subheader("Password")
         current = st.text_input("Current password", type="password")

@@ -76,3 +76,12 @@ def test_real_accounts_see_no_sandbox_section(alice: User) -> None:
     assert not at.exception
     assert "Keep this account" not in [h.value for h in at.subheader]
     assert "Reset the demo" not in [b.label for b in at.button]
+    assert "Password" in [h.value for h in at.subheader]
+
+
+def test_a_sandbox_has_no_password_to_change(services: Services, app_env: str) -> None:
+    """It has no current password to type: "Keep this account" is how it gets one."""
+    at = app_as(services.demo.user(), page=routing.SETTINGS)
+    assert not at.exception
+    assert "Password" not in [h.value for h in at.subheader]
+    assert "Change password" not in [b.label for b in at.button]
