@@ -5,6 +5,7 @@ validation (filters, preferences) are pydantic models. `to_data` / `from_data` s
 """
 
 from reelmatch.domain.library import (
+    STAR_STEPS,
     DiaryEntry,
     Library,
     LibraryEntry,
@@ -44,6 +45,7 @@ __all__ = [
     "DISMISSING",
     "FEEDBACK",
     "ROLES",
+    "STAR_STEPS",
     "CastMember",
     "Conversion",
     "DiaryEntry",

@@ -11,6 +11,8 @@ from reelmatch.errors import InvalidInput
 
 MIN_STARS = 0.5
 MAX_STARS = 5.0
+#: Every rating there is: ½, 1, 1½ … 5 stars.
+STAR_STEPS: tuple[float, ...] = tuple(step / 2 for step in range(1, 11))
 #: TMDB ids are positive and fit a 32-bit column (PostgreSQL `integer`).
 MAX_MOVIE_ID = 2**31 - 1
 #: No film was shot before this day (Roundhay Garden Scene, 1888); earlier diary dates are

@@ -11,14 +11,13 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from reelmatch.domain import DiaryEntry, User
+from reelmatch.domain import STAR_STEPS, DiaryEntry, User
 from reelmatch.errors import InvalidInput
 from reelmatch.services.analytics.period import local_midnight, today_in, zone
 from reelmatch.store.repositories.stats import RatedFacts
 from reelmatch.store.types import utcnow
 from reelmatch.store.uow import UowFactory
 
-STAR_STEPS = tuple(step / 2 for step in range(1, 11))
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

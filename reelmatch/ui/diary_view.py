@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import streamlit as st
@@ -14,6 +14,7 @@ from reelmatch.domain import DiaryEntry, User
 from reelmatch.services.library import LibraryService
 from reelmatch.ui.feedback import act, on_click
 from reelmatch.ui.routing import movie_link
+from reelmatch.ui.star_rating import star_rating
 from reelmatch.ui.text import plain
 
 UNDO_SECONDS = 10
@@ -26,8 +27,11 @@ def diary(
     *,
     library: LibraryService,
     user: User,
+    ratings: Mapping[int, float] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
+    """The diary by month, newest first; each row rates its movie in one click (`ratings`:
+    the user's stars per movie id)."""
     undo_offer(library=library, user=user, clock=clock)
     if not entries:
         st.info(EMPTY, icon=":material/calendar_month:")
@@ -38,11 +42,22 @@ def diary(
     for month, watched in months.items():
         st.subheader(f"{month} · {len(watched)}")
         for entry in watched:
-            diary_row(entry, library=library, user=user, clock=clock)
+            diary_row(
+                entry,
+                library=library,
+                user=user,
+                rating=(ratings or {}).get(entry.movie.id),
+                clock=clock,
+            )
 
 
 def diary_row(
-    entry: DiaryEntry, *, library: LibraryService, user: User, clock: Callable[[], float]
+    entry: DiaryEntry,
+    *,
+    library: LibraryService,
+    user: User,
+    rating: float | None,
+    clock: Callable[[], float],
 ) -> None:
     title, edit, remove = st.columns([6, 2, 2], vertical_alignment="center")
     flag = " · rewatch" if entry.rewatch else ""
@@ -51,6 +66,16 @@ def diary_row(
             entry.movie.id,
             f"{entry.watched_on:%d} · {plain(entry.movie.label)}{flag}",
             key=f"diary-{entry.id}",
+        )
+        star_rating(
+            entry.movie.id,
+            rating,
+            library=library,
+            user=user,
+            title=entry.movie.title,
+            key=f"diary-stars-{entry.id}",
+            label=f"Rate {entry.movie.title}",
+            label_visibility="collapsed",
         )
     with (
         edit.popover("Edit", icon=":material/edit:"),

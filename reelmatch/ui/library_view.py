@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from reelmatch.domain import ImageConfig, LibraryEntry, User
+from reelmatch.domain import STAR_STEPS, ImageConfig, LibraryEntry, User
 from reelmatch.services.library import LibraryService
 from reelmatch.ui.cards import star_label
 from reelmatch.ui.feedback import on_click
@@ -16,7 +16,6 @@ from reelmatch.ui.posters import poster_thumbnail
 from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
 
-STAR_STEPS = [x / 2 for x in range(1, 11)]
 COLUMN_ORDER = ("poster", "title", "link", "year", "stars", "rated", "genres")
 
 

@@ -14,9 +14,8 @@ from reelmatch.ui.browse import stale_banner
 from reelmatch.ui.cards import movie_grid, stars_text, watchlist_button
 from reelmatch.ui.feedback import act
 from reelmatch.ui.posters import poster_src
+from reelmatch.ui.star_rating import star_rating
 from reelmatch.ui.text import plain
-
-STAR_STEPS = [x / 2 for x in range(1, 11)]
 
 
 def movie_id_from_query(raw: str | None) -> int | None:
@@ -91,23 +90,18 @@ def your_controls(view: MovieView, *, library: LibraryService, user: User) -> No
     st.subheader("You")
     rate, listed = st.columns([3, 1])
     with rate:
-        with st.form(f"rate-{movie_id}", border=False):
-            stars = st.select_slider(
-                "Your rating",
-                options=STAR_STEPS,
-                value=view.state.rating or 3.0,
-                format_func=lambda s: f"{s:g}★",
-            )
-            save, clear = st.columns(2)
-            if save.form_submit_button("Save rating", type="primary", icon=":material/star:"):
-                rating = partial(library.rate_movie, user, movie_id, stars)
-                act(rating, done=f"Rated {stars:g}★.")
-                st.rerun()
-            if view.state.rating is not None and clear.form_submit_button("Clear rating"):
-                act(partial(library.clear_rating, user, movie_id), done="Rating cleared.")
-                st.rerun()
+        star_rating(
+            movie_id,
+            view.state.rating,
+            library=library,
+            user=user,
+            title=view.movie.title,
+            key="rate",
+        )
         if view.state.rating is not None:
-            st.caption(f"You rated it {stars_text(view.state.rating)}.")
+            st.caption(f"You rated it {stars_text(view.state.rating)}. Click it again to clear.")
+        else:
+            st.caption("Not rated yet: one click rates.")
     with listed:
         watchlist_button(
             movie_id,

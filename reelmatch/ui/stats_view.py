@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -14,8 +13,8 @@ from reelmatch.services.analytics.period import today_in
 from reelmatch.services.library import LibraryService
 from reelmatch.services.stats import PersonalStats, YearInReview
 from reelmatch.ui import charts
-from reelmatch.ui.feedback import act
 from reelmatch.ui.routing import movie_link
+from reelmatch.ui.star_rating import star_rating
 from reelmatch.ui.tables import frame_table
 from reelmatch.ui.text import plain
 
@@ -44,33 +43,26 @@ def rate_recent_nudge(
         return
     with st.container(border=True):
         st.subheader("Rate what you watched recently")
-        st.caption("One click rates in whole stars; half stars are on each movie's page.")
+        st.caption("One click rates in half stars: ½ to 5.")
         for entry in entries:
-            title, stars = st.columns([3, 2], vertical_alignment="center")
+            title, stars = st.columns([2, 3], vertical_alignment="center")
             with title:
                 movie_link(
                     entry.movie.id,
                     f"{plain(entry.movie.label)} · watched {entry.watched_on:%a %d %b}",
                     key=f"nudge-{entry.movie.id}",
                 )
-            key = f"nudge-{entry.movie.id}"
             with stars:
-                st.feedback(
-                    "stars",
-                    key=key,
-                    on_change=partial(_rate_from_stars, library, user, entry, key),
+                star_rating(
+                    entry.movie.id,
+                    None,
+                    library=library,
+                    user=user,
+                    title=entry.movie.title,
+                    key="nudge-stars",
+                    label=f"Rate {entry.movie.title}",
+                    label_visibility="collapsed",
                 )
-
-
-def _rate_from_stars(library: LibraryService, user: User, entry: DiaryEntry, key: str) -> None:
-    picked = st.session_state.get(key)
-    if picked is None:
-        return
-    stars = float(picked) + 1  # st.feedback's stars are 0-based
-    act(
-        partial(library.rate_movie, user, entry.movie.id, stars),
-        done=f"Rated {entry.movie.title} {stars:g}★.",
-    )
 
 
 def overview(stats: PersonalStats) -> None:

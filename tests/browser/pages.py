@@ -95,10 +95,15 @@ def log_in(page: Page, url: str, username: str, password: str) -> None:
     wait_for_login_cookie(page)
 
 
+def star_step(page: Page, stars: float) -> Locator:
+    """The movie page's half-star control's button for `stars` (½, 1, 1½ … 5)."""
+    whole = int(stars)
+    label = f"{whole or ''}{'½' if stars - whole else ''}"
+    group = page.get_by_test_id("stButtonGroup").filter(has_text="½")
+    return visible(group.get_by_role("radio", name=label, exact=True))
+
+
 def rate_movie(page: Page, stars: float) -> None:
-    """Rate the movie page's movie (the one way the UI rates: keep it here)."""
-    visible(page.get_by_role("slider")).focus()
-    for _ in range(round((stars - 3.0) * 2)):  # the slider starts at 3.0, half stars a step
-        page.keyboard.press("ArrowRight")
-    click(page, "Save rating")
+    """Rate the movie page's movie (the one way the UI rates: keep it here): one click."""
+    star_step(page, stars).click()
     see(page, f"You rated it {stars:g}★.")

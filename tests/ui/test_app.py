@@ -80,7 +80,7 @@ def test_opening_a_recommendation_goes_to_its_movie_page(services: Services, ali
     movie_id = opener.key.removeprefix("rec-open-")
     assert at.query_params["id"] == movie_id
     assert [t.value for t in at.title] != ["For you"]
-    assert "Your rating" in [s.label for s in at.select_slider]  # the movie page's controls
+    assert "Your rating (★)" in [s.label for s in at.segmented_control]  # the movie page's
 
 
 def test_deleting_the_account_logs_out(services: Services, alice: User) -> None:

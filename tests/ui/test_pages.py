@@ -69,17 +69,47 @@ def test_search_with_nothing_found_says_so(services: Services, alice: User) -> N
     assert "Nothing found" in texts(at)
 
 
+def _stars(at):  # type: ignore[no-untyped-def]
+    (control,) = at.segmented_control
+    return control
+
+
 def test_movie_page_and_rating(services: Services, alice: User) -> None:
+    """One click rates, another value changes it, the same value again clears it."""
     at = page_app(routing.MOVIE, services, alice, id="238")
     assert not at.exception
     assert "The Godfather \\(1972\\)" in [t.value for t in at.title]
-    at.select_slider[0].set_value(4.5)
-    _button(at, "Save rating").click().run()
+    assert _stars(at).value is None  # empty until rated (it used to read 3★)
+    assert _stars(at).options == [
+        "½", "1", "1½", "2", "2½", "3", "3½", "4", "4½", "5"
+    ]  # fmt: skip
+    assert "Not rated yet: one click rates." in texts(at)
+    assert services.library.library(alice).ratings == ()
+
+    _stars(at).set_value(4.5).run()
     assert not at.exception
     ratings = services.library.library(alice).ratings
     assert [(e.movie.id, e.rating) for e in ratings] == [(238, 4.5)]
-    assert "You rated it 4.5★." in texts(at)
-    assert "Rated 4.5★." in [t.proto.body for t in at.toast]
+    assert "You rated it 4.5★. Click it again to clear." in texts(at)
+    assert "Rated The Godfather 4½★." in [t.proto.body for t in at.toast]
+    assert _stars(at).value == 4.5
+
+    _stars(at).set_value(0.5).run()
+    assert [e.rating for e in services.library.library(alice).ratings] == [0.5]
+    assert _stars(at).value == 0.5
+
+    _stars(at).set_value(None).run()  # clicking the chosen step again deselects it
+    assert not at.exception
+    assert services.library.library(alice).ratings == ()
+    assert _stars(at).value is None
+    assert "Cleared your rating of The Godfather." in [t.proto.body for t in at.toast]
+
+
+def test_the_control_shows_a_rating_made_elsewhere(services: Services, alice: User) -> None:
+    at = page_app(routing.MOVIE, services, alice, id="238")
+    services.library.rate_movie(alice, 238, 3.5)  # another tab, an import …
+    at.run()
+    assert _stars(at).value == 3.5
 
 
 def test_movie_page_logs_a_watch(services: Services, alice: User) -> None:

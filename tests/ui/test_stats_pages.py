@@ -252,10 +252,11 @@ def test_the_nudge_rates_a_movie_in_one_click(services: Services, alice: User) -
     services.library.log_watch(alice, 680, watched_on=utcnow().date())
     at = page_app(routing.MY_STATS, services, alice)
     assert "Rate what you watched recently" in [s.value for s in at.subheader]
-    (stars,) = at.get("feedback")
-    stars.set_value(3).run()  # the fourth star
+    (stars,) = at.segmented_control
+    assert stars.value is None
+    stars.set_value(3.5).run()  # half stars here too
     assert not at.exception
     ratings = services.library.library(alice).ratings
-    assert [(e.movie.id, e.rating) for e in ratings] == [(680, 4.0)]
-    assert not at.get("feedback")  # rated: no longer nudged
+    assert [(e.movie.id, e.rating) for e in ratings] == [(680, 3.5)]
+    assert not at.segmented_control  # rated: no longer nudged
     assert "Rate what you watched recently" not in [s.value for s in at.subheader]

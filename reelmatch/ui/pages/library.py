@@ -24,6 +24,7 @@ def render(services: Services, user: User) -> None:
     with watchlist_tab:
         watchlist(library.watchlist, library=services.library, user=user)
     with diary_tab:
-        diary(library.diary, library=services.library, user=user)
+        ratings = {e.movie.id: e.rating for e in library.ratings if e.rating is not None}
+        diary(library.diary, library=services.library, user=user, ratings=ratings)
     titles = {e.movie.id: e.movie.title for e in (*library.ratings, *library.watchlist)}
     add_from_library(services.lists, user, titles)
