@@ -294,6 +294,7 @@ class Services:
             users=self.users,
             catalog=self.catalog,
             demo=self.demo,
+            sessions=self.sessions,
         )
         link = self.cache.redis_link if isinstance(self.cache, TwoTierCache) else None
         return Jobs(self.settings, deps, link=link)

@@ -6,7 +6,7 @@ each calls its function in tasks.py; `TryLater` becomes dramatiq's `Retry` with 
 | metadata_refresh | one refresh pass; asks for the next when rows are left | 8 (15 min) | 30 min |
 | train_model | train and publish when due | 10 (1 h) | 1 h |
 | prune_events | roll old events into daily rows | 5 (1 h) | 1 h |
-| prune_sandboxes | delete demo sandboxes idle for 24 h | 5 (1 h) | 30 min |
+| prune_sandboxes | delete demo sandboxes idle for 24 h, expired sessions | 5 (1 h) | 30 min |
 | warm_cache | load the first page of every list | 3 (15 min) | 10 min |
 | recommend_chunk | precompute a chunk of users (`recommend --all-users`) | 5 (5 min) | 30 min |
 

@@ -21,6 +21,7 @@ from reelmatch.services.analytics import OPERATOR, AnalyticsService, PruneResult
 from reelmatch.services.demo import DemoAccount
 from reelmatch.services.metadata_refresh import MetadataRefresher, RefreshReport
 from reelmatch.services.recommendations import RecommendationService
+from reelmatch.services.sessions import SessionService
 from reelmatch.services.users import UserService
 from reelmatch.services.warmup import warm_cache
 
@@ -53,6 +54,7 @@ class JobDeps:
     users: UserService
     catalog: Catalog
     demo: DemoAccount
+    sessions: SessionService
 
 
 def refresh_metadata(deps: JobDeps, *, stop: threading.Event | None = None) -> RefreshReport:
@@ -88,8 +90,10 @@ def prune_events(deps: JobDeps) -> PruneResult | None:
 
 def prune_sandboxes(deps: JobDeps) -> int:
     """Delete the demo sandboxes idle past their expiry, each with all its rows in one unit
-    of work (decision 89); how many. The database failing raises, to be retried."""
+    of work (decision 89), and the expired login sessions (decision 84); how many sandboxes.
+    The database failing raises, to be retried."""
     try:
+        deps.sessions.prune()
         return deps.demo.prune()
     except SQLAlchemyError as error:
         raise UpstreamUnavailable("The database is not available right now.") from error

@@ -105,6 +105,13 @@ class SessionService:
             uow.commit()
         return ended
 
+    def close_all(self, user: User) -> int:
+        """ "Log out everywhere": every session of the user, this one included."""
+        with self._unit_of_work() as uow:
+            ended = uow.sessions.revoke_all(user_id=user.id)
+            uow.commit()
+        return ended
+
     def current_id(self, cookie: str | None) -> str | None:
         """The stored id of this cookie's session (`change_password(keep_session=…)`)."""
         return self._session_id(cookie)

@@ -1,10 +1,14 @@
-"""Accounts in the UI: streamlit-authenticator over the `users` table, and the session's user.
+"""Accounts in the UI: server-side login sessions, streamlit-authenticator's cookie writer and
+logout button, and the session's user (decision 84).
 
-streamlit-authenticator handles the login form, the signed re-login cookie and logout. It is
-given a fresh copy of the credentials built from the database (it mutates what it gets) and is
-never given a YAML file. The shell re-reads the user from the database on every run
-(`current_user`) and hands it to the page, so a deleted account or a changed role takes effect
-at once; admin pages check the role again (`require_admin`).
+Every login (password, sign-up, the demo) opens a row in `sessions` (`SessionService.open`)
+and the re-login cookie holds only that session's signed id. Each run the shell resolves the
+id (`current_user`): a session ended by a logout, "Log out everywhere", a password change or
+its expiry is no longer found, on any replica, and the browser is back at the login page — a
+copied cookie stops working with it. Resolving reads the user afresh, so a deleted account or
+a changed role takes effect at once; admin pages check the role again (`require_admin`).
+streamlit-authenticator draws the logout button and owns the cookie component; it is given a
+fresh copy of the credentials built from the database and never a YAML file.
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ import streamlit_authenticator as stauth
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
-from reelmatch.errors import NotAllowed, NotFound
+from reelmatch.errors import NotAllowed
+from reelmatch.services.sessions import SessionService
 from reelmatch.services.users import UserService
 from reelmatch.ui.errors import show_error
 from reelmatch.ui.layout import end_page
 
 COOKIE_NAME = "reelmatch_session"
-COOKIE_DAYS = 30.0
 _AUTH_KEYS = ("authentication_status", "username", "name", "roles", "email")
 _COOKIE_KEY = "_reelmatch_cookie"
+#: This browser session's login: the cookie value `SessionService.open` returned.
+_SESSION_KEY = "_reelmatch_session"
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -50,7 +56,7 @@ def authenticator(services: Services) -> stauth.Authenticate:
         _credentials(services.users, services.settings.effective_database_url),
         cookie_name=COOKIE_NAME,
         cookie_key=services.cookie_key(),
-        cookie_expiry_days=COOKIE_DAYS,
+        cookie_expiry_days=services.settings.session_days,
         auto_hash=False,
         login_sleep_time=0,
     )
@@ -71,17 +77,45 @@ def end_session() -> None:
 
 
 def current_user(services: Services) -> User | None:
-    """The logged-in user, re-read from the database; None when nobody (valid) is logged in."""
-    if not st.session_state.get("authentication_status"):
-        return None
-    username = st.session_state.get("username")
-    if not username:
-        return None
-    try:
-        return services.users.get_user(str(username))
-    except NotFound:
+    """The logged-in user: this session's login, else the browser's re-login cookie (read
+    once, when the session starts), resolved against the `sessions` table on every run. None
+    when nobody is logged in or the login was ended anywhere; then the cookie is dropped."""
+    cookie = st.session_state.get(_SESSION_KEY)
+    if cookie is None and not st.session_state.get("logout"):
+        cookie = _browser_cookie()
+    if not cookie:
         clear_session()
         return None
+    user = services.sessions.resolve(str(cookie))
+    if user is None:  # ended: logged out (here or everywhere), password changed, expired
+        clear_session()
+        st.session_state["logout"] = True  # the browser's copy is deleted too
+        return None
+    if st.session_state.get(_SESSION_KEY) != cookie or st.session_state.get("username") != (
+        user.username
+    ):
+        _remember(user, cookie=str(cookie))
+    return user
+
+
+def session_cookie() -> str | None:
+    """This browser session's login (to end it, or to keep it through a password change)."""
+    cookie = st.session_state.get(_SESSION_KEY)
+    return str(cookie) if cookie else None
+
+
+def _browser_cookie() -> str | None:
+    try:
+        return st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # no request (AppTest, a bare script run)
+        return None
+
+
+def _user_agent() -> str:
+    try:
+        return str(st.context.headers.get("User-Agent") or "")
+    except Exception:
+        return ""
 
 
 def require_admin(user: User) -> None:
@@ -92,9 +126,18 @@ def require_admin(user: User) -> None:
         end_page()
 
 
-def sign_in(user: User) -> None:
-    """Log `user` in without a password form (after sign-up, or the demo account): the same
-    session state streamlit-authenticator's own login sets. The shell writes the cookie."""
+def sign_in(user: User, *, sessions: SessionService, method: str) -> None:
+    """`user` just proved who they are (the password form, sign-up, the demo): open a server
+    session for this browser (`method` is how, for the Settings list). The shell writes the
+    cookie that names it."""
+    cookie = sessions.open(user, user_agent=_user_agent(), method=method)
+    st.session_state.pop(_COOKIE_KEY, None)
+    _remember(user, cookie=cookie)
+
+
+def _remember(user: User, *, cookie: str) -> None:
+    """The session state streamlit-authenticator's own login sets (its logout button reads
+    it), and this session's login."""
     st.session_state.update(
         authentication_status=True,
         username=user.username,
@@ -103,32 +146,31 @@ def sign_in(user: User) -> None:
         email=user.email,
         logout=None,
     )
+    st.session_state[_SESSION_KEY] = cookie
 
 
 def renew_login(user: User) -> None:
     """The signed-in account was renamed ("Keep this account" on a demo sandbox): carry on
-    under the new name, and let `keep_login_cookie` write a re-login cookie that names it."""
-    sign_in(user)
-    st.session_state.pop(_COOKIE_KEY, None)
+    under the new name in the same server session."""
+    _remember(user, cookie=str(st.session_state[_SESSION_KEY]))
 
 
-def keep_login_cookie(auth: stauth.Authenticate) -> None:
-    """Render the re-login cookie writer on every logged-in run.
+def keep_login_cookie(auth: stauth.Authenticate, *, days: float) -> None:
+    """Render the re-login cookie writer on every logged-in run: it holds this session's
+    signed id, never the username, and lives `days` (the session's own lifetime).
 
-    streamlit-authenticator writes its cookie with a browser component once, right after login;
-    if a rerun comes before that component has loaded (its own cookie reader triggers one),
-    the cookie is never written. Rendering the writer on every run with the SAME token and
-    expiry (made once per session) lets it write as soon as it can, without ever changing its
-    arguments, so it never causes reruns itself. Uses the library's own token format.
+    A cookie component writes once it has loaded; if a rerun comes before that (the cookie
+    reader triggers one), a one-off write is lost. Rendering the writer on every run with the
+    SAME value and expiry (fixed once per login) lets it write as soon as it can, without ever
+    changing its arguments, so it never causes reruns itself.
     """
     cookie = st.session_state.get(_COOKIE_KEY)
-    model = auth.cookie_controller.cookie_model
     if cookie is None:
-        model.exp_date = model._set_exp_date()
-        expires = datetime.now() + timedelta(days=COOKIE_DAYS)
-        cookie = st.session_state[_COOKIE_KEY] = (model._token_encode(), expires)
-    token, expires = cookie
-    model.cookie_manager.set(model.cookie_name, token, key="reelmatch-cookie", expires_at=expires)
+        expires = datetime.now() + timedelta(days=days)
+        cookie = st.session_state[_COOKIE_KEY] = (str(st.session_state[_SESSION_KEY]), expires)
+    value, expires = cookie
+    model = auth.cookie_controller.cookie_model
+    model.cookie_manager.set(model.cookie_name, value, key="reelmatch-cookie", expires_at=expires)
 
 
 def drop_login_cookie(auth: stauth.Authenticate) -> None:
@@ -144,15 +186,18 @@ def drop_login_cookie(auth: stauth.Authenticate) -> None:
 
 
 def clear_session() -> None:
-    for key in (*_AUTH_KEYS, _COOKIE_KEY):
+    for key in (*_AUTH_KEYS, _COOKIE_KEY, _SESSION_KEY):
         st.session_state.pop(key, None)
 
 
-def logout_button(auth: stauth.Authenticate) -> bool:
+def logout_button(auth: stauth.Authenticate, *, sessions: SessionService, user: User) -> bool:
     """The sidebar logout button (kept in this one place: it uses a Streamlit argument that is
-    deprecated upstream). True when the user just logged out."""
+    deprecated upstream). True when the user just logged out: the server session is ended
+    too, so a copy of the cookie no longer logs anyone in."""
     auth.logout(button_name="Log out", location="sidebar", key="sidebar-logout")
     if st.session_state.get("authentication_status"):
         return False
-    st.session_state.pop(_COOKIE_KEY, None)
+    sessions.close(user, session_cookie())
+    clear_session()
+    st.session_state["logout"] = True
     return True

@@ -54,7 +54,7 @@ def login_form(services: Services, auth: stauth.Authenticate) -> None:
             st.error("That username and password do not match an account.")
             return
         forget_credentials()
-        sign_in(user)
+        sign_in(user, sessions=services.sessions, method="password")
 
 
 def signup_form(services: Services, auth: stauth.Authenticate) -> None:
@@ -84,7 +84,7 @@ def signup_form(services: Services, auth: stauth.Authenticate) -> None:
             display_name=display_name or None,
         )
         forget_credentials()
-        sign_in(user)
+        sign_in(user, sessions=services.sessions, method="sign-up")
 
 
 def demo_offer(services: Services, auth: stauth.Authenticate) -> None:
@@ -99,4 +99,4 @@ def demo_offer(services: Services, auth: stauth.Authenticate) -> None:
             with guarded():
                 user = services.demo.user()
                 forget_credentials()
-                sign_in(user)
+                sign_in(user, sessions=services.sessions, method="demo")

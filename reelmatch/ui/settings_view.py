@@ -48,7 +48,9 @@ OFFLINE_LANGUAGE = "The offline catalog (no TMDB key) is English-only: titles st
 LANGUAGES = ["", "en", "de", "fr", "es", "it", "pt", "nl", "sv", "ja", "ko", "zh", "hi"]
 
 
-def profile(users: UserService, user: User) -> None:
+def profile(users: UserService, user: User, *, keep_session: str | None) -> None:
+    """Name, e-mail and password; a new password logs out every other browser (all sessions
+    but `keep_session`, this one's)."""
     with st.form("profile"):
         st.subheader("Profile")
         name = st.text_input("Display name", value=user.display_name, max_chars=100)
@@ -70,9 +72,9 @@ def profile(users: UserService, user: User) -> None:
                 st.warning("The two new passwords differ.")
             else:
                 with guarded():
-                    users.change_password(user, current=current, new=new)
+                    users.change_password(user, current=current, new=new, keep_session=keep_session)
                     forget_credentials()
-                    st.success("Password changed.")
+                    st.success("Password changed. Every other browser is logged out.")
 
 
 @cache

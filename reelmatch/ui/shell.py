@@ -18,7 +18,6 @@ from functools import partial
 from pathlib import Path
 
 import streamlit as st
-from streamlit_authenticator.utilities import LoginError
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
@@ -26,7 +25,6 @@ from reelmatch.events import LOGIN
 from reelmatch.ui import routing
 from reelmatch.ui.auth import (
     authenticator,
-    clear_session,
     current_user,
     drop_login_cookie,
     keep_login_cookie,
@@ -108,11 +106,7 @@ def _run(services: Services) -> None:
         footer()
         return
     auth = authenticator(services)
-    try:
-        auth.login(location="unrendered")  # the re-login cookie
-    except LoginError:
-        clear_session()
-    user = current_user(services)
+    user = current_user(services)  # this session's login, or the browser's re-login cookie
     if user is None:
         set_error_area("Login", events=services.events)
         gate = st.empty()
@@ -130,8 +124,8 @@ def _run(services: Services) -> None:
     with st.sidebar:
         st.markdown(f"**{plain(user.display_name)}**  \n@{user.username}")
         sidebar_note(services.demo, user)
-        if logout_button(auth):
+        if logout_button(auth, sessions=services.sessions, user=user):
             st.success("You are logged out.")
             end_page()
-        keep_login_cookie(auth)
+        keep_login_cookie(auth, days=services.settings.session_days)
     navigation.run()  # frame.show_page: the page, its page_view event and the footer

@@ -171,7 +171,7 @@ def test_an_admin_reads_analytics_and_their_own_stats(page: Page, live_app: Live
     see(page, "Year in Review")
     page.wait_for_timeout(1500)  # let the charts draw
     page.screenshot(path=str(live_app.screenshots / "my-stats.png"), full_page=True)
-    page.get_by_role("radio", name="4 out of 5 stars").first.click()
+    page.get_by_role("radio", name="4", exact=True).first.click()  # the nudge's half-star control
     see(page, "Rated The Matrix 4★.")
     expect(page.get_by_text("Rate what you watched recently")).to_have_count(0)
 

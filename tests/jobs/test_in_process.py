@@ -109,7 +109,7 @@ def test_an_unexpected_error_is_shown_by_its_type_and_given_up_after_the_retries
     deps = JobDeps(settings=services.settings, metadata=broken,
                    recommendations=services.recommendations, analytics=services.analytics,
                    users=services.users, catalog=services.catalog,
-                   demo=services.demo)  # fmt: skip
+                   demo=services.demo, sessions=services.sessions)  # fmt: skip
     jobs = Jobs(services.settings, deps, link=None)
     worker = jobs.worker(threads=1, schedule=False, idle_poll_ms=50)
     worker.start()

@@ -257,6 +257,21 @@ def test_the_prune_job_runs_the_prune(services: Services) -> None:
     assert services.users.list_users() == [services.users.get_user(DEMO_FRIEND_USERNAME)]
 
 
+def test_the_prune_job_also_prunes_expired_login_sessions(services: Services) -> None:
+    amy = services.users.create_user(username="amy", password="a long password")
+    live = services.sessions.open(amy)
+    services.sessions.open(amy)
+    with UnitOfWork(services.database) as uow:  # one of them unused past its lifetime
+        (stale,) = [s for s in uow.sessions.of_user(user_id=amy.id, now=datetime.now(UTC))
+                    if s.id != services.sessions.current_id(live)]  # fmt: skip
+        stale.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        uow.commit()
+    tasks.prune_sandboxes(_deps(services))
+    with UnitOfWork(services.database) as uow:
+        assert uow.sessions.count() == 1
+    assert services.sessions.resolve(live) == amy
+
+
 def _deps(services: Services) -> tasks.JobDeps:
     return tasks.JobDeps(
         settings=services.settings,
@@ -266,6 +281,7 @@ def _deps(services: Services) -> tasks.JobDeps:
         users=services.users,
         catalog=services.catalog,
         demo=services.demo,
+        sessions=services.sessions,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
+from reelmatch.bootstrap import build_services
 from reelmatch.domain import User
 from reelmatch.ui.routing import Route
 
@@ -33,6 +34,16 @@ def open_page(at: AppTest, route: Route) -> AppTest:
     return at
 
 
+def login_session(user: User) -> str:
+    """A server login session for `user` (what the login form opens), in the database the app
+    under test reads: the cookie value the app resolves on every run."""
+    services = build_services()
+    try:
+        return services.sessions.open(user, user_agent="AppTest", method="password")
+    finally:
+        services.close()
+
+
 def app_as(user: User, *, page: Route | None = None, **query: str) -> AppTest:
     """The whole app with its session already logged in as `user` (what a valid cookie or the
     login form leaves in session state), run once, then on `page` if given."""
@@ -41,6 +52,7 @@ def app_as(user: User, *, page: Route | None = None, **query: str) -> AppTest:
     at.session_state["username"] = user.username
     at.session_state["name"] = user.display_name
     at.session_state["roles"] = [user.role]
+    at.session_state["_reelmatch_session"] = login_session(user)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

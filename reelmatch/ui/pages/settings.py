@@ -6,7 +6,9 @@ import streamlit as st
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
+from reelmatch.ui.auth import session_cookie
 from reelmatch.ui.sandbox_view import sandbox_section
+from reelmatch.ui.sessions_view import sessions_section
 from reelmatch.ui.settings_view import account, preferences, profile
 from reelmatch.ui.transfer_view import export_section, import_section
 
@@ -17,7 +19,7 @@ def render(services: Services, user: User) -> None:
         ["Profile", "Preferences", "Import", "Export", "Account"]
     )
     with profile_tab:
-        profile(services.users, user)
+        profile(services.users, user, keep_session=services.sessions.current_id(session_cookie()))
     with preferences_tab:
         preferences(user, users=services.users, discovery=services.discovery)
     with import_tab:
@@ -28,4 +30,5 @@ def render(services: Services, user: User) -> None:
         export_section(user, exports=services.exports)
     with account_tab:
         sandbox_section(services.demo, user)
+        sessions_section(services.sessions, user)
         account(user, users=services.users)
