@@ -17,22 +17,6 @@ from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
 
 COLUMNS = 5
-#: A card's title on at most two lines, broken between words and ended with an ellipsis
-#: (the full title is its tooltip), instead of clipped mid-word. Cards are containers keyed
-#: "card-…".
-CARD_CSS = """<style>
-[class*="st-key-card-"] [data-testid="stPageLink-NavLink"],
-[class*="st-key-card-"] [data-testid="stBaseButton-tertiary"] { max-width: 100%; min-width: 0; }
-[class*="st-key-card-"] [data-testid="stPageLink-NavLink"] span,
-[class*="st-key-card-"] [data-testid="stBaseButton-tertiary"] div {
-  min-width: 0; overflow: hidden;
-}
-[class*="st-key-card-"] [data-testid="stPageLink-NavLink"] p,
-[class*="st-key-card-"] [data-testid="stBaseButton-tertiary"] p {
-  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
-  white-space: normal; word-break: normal; overflow: hidden; text-overflow: ellipsis;
-}
-</style>"""
 
 
 def stars_text(rating: float | None) -> str:
@@ -57,8 +41,8 @@ def movie_grid(
     in_place: bool = False,
 ) -> None:
     """Posters in rows of `columns`, each with title, year, TMDB score, the user's stars and a
-    one-click watchlist button. `in_place`: the grid is on the movie page (`movie_link`)."""
-    card_css()
+    one-click watchlist button. `in_place`: the grid is on the movie page (`movie_link`).
+    On a phone two cards share a row (`ui/styles.py`)."""
     for start in range(0, len(movies), columns):
         row = st.columns(columns, gap="small")
         for column, movie in zip(row, movies[start : start + columns], strict=False):
@@ -91,11 +75,6 @@ def movie_card(
         watchlist_button(
             movie.id, library=library, user=user, on_watchlist=state.on_watchlist, key=key
         )
-
-
-def card_css() -> None:
-    """The cards' title style (`CARD_CSS`); drawn with each grid, it takes no space."""
-    st.html(CARD_CSS)
 
 
 def card_caption(movie: Movie, state: MovieState) -> str:

@@ -16,7 +16,8 @@ from reelmatch.ui.posters import poster_thumbnail
 from reelmatch.ui.routing import movie_link
 from reelmatch.ui.text import plain
 
-COLUMN_ORDER = ("poster", "title", "link", "year", "stars", "rated", "genres")
+#: Title, stars and date first: on a 390-px phone they are what fits without scrolling.
+COLUMN_ORDER = ("title", "stars", "rated", "link", "poster", "year", "genres")
 
 
 def ratings_frame(entries: Sequence[LibraryEntry], images: ImageConfig) -> pd.DataFrame:
@@ -67,11 +68,11 @@ def ratings_table(entries: Sequence[LibraryEntry], images: ImageConfig) -> None:
         hide_index=True,
         width="stretch",
         # Fixed widths for the short columns so none is cut ("Stars" read "St", Rated was
-        # cut and Open was off-screen); Open sits next to the title, Genres takes the rest.
+        # cut and Open was off-screen); title, stars and date fit a phone, Genres takes the rest.
         column_order=COLUMN_ORDER,
         column_config={
             "poster": st.column_config.ImageColumn("", width="small"),
-            "title": st.column_config.TextColumn("Title", width="medium"),
+            "title": st.column_config.TextColumn("Title", width=150),
             "link": st.column_config.LinkColumn("", display_text="Open", width=64),
             "year": st.column_config.NumberColumn("Year", format="%d", width=64),
             "stars": st.column_config.NumberColumn("Stars", format="%.1f ★", width=80),

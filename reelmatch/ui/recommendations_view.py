@@ -21,7 +21,7 @@ from reelmatch.domain import (
 from reelmatch.services.discovery import DiscoveryService
 from reelmatch.services.library import LibraryService
 from reelmatch.services.recommendations import RecommendationOptions, RecommendationService
-from reelmatch.ui.cards import card_css, watchlist_button
+from reelmatch.ui.cards import watchlist_button
 from reelmatch.ui.feedback import on_click
 from reelmatch.ui.posters import poster_src
 from reelmatch.ui.routing import MOVIE, SETTINGS, link, movie_link
@@ -138,7 +138,6 @@ def recommendation_grid(
 ) -> None:
     images = services.discovery.images()
     states = services.discovery.states(user, [i.movie.id for i in result.items])
-    card_css()
     for start in range(0, len(result.items), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, item in zip(row, result.items[start : start + COLUMNS], strict=False):
@@ -299,7 +298,6 @@ def movie_night_picks(
         st.info("No movie suits everyone yet. Try again after a few more ratings.")
         return
     st.subheader(f"For {', '.join(plain(m) for m in members)}")
-    card_css()
     for start in range(0, len(picks), COLUMNS):
         row = st.columns(COLUMNS, gap="small")
         for column, pick in zip(row, picks[start : start + COLUMNS], strict=False):

@@ -51,6 +51,7 @@ from reelmatch.ui.pages import (
 )
 from reelmatch.ui.sandbox_view import sidebar_note
 from reelmatch.ui.state import get_services
+from reelmatch.ui.styles import app_css
 from reelmatch.ui.text import plain
 
 #: The browser tab's icon: served by this app (a Material icon would come from a font CDN).
@@ -101,6 +102,7 @@ def run() -> None:
 
 
 def _run(services: Services) -> None:
+    app_css()
     if token := shared_token():  # a public list's link: for anyone, before (not behind) login
         shared_list_page(services.lists, token)
         footer()
