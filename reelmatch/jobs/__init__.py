@@ -1,5 +1,6 @@
-"""Background work as jobs on dramatiq: metadata refresh, model training, event pruning, cache
-warm-up (scheduled, once per period across all workers) and `recommend --all-users` chunks.
+"""Background work as jobs on dramatiq: metadata refresh, model training, event pruning and
+rollups, cache warm-up (scheduled, once per period across all workers) and
+`recommend --all-users` chunks.
 
 With `REDIS_URL` the web processes only enqueue and `python -m reelmatch worker` runs the jobs;
 without it the app runs them itself on an in-process broker. Wired by `reelmatch.bootstrap`
@@ -11,6 +12,7 @@ from reelmatch.jobs.actors import (
     METADATA_REFRESH,
     PRUNE_EVENTS,
     RECOMMEND_CHUNK,
+    ROLLUP_EVENTS,
     TRAIN_MODEL,
     WARM_CACHE,
 )
@@ -23,6 +25,7 @@ __all__ = [
     "METADATA_REFRESH",
     "PRUNE_EVENTS",
     "RECOMMEND_CHUNK",
+    "ROLLUP_EVENTS",
     "TRAIN_MODEL",
     "WARM_CACHE",
     "JobCounts",

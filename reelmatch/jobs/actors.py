@@ -6,6 +6,7 @@ each calls its function in tasks.py; `TryLater` becomes dramatiq's `Retry` with 
 | metadata_refresh | one refresh pass; asks for the next when rows are left | 8 (15 min) | 30 min |
 | train_model | train and publish when due | 10 (1 h) | 1 h |
 | prune_events | roll old events into daily rows | 5 (1 h) | 1 h |
+| rollup_events | roll completed hours into the analytics rollups | 5 (10 min) | 30 min |
 | warm_cache | load the first page of every list | 3 (15 min) | 10 min |
 | recommend_chunk | precompute a chunk of users (`recommend --all-users`) | 5 (5 min) | 30 min |
 
@@ -30,6 +31,7 @@ from reelmatch.jobs.tasks import ChunkOutcome, JobDeps, TryLater
 METADATA_REFRESH = "metadata_refresh"
 TRAIN_MODEL = "train_model"
 PRUNE_EVENTS = "prune_events"
+ROLLUP_EVENTS = "rollup_events"
 WARM_CACHE = "warm_cache"
 RECOMMEND_CHUNK = "recommend_chunk"
 #: Runs when a chunk is out of retries, on the chunk's queue: its users count as failed.
@@ -54,6 +56,7 @@ SPECS: dict[str, JobSpec] = {
     METADATA_REFRESH: JobSpec(8, 900, 1800),
     TRAIN_MODEL: JobSpec(10, 3600, 3600),
     PRUNE_EVENTS: JobSpec(5, 3600, 3600),
+    ROLLUP_EVENTS: JobSpec(5, 600, 1800),
     WARM_CACHE: JobSpec(3, 900, 600),
     RECOMMEND_CHUNK: JobSpec(5, 300, 1800),
 }
@@ -92,6 +95,9 @@ def declare_actors(broker: Broker, work: Work) -> dict[str, Actor[Any, Any]]:
     def prune_events(period: int | None = None) -> None:
         tasks.prune_events(work.deps)
 
+    def rollup_events(period: int | None = None) -> None:
+        tasks.rollup_events(work.deps)
+
     def warm_cache(period: int | None = None) -> None:
         tasks.warm_lists(work.deps)
 
@@ -108,6 +114,7 @@ def declare_actors(broker: Broker, work: Work) -> dict[str, Actor[Any, Any]]:
         METADATA_REFRESH: metadata_refresh,
         TRAIN_MODEL: train_model,
         PRUNE_EVENTS: prune_events,
+        ROLLUP_EVENTS: rollup_events,
         WARM_CACHE: warm_cache,
         RECOMMEND_CHUNK: recommend_chunk,
     }

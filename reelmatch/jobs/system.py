@@ -23,6 +23,7 @@ from reelmatch.jobs.actors import (
     JOBS,
     METADATA_REFRESH,
     PRUNE_EVENTS,
+    ROLLUP_EVENTS,
     TRAIN_MODEL,
     WARM_CACHE,
     ChunkCounts,
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 
 METADATA_EVERY = 300.0
 PRUNE_EVERY = 86400.0
+#: The analytics rollups catch up with the hours completed since (decision 82).
+ROLLUP_EVERY = 600.0
 #: A request waits this long at most for its job to start before another one may be sent.
 PENDING_SECONDS = 900.0
 IN_APP_THREADS = 2
@@ -65,6 +68,7 @@ def schedules_for(settings: Settings, *, live: bool) -> list[Schedule]:
         found.append(Schedule(METADATA_REFRESH, METADATA_EVERY))
     if settings.events_retention_days:
         found.append(Schedule(PRUNE_EVENTS, PRUNE_EVERY))
+    found.append(Schedule(ROLLUP_EVENTS, ROLLUP_EVERY))
     if live:  # half the lists' TTL, so an expired list is reloaded before many visitors ask
         found.append(Schedule(WARM_CACHE, max(60.0, settings.cache_ttl_lists / 2)))
     return found

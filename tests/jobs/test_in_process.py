@@ -9,7 +9,15 @@ import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.domain import Movie
-from reelmatch.jobs import METADATA_REFRESH, PRUNE_EVENTS, TRAIN_MODEL, WARM_CACHE, JobDeps, Jobs
+from reelmatch.jobs import (
+    METADATA_REFRESH,
+    PRUNE_EVENTS,
+    ROLLUP_EVENTS,
+    TRAIN_MODEL,
+    WARM_CACHE,
+    JobDeps,
+    Jobs,
+)
 from reelmatch.services.metadata_refresh import MetadataRefresher
 from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.uow import UnitOfWork
@@ -45,12 +53,13 @@ def test_an_import_sends_the_refresh_job_and_posters_appear(
 
 
 def test_what_is_scheduled_follows_the_settings(make: Make, fake_tmdb: FakeTmdb) -> None:
-    assert scheduled(make()) == {TRAIN_MODEL, PRUNE_EVENTS}  # offline: nothing to refresh
-    assert scheduled(make(live=fake_tmdb)) == {TRAIN_MODEL, PRUNE_EVENTS, METADATA_REFRESH,
-                                               WARM_CACHE}  # fmt: skip
+    # offline: nothing to refresh
+    assert scheduled(make()) == {TRAIN_MODEL, PRUNE_EVENTS, ROLLUP_EVENTS}
+    assert scheduled(make(live=fake_tmdb)) == {TRAIN_MODEL, PRUNE_EVENTS, ROLLUP_EVENTS,
+                                               METADATA_REFRESH, WARM_CACHE}  # fmt: skip
     quiet = make(live=fake_tmdb, REELMATCH_METADATA_REFRESH="false",
                  REELMATCH_EVENTS_RETENTION_DAYS=0)  # fmt: skip
-    assert scheduled(quiet) == {TRAIN_MODEL, WARM_CACHE}
+    assert scheduled(quiet) == {TRAIN_MODEL, ROLLUP_EVENTS, WARM_CACHE}
     amy = quiet.users.create_user(username="amy", password="password1")
     import_films(quiet, amy)
     assert quiet.jobs.overview().job(METADATA_REFRESH).queued == 0

@@ -220,6 +220,6 @@ def test_status_page_shows_the_jobs(services: Services) -> None:
     assert "Jobs" in [header.value for header in at.subheader]
     jobs = at.dataframe[0].value
     assert list(jobs["job"]) == ["metadata_refresh", "train_model", "prune_events",
-                                 "warm_cache", "recommend_chunk"]  # fmt: skip
+                                 "rollup_events", "warm_cache", "recommend_chunk"]  # fmt: skip
     assert set(jobs.columns) >= {"queued", "running", "retrying", "failed", "last error"}
     assert int(jobs["failed"].sum()) == 0
