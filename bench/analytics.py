@@ -10,6 +10,11 @@ the real Analytics page run by AppTest for 7, 30 and 90 days (bench/analytics_pa
 cache, past days cached, and the live tiles' refresh), My stats for one user, and the cost of
 `EventRecorder.record()`.
 Targets (issue 6): each query < 500 ms, the page < 1.5 s, record() p95 < 0.2 ms.
+
+Then the rollups (issue 11, decision 82): the KPIs and every query of a 90-day Analytics page,
+cold, from raw events alone; `metrics rollup` over the whole year; the same again served by
+the rollups; and how far the rollups' p95 latencies (log buckets) are from the exact
+nearest-rank values the raw scan gives (target: within 2 %).
 """
 
 from __future__ import annotations
@@ -133,7 +138,66 @@ def measure(url: str) -> dict[str, Any]:
     database = Database.from_url(url)
     results["record_ms"] = measure_recording(database)
     database.dispose()
+    results["rollups"] = measure_rollups(url)
     return results
+
+
+def measure_rollups(url: str) -> dict[str, Any]:
+    """Cold 90-day KPIs and page queries from raw events, the full rollup, the same served by
+    the rollups, and the p95 latencies' error against the exact raw values."""
+    services = build_services(load_settings(DATABASE_URL=url), events=DiscardEvents())
+    admin = services.users.get_user("synthetic00000")
+    analytics, quarter = services.analytics, Period.last(90)
+
+    def page() -> None:  # every query the 90-day page makes, as `dashboard` would
+        for call in (analytics.kpis, analytics.activity, analytics.conversion,
+                     analytics.recommendations, analytics.top_movies, analytics.top_genres,
+                     analytics.cache_hit_rate, analytics.api_errors, analytics.api_latency,
+                     analytics.ai_usage, analytics.page_render):  # fmt: skip
+            call(admin, quarter)
+
+    def kpis() -> None:
+        analytics.kpis(admin, quarter)
+
+    def timings() -> dict[str, Any]:
+        return {
+            "kpis 90 d, cold": summary(timed_ms(_uncached(services, kpis), repeat=REPEAT)),
+            "page 90 d, cold": summary(timed_ms(_uncached(services, page), repeat=REPEAT)),
+        }
+
+    services.cache.invalidate_prefix("analytics:")
+    exact = _p95s(analytics, admin, quarter)
+    raw = timings()
+    start = time.perf_counter()
+    built = analytics.rollup(admin, since_days=400)
+    rollup_s = time.perf_counter() - start
+    served = timings()
+    services.cache.invalidate_prefix("analytics:")  # read again, now from the rollups
+    approx = _p95s(analytics, admin, quarter)
+    errors = [abs(approx[k] - v) / v for k, v in exact.items() if v and k in approx]
+    services.close()
+    return {
+        "raw": raw,
+        "rolled": served,
+        "rollup_seconds": rollup_s,
+        "rows_written": built.rows_written,
+        "p95_compared": len(errors),
+        "p95_max_error": max(errors, default=0.0),
+        "p95_same_answers": set(exact) == set(approx),
+    }
+
+
+def _p95s(analytics: Any, admin: Any, period: Period) -> dict[str, float]:
+    """p95 latency per endpoint and per page (the Analytics page's tables)."""
+    found = {}
+    for frame, key in (
+        (analytics.api_latency(admin, period), ("service", "endpoint")),
+        (analytics.page_render(admin, period), ("page",)),
+    ):
+        for row in frame.to_dict("records"):
+            if row.get("p95_ms") is not None:
+                found[" ".join(str(row[k]) for k in key)] = float(row["p95_ms"])
+    return found
 
 
 def _uncached(services: Services, call: Callable[[], object]) -> Callable[[], object]:
@@ -212,6 +276,22 @@ def report(results: dict[str, Any]) -> None:
         "Analytics on synthetic activity (ms)",
         ["database", "query", "p50", "p95", "target", "met"],
         rows,
+    )
+    rolled = []
+    for kind, result in results.items():
+        r = result["rollups"]
+        for name in r["raw"]:
+            before, after = r["raw"][name]["p95"], r["rolled"][name]["p95"]
+            rolled.append((kind, name, before, after, f"{before / after:.1f}x" if after else "-"))
+        rolled.append((kind, f"metrics rollup (rows {r['rows_written']:,})",
+                       r["rollup_seconds"] * 1000, "", ""))  # fmt: skip
+        rolled.append((kind, f"p95 error, {r['p95_compared']} endpoints/pages",
+                       f"{r['p95_max_error']:.2%} max", "< 2%",
+                       _met(r["p95_max_error"], 0.02)))  # fmt: skip
+    print_table(
+        "Rollups: raw events vs rollups (p95 ms)",
+        ["database", "query", "raw", "rollups", "speed-up"],
+        rolled,
     )
 
 

@@ -1,4 +1,5 @@
-"""`metrics [--since 7d] [--tz ZONE] [--json]` and `metrics prune --older-than 400d`."""
+"""`metrics [--since 7d] [--tz ZONE] [--json]`, `metrics prune --older-than 400d` and
+`metrics rollup --since 90d`."""
 
 from __future__ import annotations
 
@@ -78,6 +79,32 @@ def prune(app: AppContext, older_than: str, as_json: bool) -> None:
     click.echo(
         f"Rolled {result.events_removed} events from before {result.cutoff:%Y-%m-%d} "
         f"into {result.rollup_rows} daily rows."
+    )
+
+
+@metrics.command("rollup")
+@click.option("--since", default="90d", show_default=True, help="UTC days to rebuild: 90d, 2w.")
+@json_option
+@click.pass_obj
+def rollup(app: AppContext, since: str, as_json: bool) -> None:
+    """Rebuild the hourly analytics rollups of the last days from raw events (safe to rerun)."""
+    result = app.services.analytics.rollup(OPERATOR, since_days=parse_days(since))
+    if as_json:
+        emit_json(
+            {
+                "start": result.start,
+                "stop": result.stop,
+                "days_rebuilt": result.days_rebuilt,
+                "rows_written": result.rows_written,
+            }
+        )
+        return
+    if result.start is None or result.stop is None:
+        click.echo("Nothing to roll up: no complete hour since the pruned days.")
+        return
+    click.echo(
+        f"Rebuilt {result.days_rebuilt} days ({result.rows_written} rows); the rollups now hold "
+        f"{result.start:%Y-%m-%d %H:%M} – {result.stop:%Y-%m-%d %H:%M} UTC."
     )
 
 

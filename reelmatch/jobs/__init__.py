@@ -1,6 +1,6 @@
-"""Background work as jobs on dramatiq: metadata refresh, model training, event pruning, cache
-warm-up, demo sandbox pruning (scheduled, once per period across all workers) and
-`recommend --all-users` chunks.
+"""Background work as jobs on dramatiq: metadata refresh, model training, event pruning and
+rollups, cache warm-up, demo sandbox pruning (scheduled, once per period across all workers)
+and `recommend --all-users` chunks.
 
 With `REDIS_URL` the web processes only enqueue and `python -m reelmatch worker` runs the jobs;
 without it the app runs them itself on an in-process broker. Wired by `reelmatch.bootstrap`
@@ -13,6 +13,7 @@ from reelmatch.jobs.actors import (
     PRUNE_EVENTS,
     PRUNE_SANDBOXES,
     RECOMMEND_CHUNK,
+    ROLLUP_EVENTS,
     TRAIN_MODEL,
     WARM_CACHE,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "PRUNE_EVENTS",
     "PRUNE_SANDBOXES",
     "RECOMMEND_CHUNK",
+    "ROLLUP_EVENTS",
     "TRAIN_MODEL",
     "WARM_CACHE",
     "JobCounts",

@@ -7,6 +7,7 @@ each calls its function in tasks.py; `TryLater` becomes dramatiq's `Retry` with 
 | train_model | train and publish when due | 10 (1 h) | 1 h |
 | prune_events | roll old events into daily rows | 5 (1 h) | 1 h |
 | prune_sandboxes | delete demo sandboxes idle for 24 h, expired sessions | 5 (1 h) | 30 min |
+| rollup_events | roll completed hours into the analytics rollups | 5 (10 min) | 30 min |
 | warm_cache | load the first page of every list | 3 (15 min) | 10 min |
 | recommend_chunk | precompute a chunk of users (`recommend --all-users`) | 5 (5 min) | 30 min |
 
@@ -32,6 +33,7 @@ METADATA_REFRESH = "metadata_refresh"
 TRAIN_MODEL = "train_model"
 PRUNE_EVENTS = "prune_events"
 PRUNE_SANDBOXES = "prune_sandboxes"
+ROLLUP_EVENTS = "rollup_events"
 WARM_CACHE = "warm_cache"
 RECOMMEND_CHUNK = "recommend_chunk"
 #: Runs when a chunk is out of retries, on the chunk's queue: its users count as failed.
@@ -57,6 +59,7 @@ SPECS: dict[str, JobSpec] = {
     TRAIN_MODEL: JobSpec(10, 3600, 3600),
     PRUNE_EVENTS: JobSpec(5, 3600, 3600),
     PRUNE_SANDBOXES: JobSpec(5, 3600, 1800),
+    ROLLUP_EVENTS: JobSpec(5, 600, 1800),
     WARM_CACHE: JobSpec(3, 900, 600),
     RECOMMEND_CHUNK: JobSpec(5, 300, 1800),
 }
@@ -98,6 +101,9 @@ def declare_actors(broker: Broker, work: Work) -> dict[str, Actor[Any, Any]]:
     def prune_sandboxes(period: int | None = None) -> None:
         tasks.prune_sandboxes(work.deps)
 
+    def rollup_events(period: int | None = None) -> None:
+        tasks.rollup_events(work.deps)
+
     def warm_cache(period: int | None = None) -> None:
         tasks.warm_lists(work.deps)
 
@@ -115,6 +121,7 @@ def declare_actors(broker: Broker, work: Work) -> dict[str, Actor[Any, Any]]:
         TRAIN_MODEL: train_model,
         PRUNE_EVENTS: prune_events,
         PRUNE_SANDBOXES: prune_sandboxes,
+        ROLLUP_EVENTS: rollup_events,
         WARM_CACHE: warm_cache,
         RECOMMEND_CHUNK: recommend_chunk,
     }

@@ -24,6 +24,7 @@ from reelmatch.jobs.actors import (
     METADATA_REFRESH,
     PRUNE_EVENTS,
     PRUNE_SANDBOXES,
+    ROLLUP_EVENTS,
     TRAIN_MODEL,
     WARM_CACHE,
     ChunkCounts,
@@ -54,6 +55,8 @@ METADATA_EVERY = 300.0
 PRUNE_EVERY = 86400.0
 #: Demo sandboxes expire after 24 h idle; an hourly look deletes them within the hour.
 SANDBOX_PRUNE_EVERY = 3600.0
+#: The analytics rollups catch up with the hours completed since (decision 82).
+ROLLUP_EVERY = 600.0
 #: A request waits this long at most for its job to start before another one may be sent.
 PENDING_SECONDS = 900.0
 IN_APP_THREADS = 2
@@ -69,6 +72,7 @@ def schedules_for(settings: Settings, *, live: bool) -> list[Schedule]:
     if settings.events_retention_days:
         found.append(Schedule(PRUNE_EVENTS, PRUNE_EVERY))
     found.append(Schedule(PRUNE_SANDBOXES, SANDBOX_PRUNE_EVERY))
+    found.append(Schedule(ROLLUP_EVENTS, ROLLUP_EVERY))
     if live:  # half the lists' TTL, so an expired list is reloaded before many visitors ask
         found.append(Schedule(WARM_CACHE, max(60.0, settings.cache_ttl_lists / 2)))
     return found

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from reelmatch.catalog import Catalog
 from reelmatch.config import Settings
 from reelmatch.errors import NotFound, ReelmatchError, UpstreamUnavailable
-from reelmatch.services.analytics import OPERATOR, AnalyticsService, PruneResult
+from reelmatch.services.analytics import OPERATOR, AnalyticsService, PruneResult, RollupResult
 from reelmatch.services.demo import DemoAccount
 from reelmatch.services.metadata_refresh import MetadataRefresher, RefreshReport
 from reelmatch.services.recommendations import RecommendationService
@@ -95,6 +95,15 @@ def prune_sandboxes(deps: JobDeps) -> int:
     try:
         deps.sessions.prune()
         return deps.demo.prune()
+    except SQLAlchemyError as error:
+        raise UpstreamUnavailable("The database is not available right now.") from error
+
+
+def rollup_events(deps: JobDeps) -> RollupResult:
+    """Roll the hours completed since the last run into the analytics rollups and rebuild
+    the days that received late events (idempotent: a rerun rewrites the same rows)."""
+    try:
+        return deps.analytics.refresh_rollups()
     except SQLAlchemyError as error:
         raise UpstreamUnavailable("The database is not available right now.") from error
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -210,6 +211,70 @@ class EventDailyRow(Base):
     cache_lookups: Mapped[int] = mapped_column(default=0)
     tokens: Mapped[int] = mapped_column(default=0)
     cost_usd: Mapped[float] = mapped_column(default=0.0)
+
+
+class EventHourlyRow(Base):
+    """Events counted per UTC hour (decision 82): one row per (hour, kind, service, subject,
+    cache kind); '' stands for "none". `hour` is whole hours since 1970 UTC. `subject` is
+    kept for api_call only (the endpoint); every other kind sums over its subjects."""
+
+    __tablename__ = "event_hourly"
+
+    hour: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
+    cache_kind: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    events: Mapped[int] = mapped_column(default=0)
+    #: api_call: calls that reached the upstream service, of those failed and 429.
+    upstream: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    rate_limited: Mapped[int] = mapped_column(default=0)
+    cache_hits: Mapped[int] = mapped_column(default=0)
+    cache_stale: Mapped[int] = mapped_column(default=0)
+    cache_lookups: Mapped[int] = mapped_column(default=0)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+
+
+class UserHourlyRow(Base):
+    """Who was active in each UTC hour (any event with a user): distinct users over any
+    range are counted exactly from these rows."""
+
+    __tablename__ = "user_hourly"
+    __table_args__ = (Index(None, "user_id", "hour"),)
+
+    hour: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class LatencyDailyRow(Base):
+    """Latency histograms per UTC day (`day` is the hour its midnight starts, since 1970):
+    upstream api_call latency per (service, endpoint) and page_view render time per page,
+    in fixed log buckets (`reelmatch.store.rollup_plan`)."""
+
+    __tablename__ = "latency_daily"
+
+    day: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
+    bucket: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class RollupStateRow(Base):
+    """Which hours the rollups hold: [`start_hour`, `stop_hour`), rebuilt from events up to
+    `last_event_id` (later ids are new since the last refresh)."""
+
+    __tablename__ = "rollup_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    start_hour: Mapped[int]
+    stop_hour: Mapped[int]
+    last_event_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class RecommendationRunRow(Base):

@@ -89,6 +89,25 @@ def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElem
     return index
 
 
+def local_day_index_of_seconds(seconds: Any, days: LocalDays) -> ColumnElement[Any]:
+    """`local_day_index` for an expression already in whole seconds since 1970 UTC (the
+    rollups' hours times 3,600)."""
+    (first, first_offset), *changes = days.offsets
+    base = int(first.timestamp()) + first_offset
+    offset: Any = literal(first_offset, BigInteger)
+    if changes:
+        pairs = zip(changes, days.offsets, strict=False)
+        whens = [
+            (seconds < literal(int(since.timestamp()), BigInteger), literal(before, BigInteger))
+            for (since, _), (_, before) in pairs
+        ]
+        offset = case(*whens, else_=literal(changes[-1][1], BigInteger))
+    index: ColumnElement[Any] = (seconds + offset - literal(base, BigInteger)) // literal(
+        86_400, BigInteger
+    )
+    return index
+
+
 def day_buckets(bounds: Sequence[DayBound], *, window_days: int = 0, name: str = "days") -> CTE:
     """A CTE of (i, start, stop, day, until): one row per day; `until` is `day` plus
     `window_days` (for "within N days" questions).

@@ -28,6 +28,7 @@ from reelmatch.store.repositories.analytics_system import SystemAnalyticsReposit
 from reelmatch.store.repositories.app_secrets import AppSecretRepository
 from reelmatch.store.repositories.events import EventRepository
 from reelmatch.store.repositories.lists import ListRepository
+from reelmatch.store.repositories.rollups import RollupRepository
 from reelmatch.store.repositories.sandboxes import SandboxRepository
 from reelmatch.store.repositories.stats import StatsRepository
 
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.system_analytics = SystemAnalyticsRepository(self.session)
         self.lists = ListRepository(self.session)
         self.sandboxes = SandboxRepository(self.session)
+        self.rollups = RollupRepository(self.session)
         return self
 
     def commit(self) -> None:

@@ -44,6 +44,8 @@ INVENTORY: list[tuple[str, ...]] = [
     ("eval", "--data", "no/such/folder"),
     ("metrics", "--since", "forever"),
     ("metrics", "--tz", "Mars/Olympus"),
+    ("metrics", "rollup", "--since", "forever"),
+    ("metrics", "rollup", "--since", "9999d"),
     ("lists", "list", "ghost"),
     ("lists", "show", "amy", "2147483648"),
     ("lists", "show", "amy", "abc"),

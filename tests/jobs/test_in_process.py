@@ -13,6 +13,7 @@ from reelmatch.jobs import (
     METADATA_REFRESH,
     PRUNE_EVENTS,
     PRUNE_SANDBOXES,
+    ROLLUP_EVENTS,
     TRAIN_MODEL,
     WARM_CACHE,
     JobDeps,
@@ -53,12 +54,12 @@ def test_an_import_sends_the_refresh_job_and_posters_appear(
 
 
 def test_what_is_scheduled_follows_the_settings(make: Make, fake_tmdb: FakeTmdb) -> None:
-    offline = {TRAIN_MODEL, PRUNE_EVENTS, PRUNE_SANDBOXES}  # nothing to refresh
+    offline = {TRAIN_MODEL, PRUNE_EVENTS, PRUNE_SANDBOXES, ROLLUP_EVENTS}  # nothing to refresh
     assert scheduled(make()) == offline
     assert scheduled(make(live=fake_tmdb)) == offline | {METADATA_REFRESH, WARM_CACHE}
     quiet = make(live=fake_tmdb, REELMATCH_METADATA_REFRESH="false",
                  REELMATCH_EVENTS_RETENTION_DAYS=0)  # fmt: skip
-    assert scheduled(quiet) == {TRAIN_MODEL, PRUNE_SANDBOXES, WARM_CACHE}
+    assert scheduled(quiet) == {TRAIN_MODEL, PRUNE_SANDBOXES, ROLLUP_EVENTS, WARM_CACHE}
     amy = quiet.users.create_user(username="amy", password="password1")
     import_films(quiet, amy)
     assert quiet.jobs.overview().job(METADATA_REFRESH).queued == 0

@@ -250,6 +250,7 @@ def test_status_page_shows_the_jobs(services: Services) -> None:
     assert "Jobs" in [header.value for header in at.subheader]
     jobs = at.dataframe[0].value
     assert list(jobs["job"]) == ["metadata_refresh", "train_model", "prune_events",
-                                 "prune_sandboxes", "warm_cache", "recommend_chunk"]  # fmt: skip
+                                 "prune_sandboxes", "rollup_events", "warm_cache",
+                                 "recommend_chunk"]  # fmt: skip
     assert set(jobs.columns) >= {"queued", "running", "retrying", "failed", "last error"}
     assert int(jobs["failed"].sum()) == 0

@@ -4,6 +4,7 @@ databases; the data behind the Analytics page and `python -m reelmatch metrics`.
 from reelmatch.services.analytics.kpis import KPI_DEFINITIONS, Kpi
 from reelmatch.services.analytics.period import Period, parse_days
 from reelmatch.services.analytics.results import Conversion, PruneResult, TeamDashboard
+from reelmatch.services.analytics.rollups import RollupResult
 from reelmatch.services.analytics.team import OPERATOR, AnalyticsService
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Kpi",
     "Period",
     "PruneResult",
+    "RollupResult",
     "TeamDashboard",
     "parse_days",
 ]

@@ -19,13 +19,14 @@ from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics import series
 from reelmatch.services.analytics.daily import ClosedDays, DailyFrames, daily_rows, period_key
 from reelmatch.services.analytics.kpis import Kpi, kpi_list, kpi_values
-from reelmatch.services.analytics.period import Period
+from reelmatch.services.analytics.period import MAX_DAYS, Period
 from reelmatch.services.analytics.results import (
     ChartTables,
     Conversion,
     PruneResult,
     TeamDashboard,
 )
+from reelmatch.services.analytics.rollups import RollupResult, Rollups
 from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 from reelmatch.store.types import utcnow
@@ -64,6 +65,7 @@ class AnalyticsService:
     ) -> None:
         self._unit_of_work = unit_of_work
         self._closed = ClosedDays(cache)
+        self._rollups = Rollups(unit_of_work)
         self._conversion_days = conversion_days
 
     # The page's data ------------------------------------------------------------------------
@@ -165,6 +167,20 @@ class AnalyticsService:
                 gone, rows = events.roll_up(start=start, end=stop)
                 uow.commit()
             removed, written = removed + gone, written + rows
+
+    # Rollups (decision 82) ---------------------------------------------------------------------
+
+    def rollup(self, user: User, *, since_days: int) -> RollupResult:
+        """Rebuild the rollups of the last `since_days` UTC days (idempotent), then catch up
+        like the `rollup_events` job."""
+        _require_admin(user)
+        if not 1 <= since_days <= MAX_DAYS:
+            raise InvalidInput(f"Rebuild between 1 and {MAX_DAYS} days.")
+        return self._rollups.rebuild(days=since_days, now=utcnow())
+
+    def refresh_rollups(self) -> RollupResult:
+        """Roll up the hours completed since the last refresh (the `rollup_events` job)."""
+        return self._rollups.refresh(now=utcnow())
 
     # Helpers ----------------------------------------------------------------------------------
 

@@ -8,62 +8,156 @@ bounds (`DayBound`), so the same SQL serves every time zone on both databases.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from reelmatch.events import WATCHLIST_ADD
 from reelmatch.store.models import (
     EventDailyRow,
+    EventHourlyRow,
     EventRow,
     MovieRow,
     RecommendationItemRow,
     RecommendationRunRow,
+    UserHourlyRow,
     UserMovieRow,
     UserRow,
     WatchRow,
 )
 from reelmatch.store.repositories.events import ALL_KINDS
-from reelmatch.store.sql import LocalDays, day_buckets, local_day_index
+from reelmatch.store.repositories.rollups import read_coverage
+from reelmatch.store.rollup_plan import (
+    HOUR,
+    Coverage,
+    Hours,
+    Interval,
+    Split,
+    hour_start,
+    split,
+)
+from reelmatch.store.sql import LocalDays, day_buckets, local_day_index, local_day_index_of_seconds
 
 #: (start, stop) of a UTC interval, half-open.
 Span = tuple[datetime, datetime]
 
 
+def within(column: Any, intervals: Sequence[Interval] | Sequence[Hours]) -> ColumnElement[bool]:
+    """`column` inside any of the half-open `intervals` (UTC instants or hour numbers)."""
+    return or_(*(and_(column >= a, column < b) for a, b in intervals))
+
+
+def day_split(days: LocalDays, coverage: Coverage | None) -> Split:
+    return split([(b.start, b.stop) for b in days.bounds], coverage)
+
+
 class AnalyticsRepository:
+    """Counts come from the rollups for whole rolled-up hours and from raw events for the
+    rest (`rollup_plan.split`), so they equal a scan of raw events."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._coverage: tuple[Coverage | None] | None = None
 
     @property
     def _core(self) -> Connection:
         return self._session.connection()
 
+    @property
+    def coverage(self) -> Coverage | None:
+        """The hours the rollups hold, read once per unit of work."""
+        if self._coverage is None:
+            self._coverage = (read_coverage(self._core),)
+        return self._coverage[0]
+
+    def _rolled_by_day(
+        self, days: LocalDays, rolled: Sequence[Hours], *columns: Any, where: Any
+    ) -> Any:
+        """(i, columns...) of `event_hourly`/`user_hourly` rows (the table of `columns`) in
+        the `rolled` hours, by the local day their hour falls on."""
+        hour = columns[0].table.c.hour
+        index = local_day_index_of_seconds(hour * HOUR, days).label("i")
+        return select(index, *columns).where(within(hour, rolled), *where).subquery("rolled")
+
     # Activity per day ------------------------------------------------------------------------
 
-    def _by_day(self, days: LocalDays, timestamp: Any, *columns: Any, where: Any) -> Any:
-        """A subquery of (i, columns...) for rows whose `timestamp` is within `days`; callers
-        group by its `i` (grouping the subquery keeps PostgreSQL from seeing two copies of
-        the day expression with different parameters)."""
+    def _by_day(
+        self,
+        days: LocalDays,
+        timestamp: Any,
+        *columns: Any,
+        where: Any,
+        pieces: Sequence[Interval] | None = None,
+    ) -> Any:
+        """A subquery of (i, columns...) for rows whose `timestamp` is within `days` (and
+        within `pieces`, when given); callers group by its `i` (grouping the subquery keeps
+        PostgreSQL from seeing two copies of the day expression with different parameters)."""
         index = local_day_index(timestamp, days, self._core.dialect.name).label("i")
+        only = [] if pieces is None else [within(timestamp, pieces)]
         return (
             select(index, *columns)
-            .where(timestamp >= days.start, timestamp < days.stop, *where)
+            .where(timestamp >= days.start, timestamp < days.stop, *only, *where)
             .subquery("by_day")
         )
 
     def active_users_per_day(self, days: LocalDays) -> dict[int, int]:
-        rows = self._by_day(
-            days, EventRow.ts, EventRow.user_id, where=[EventRow.user_id.is_not(None)]
-        )
+        parts = day_split(days, self.coverage)
+        selects = []
+        if parts.raw:
+            raw = self._by_day(
+                days,
+                EventRow.ts,
+                EventRow.user_id,
+                where=[EventRow.user_id.is_not(None)],
+                pieces=parts.raw,
+            )
+            selects.append(select(raw.c.i, raw.c.user_id))
+        if parts.rolled:
+            rolled = self._rolled_by_day(days, parts.rolled, UserHourlyRow.user_id, where=[])
+            selects.append(select(rolled.c.i, rolled.c.user_id))
+        if not selects:
+            return {}
+        rows = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("active")
         query = select(rows.c.i, func.count(func.distinct(rows.c.user_id))).group_by(rows.c.i)
         return {int(i): int(n) for i, n in self._core.execute(query)}
 
     def events_per_day(self, days: LocalDays, kinds: Sequence[str]) -> dict[tuple[int, str], int]:
-        rows = self._by_day(days, EventRow.ts, EventRow.kind, where=[EventRow.kind.in_(kinds)])
-        query = select(rows.c.i, rows.c.kind, func.count()).group_by(rows.c.i, rows.c.kind)
-        return {(int(i), kind): int(n) for i, kind, n in self._core.execute(query)}
+        parts = day_split(days, self.coverage)
+        counts: dict[tuple[int, str], int] = {}
+        if parts.raw:
+            rows = self._by_day(
+                days, EventRow.ts, EventRow.kind, where=[EventRow.kind.in_(kinds)], pieces=parts.raw
+            )
+            query = select(rows.c.i, rows.c.kind, func.count()).group_by(rows.c.i, rows.c.kind)
+            counts.update(((int(i), kind), int(n)) for i, kind, n in self._core.execute(query))
+        if parts.rolled:
+            rolled = self._rolled_by_day(
+                days,
+                parts.rolled,
+                EventHourlyRow.kind,
+                EventHourlyRow.events,
+                where=[EventHourlyRow.kind.in_(kinds)],
+            )
+            query = select(rolled.c.i, rolled.c.kind, func.sum(rolled.c.events)).group_by(
+                rolled.c.i, rolled.c.kind
+            )
+            for i, kind, n in self._core.execute(query):
+                key = (int(i), kind)
+                counts[key] = counts.get(key, 0) + int(n)
+        return counts
 
     def new_users_per_day(self, days: LocalDays) -> dict[int, int]:
         # Demo sandboxes are not new users (a kept one counts from when it was made).
@@ -81,8 +175,10 @@ class AnalyticsRepository:
         cost follows the number of accounts, not of events (~10x faster on a million
         events, bench/analytics.py)."""
         unique = list(dict.fromkeys(spans))
+        coverage = self.coverage
         columns = [
-            func.coalesce(func.sum(case((_active_in(a, b), 1), else_=0)), 0) for a, b in unique
+            func.coalesce(func.sum(case((_active_in(split([span], coverage)), 1), else_=0)), 0)
+            for span in unique
         ]
         counts = dict(
             zip(
@@ -112,8 +208,20 @@ class AnalyticsRepository:
             for day, kind, n, u, t, c in self._core.execute(query)
         }
 
+    def last_pruned_day(self) -> date | None:
+        """The last day `metrics prune` rolled into `event_daily`."""
+        last: date | None = self._core.scalar(select(func.max(EventDailyRow.day)))
+        return last
+
     def last_rolled_up_day(self) -> date | None:
-        return self._core.scalar(select(func.max(EventDailyRow.day)))
+        """The last day `metrics prune` rolled into `event_daily`, before the hours the
+        hourly rollups hold (those answer for themselves, pruned or not)."""
+        last: date | None = self._core.scalar(select(func.max(EventDailyRow.day)))
+        coverage = self.coverage
+        if last is None or coverage is None:
+            return last
+        before = (hour_start(coverage.start) - timedelta(days=1)).date()
+        return min(last, before)
 
     # Conversion and recommendations ----------------------------------------------------------
 
@@ -226,12 +334,28 @@ class AnalyticsRepository:
         ]
 
 
-def _active_in(start: datetime, stop: datetime) -> ColumnElement[bool]:
-    return (
+def _active_in(parts: Split) -> ColumnElement[bool]:
+    """The user (of the outer `users` row) did something in the raw pieces or was active
+    in one of the rolled-up hours."""
+    probes = [
         exists()
         .where(EventRow.user_id == UserRow.id, EventRow.ts >= start, EventRow.ts < stop)
         .correlate(UserRow)
-    )
+        for start, stop in parts.raw
+    ]
+    probes += [
+        exists()
+        .where(
+            UserHourlyRow.user_id == UserRow.id,
+            UserHourlyRow.hour >= low,
+            UserHourlyRow.hour < high,
+        )
+        .correlate(UserRow)
+        for low, high in parts.rolled
+    ]
+    if not probes:
+        return false()
+    return or_(*probes)
 
 
-__all__ = ["ALL_KINDS", "AnalyticsRepository", "Span"]
+__all__ = ["ALL_KINDS", "AnalyticsRepository", "Span", "day_split", "within"]

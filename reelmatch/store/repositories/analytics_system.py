@@ -7,6 +7,7 @@ kind they were for (`cache_kind`: list, movie, search, reference).
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,9 +15,25 @@ from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
-from reelmatch.store.models import EventRow
-from reelmatch.store.repositories.analytics import Span
-from reelmatch.store.sql import LocalDays, local_day_index, nearest_rank, percentile_query
+from reelmatch.store.models import EventHourlyRow, EventRow, LatencyDailyRow
+from reelmatch.store.repositories.analytics import Span, day_split, within
+from reelmatch.store.repositories.rollups import bucket_expression, read_coverage
+from reelmatch.store.rollup_plan import (
+    HOUR,
+    Coverage,
+    Hours,
+    Interval,
+    Split,
+    nearest_rank_bucket,
+    split,
+)
+from reelmatch.store.sql import (
+    LocalDays,
+    local_day_index,
+    local_day_index_of_seconds,
+    nearest_rank,
+    percentile_query,
+)
 
 PERCENTILES = (0.5, 0.95)
 
@@ -31,12 +48,28 @@ def failed() -> ColumnElement[bool]:
 
 
 def _count_when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.coalesce(func.sum(_one_when(condition)), 0)
+
+
+def _one_when(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    """1 for a row that meets `condition`, else 0 (summed by the query around it)."""
+    return case((condition, 1), else_=0)
+
+
+#: Histogram per group: {group key: {bucket: count}}.
+Histograms = dict[tuple[str, ...], Counter[int]]
+API_COUNTS = ("calls", "failed", "rate_limited", "cache_hits", "cache_stale", "cache_lookups")
 
 
 class SystemAnalyticsRepository:
+    """Counts come from the rollups for whole rolled-up hours and from raw events for the
+    rest, so they equal a raw scan. Latency percentiles over a span that holds whole
+    rolled-up UTC days come from the day histograms plus raw events bucketed the same way
+    (within `rollup_plan.MAX_PERCENTILE_ERROR`); otherwise they are exact."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._coverage: tuple[Coverage | None] | None = None
 
     @property
     def _core(self) -> Connection:
@@ -46,17 +79,60 @@ class SystemAnalyticsRepository:
     def _dialect(self) -> str:
         return self._core.dialect.name
 
-    def _by_day(self, days: LocalDays, *columns: Any, kind: str) -> Any:
+    @property
+    def coverage(self) -> Coverage | None:
+        if self._coverage is None:
+            self._coverage = (read_coverage(self._core),)
+        return self._coverage[0]
+
+    def _by_day(self, days: LocalDays, *columns: Any, kind: str, pieces: Sequence[Interval]) -> Any:
         index = local_day_index(EventRow.ts, days, self._dialect).label("i")
         return (
             select(index, *columns)
-            .where(EventRow.kind == kind, EventRow.ts >= days.start, EventRow.ts < days.stop)
+            .where(
+                EventRow.kind == kind,
+                EventRow.ts >= days.start,
+                EventRow.ts < days.stop,
+                within(EventRow.ts, pieces),
+            )
             .subquery("by_day")
+        )
+
+    def _rolled_by_day(self, days: LocalDays, rolled: Sequence[Hours], kind: str) -> Any:
+        index = local_day_index_of_seconds(EventHourlyRow.hour * HOUR, days).label("i")
+        return (
+            select(index, EventHourlyRow)
+            .where(EventHourlyRow.kind == kind, within(EventHourlyRow.hour, rolled))
+            .subquery("rolled")
         )
 
     def api_per_day(self, days: LocalDays) -> list[tuple[int, str, str, dict[str, int]]]:
         """Per day, service and cache kind ('' when the call had none, like OpenAI's):
         upstream calls, failed, rate limited, cache hits, stale answers and cache lookups."""
+        parts = day_split(days, self.coverage)
+        found: dict[tuple[int, str, str], Counter[str]] = defaultdict(Counter)
+        if parts.raw:
+            for i, service, kind, counts in self._api_per_day_raw(days, parts.raw):
+                found[(i, service, kind)].update(counts)
+        if parts.rolled:
+            r = self._rolled_by_day(days, parts.rolled, API_CALL)
+            sums = [r.c.upstream, r.c.failed, r.c.rate_limited, r.c.cache_hits]
+            sums += [r.c.cache_stale, r.c.cache_lookups]
+            query = select(
+                r.c.i, r.c.service, r.c.cache_kind, *(func.sum(c) for c in sums)
+            ).group_by(r.c.i, r.c.service, r.c.cache_kind)
+            for i, service, kind, *sums_found in self._core.execute(query):
+                found[(int(i), service, kind)].update(
+                    dict(zip(API_COUNTS, map(int, sums_found), strict=True))
+                )
+        return [
+            (i, service, kind, {name: counts[name] for name in API_COUNTS})
+            for (i, service, kind), counts in found.items()
+        ]
+
+    def _api_per_day_raw(
+        self, days: LocalDays, pieces: Sequence[Interval]
+    ) -> list[tuple[int, str, str, dict[str, int]]]:
         rows = self._by_day(
             days,
             EventRow.service,
@@ -64,6 +140,7 @@ class SystemAnalyticsRepository:
             EventRow.cache,
             EventRow.status,
             kind=API_CALL,
+            pieces=pieces,
         )
         upstream = or_(rows.c.cache.is_(None), rows.c.cache != CACHE_HIT)
         failure = or_(rows.c.status == 0, rows.c.status >= 400)
@@ -78,26 +155,169 @@ class SystemAnalyticsRepository:
             _count_when(rows.c.cache == "stale"),
             func.count(rows.c.cache),
         ).group_by(rows.c.i, rows.c.service, rows.c.cache_kind)
-        names = ("calls", "failed", "rate_limited", "cache_hits", "cache_stale", "cache_lookups")
         return [
-            (int(i), service or "", kind or "", dict(zip(names, map(int, counts), strict=True)))
+            (
+                int(i),
+                service or "",
+                kind or "",
+                dict(zip(API_COUNTS, map(int, counts), strict=True)),
+            )
             for i, service, kind, *counts in self._core.execute(query)
         ]
 
     def ai_per_day(self, days: LocalDays) -> dict[int, tuple[int, int, float]]:
         """Per day: (AI calls, tokens, cost in USD)."""
-        rows = self._by_day(days, EventRow.tokens, EventRow.cost_usd, kind=AI_USAGE)
-        query = select(
-            rows.c.i,
-            func.count(),
-            func.coalesce(func.sum(rows.c.tokens), 0),
-            func.coalesce(func.sum(rows.c.cost_usd), 0.0),
-        ).group_by(rows.c.i)
-        return {int(i): (int(n), int(t), float(c)) for i, n, t, c in self._core.execute(query)}
+        parts = day_split(days, self.coverage)
+        found: dict[int, tuple[int, int, float]] = {}
+        queries = []
+        if parts.raw:
+            rows = self._by_day(
+                days, EventRow.tokens, EventRow.cost_usd, kind=AI_USAGE, pieces=parts.raw
+            )
+            queries.append(
+                select(
+                    rows.c.i,
+                    func.count(),
+                    func.coalesce(func.sum(rows.c.tokens), 0),
+                    func.coalesce(func.sum(rows.c.cost_usd), 0.0),
+                ).group_by(rows.c.i)
+            )
+        if parts.rolled:
+            r = self._rolled_by_day(days, parts.rolled, AI_USAGE)
+            queries.append(
+                select(
+                    r.c.i, func.sum(r.c.events), func.sum(r.c.tokens), func.sum(r.c.cost_usd)
+                ).group_by(r.c.i)
+            )
+        for query in queries:
+            for i, n, t, c in self._core.execute(query):
+                calls, tokens, cost = found.get(int(i), (0, 0, 0.0))
+                found[int(i)] = (calls + int(n), tokens + int(t), cost + float(c))
+        return found
+
+    # Latency from the histograms ---------------------------------------------------------------
+
+    def _histogram_split(self, span: Span) -> Split | None:
+        """How `span` splits between whole rolled-up UTC days and raw events; None when no
+        whole day is rolled up (then the exact raw queries answer)."""
+        parts = split([span], self.coverage, days=True)
+        return parts if parts.rolled else None
+
+    def _histograms(self, kind: str, parts: Split, groups: Sequence[str]) -> Histograms:
+        """Latency histograms of `kind` (api_call: upstream calls only) per `groups`
+        ("service", "subject"), over the split's rolled-up days and raw pieces."""
+        found: Histograms = defaultdict(Counter)
+        daily = [LatencyDailyRow.__table__.c[name] for name in groups]
+        rolled = (
+            select(*daily, LatencyDailyRow.bucket, func.sum(LatencyDailyRow.n))
+            .where(LatencyDailyRow.kind == kind, within(LatencyDailyRow.day, parts.rolled))
+            .group_by(*daily, LatencyDailyRow.bucket)
+        )
+        queries = [rolled]
+        if parts.raw:
+            measured = [EventRow.kind == kind, EventRow.duration_ms.is_not(None)]
+            if kind == API_CALL:
+                measured.append(reached_upstream())
+            columns = [func.coalesce(EventRow.__table__.c[name], "").label(name) for name in groups]
+            rows = (
+                select(*columns, bucket_expression(EventRow.duration_ms).label("bucket"))
+                .where(*measured, within(EventRow.ts, parts.raw))
+                .subquery("raw")
+            )
+            keys = [rows.c[name] for name in groups]
+            queries.append(
+                select(*keys, rows.c.bucket, func.count()).group_by(*keys, rows.c.bucket)
+            )
+        for query in queries:
+            for row in self._core.execute(query):
+                *key, bucket, n = row
+                found[tuple(str(k) for k in key)][int(bucket)] += int(n)
+        return found
+
+    def _api_counts(self, parts: Split) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """(upstream calls, failed, 429) per (service, endpoint) over the split."""
+        found: dict[tuple[str, str], tuple[int, int, int]] = {}
+        h = EventHourlyRow
+        queries = [
+            select(h.service, h.subject, func.sum(h.upstream), func.sum(h.failed))
+            .add_columns(func.sum(h.rate_limited))
+            .where(h.kind == API_CALL, within(h.hour, parts.rolled))
+            .group_by(h.service, h.subject)
+        ]
+        if parts.raw:
+            labelled = [
+                func.coalesce(EventRow.service, "").label("service"),
+                func.coalesce(EventRow.subject, "").label("endpoint"),
+            ]
+            raw = (
+                select(
+                    *labelled,
+                    _one_when(reached_upstream()).label("calls"),
+                    _one_when(and_(reached_upstream(), failed())).label("failed"),
+                    _one_when(and_(reached_upstream(), EventRow.status == 429)).label("limited"),
+                )
+                .where(EventRow.kind == API_CALL, within(EventRow.ts, parts.raw))
+                .subquery("raw")
+            )
+            queries.append(
+                select(
+                    raw.c.service,
+                    raw.c.endpoint,
+                    func.sum(raw.c.calls),
+                    func.sum(raw.c.failed),
+                    func.sum(raw.c.limited),
+                ).group_by(raw.c.service, raw.c.endpoint)
+            )
+        for query in queries:
+            for service, endpoint, calls, failures, limited in self._core.execute(query):
+                key = (str(service), str(endpoint))
+                before = found.get(key, (0, 0, 0))
+                found[key] = (
+                    before[0] + int(calls or 0),
+                    before[1] + int(failures or 0),
+                    before[2] + int(limited or 0),
+                )
+        return {key: value for key, value in found.items() if value[0]}
+
+    def _api_latency_rolled(self, parts: Split) -> list[dict[str, Any]]:
+        histograms = self._histograms(API_CALL, parts, ("service", "subject"))
+        rows = []
+        for (service, endpoint), (calls, failures, limited) in self._api_counts(parts).items():
+            counts = histograms.get((service, endpoint), Counter())
+            rows.append(
+                {
+                    "service": service,
+                    "endpoint": endpoint,
+                    "calls": calls,
+                    "failed": failures,
+                    "rate_limited": limited,
+                    "p50_ms": nearest_rank_bucket(counts, PERCENTILES[0]),
+                    "p95_ms": nearest_rank_bucket(counts, PERCENTILES[1]),
+                }
+            )
+        return rows
+
+    def _page_render_rolled(self, parts: Split) -> list[dict[str, Any]]:
+        rows = []
+        for (page,), counts in self._histograms(PAGE_VIEW, parts, ("subject",)).items():
+            views = sum(counts.values())
+            if views:
+                rows.append(
+                    {
+                        "page": page,
+                        "views": views,
+                        "p50_ms": nearest_rank_bucket(counts, PERCENTILES[0]),
+                        "p95_ms": nearest_rank_bucket(counts, PERCENTILES[1]),
+                    }
+                )
+        return rows
 
     def api_latency(self, span: Span) -> list[dict[str, Any]]:
         """Upstream calls per (service, endpoint) with nearest-rank p50 and p95 latency,
         failures and 429s."""
+        parts = self._histogram_split(span)
+        if parts is not None:
+            return self._api_latency_rolled(parts)
         start, stop = span
         groups = ("service", "endpoint")
         where = (
@@ -154,6 +374,18 @@ class SystemAnalyticsRepository:
         counted from the top (`ORDER BY ms DESC LIMIT 1 OFFSET k`), which both databases
         answer with a small top-k sort instead of numbering every row (SQLite's window
         functions took ~0.5 s for 90 days of page views, this ~30 ms)."""
+        rolled = {span: self._histogram_split(span) for span in spans}
+        if any(rolled.values()):
+            exact = [span for span, parts in rolled.items() if parts is None]
+            values = dict(zip(exact, self._exact_p95(kind, exact), strict=True)) if exact else {}
+            for span, parts in rolled.items():
+                if parts is not None:
+                    counts = self._histograms(kind, parts, ()).get((), Counter())
+                    values[span] = nearest_rank_bucket(counts, 0.95)
+            return [values[span] for span in spans]
+        return self._exact_p95(kind, spans)
+
+    def _exact_p95(self, kind: str, spans: Sequence[Span]) -> list[float | None]:
         measured = [EventRow.kind == kind, EventRow.duration_ms.is_not(None)]
         if kind == API_CALL:
             measured.append(reached_upstream())
@@ -183,6 +415,9 @@ class SystemAnalyticsRepository:
 
     def page_render(self, span: Span) -> list[dict[str, Any]]:
         """Page views per page with nearest-rank p50 and p95 render time."""
+        parts = self._histogram_split(span)
+        if parts is not None:
+            return self._page_render_rolled(parts)
         start, stop = span
         page = EventRow.subject.label("page")
         groups = ("page",)

@@ -1,7 +1,7 @@
 """demo sandboxes: a private demo account per visitor
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-05 12:50:00
 
 `users.sandbox_expires_at`: set only on a sandbox account made by "Try the demo", the time
@@ -17,7 +17,7 @@ from alembic import op
 import reelmatch.store.types
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,148 @@
+"""Which part of a question the rollups answer, and which part raw events (decision 82).
+
+The rollups hold whole UTC hours [`Coverage.start`, `Coverage.stop`) (hours since 1970 UTC;
+`start` is always a UTC midnight). A local day, or any UTC interval, is answered from the
+hours that lie wholly inside it and inside the coverage, and from raw events for the rest:
+the hour in progress, anything after the coverage, and the half hours at the edges of a
+day in a zone such as Asia/Kolkata (+05:30), whose midnights fall mid-hour. So counts,
+sums and distinct users are the same as a raw scan; only the latency percentiles, read
+from fixed log buckets, are approximate (within `MAX_PERCENTILE_ERROR`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+HOUR = 3600
+DAY_HOURS = 24
+#: Latency buckets grow by this factor: bucket k holds values in [G**k, G**(k+1)) ms and
+#: stands for their geometric middle G**(k + 1/2), at most sqrt(G) - 1 (1.49 %) away.
+GROWTH = 1.03
+MAX_PERCENTILE_ERROR = math.sqrt(GROWTH) - 1
+#: The bucket of values <= 0 ms (read back as 0).
+ZERO_BUCKET = -100_000
+
+#: A half-open UTC interval.
+Interval = tuple[datetime, datetime]
+#: A half-open range of hours since 1970 UTC.
+Hours = tuple[int, int]
+
+
+def hour_of(instant: datetime) -> int:
+    """The hour (since 1970 UTC) that `instant` falls in."""
+    return int(instant.timestamp()) // HOUR
+
+
+def hour_start(hour: int) -> datetime:
+    return datetime.fromtimestamp(hour * HOUR, UTC)
+
+
+def day_start_hour(hour: int) -> int:
+    """The hour of the UTC midnight that begins `hour`'s day."""
+    return hour - hour % DAY_HOURS
+
+
+def bucket_of(ms: float) -> int:
+    """The histogram bucket of a latency (the SQL in the rollup repository computes the
+    same: floor(ln(ms) / ln(GROWTH)))."""
+    return ZERO_BUCKET if ms <= 0 else math.floor(math.log(ms) / math.log(GROWTH))
+
+
+def bucket_value(bucket: int) -> float:
+    return 0.0 if bucket == ZERO_BUCKET else float(GROWTH ** (bucket + 0.5))
+
+
+def nearest_rank_bucket(counts: dict[int, int], fraction: float) -> float | None:
+    """The nearest-rank percentile (the value at rank ceil(fraction * n)) of a histogram,
+    as its bucket's middle."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    seen = 0
+    for bucket in sorted(counts):
+        seen += counts[bucket]
+        if seen >= rank:
+            return bucket_value(bucket)
+    raise AssertionError("unreachable: the ranks add up to the total")
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """The hours the rollups hold (`stop` is exclusive)."""
+
+    start: int
+    stop: int
+
+    def whole_hours(self, interval: Interval) -> Hours | None:
+        """The covered hours lying wholly inside `interval`, or None."""
+        a, b = interval
+        low = max(-(-int(a.timestamp()) // HOUR), self.start)
+        high = min(int(b.timestamp()) // HOUR, self.stop)
+        return (low, high) if high > low else None
+
+    def whole_days(self, interval: Interval) -> Hours | None:
+        """The UTC days (as hours of their midnights, `stop` exclusive) lying wholly inside
+        `interval` and inside the coverage."""
+        hours = self.whole_hours(interval)
+        if hours is None:
+            return None
+        low = -(-hours[0] // DAY_HOURS) * DAY_HOURS
+        high = day_start_hour(hours[1])
+        return (low, high) if high > low else None
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """An interval (or a run of local days) split into the hour ranges the rollups answer
+    and the UTC intervals raw events answer; together they cover it exactly once."""
+
+    rolled: tuple[Hours, ...]
+    raw: tuple[Interval, ...]
+
+
+def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: bool = False) -> Split:
+    """Split consecutive `intervals` (each one local day, or one span): each gives its whole
+    covered hours (`days`: whole covered UTC days) to the rollups, the rest to raw events."""
+    if coverage is None:
+        return Split((), tuple(_merge_intervals(intervals)))
+    rolled: list[Hours] = []
+    raw: list[Interval] = []
+    for interval in intervals:
+        hours = coverage.whole_days(interval) if days else coverage.whole_hours(interval)
+        if hours is None:
+            raw.append(interval)
+            continue
+        rolled.append(hours)
+        a, b = interval
+        low, high = hour_start(hours[0]), hour_start(hours[1])
+        if a < low:
+            raw.append((a, low))
+        if high < b:
+            raw.append((high, b))
+    return Split(tuple(_merge_hours(rolled)), tuple(_merge_intervals(raw)))
+
+
+def _merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
+    merged: list[Hours] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for a, b in sorted(intervals):
+        if b <= a:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged

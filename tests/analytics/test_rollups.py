@@ -1,0 +1,289 @@
+"""The hourly rollups (decision 82) give the raw-event answers: counts, sums and distinct
+users identical, latency percentiles within 2 %, in any time zone and across the watermark."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select
+
+from reelmatch.bootstrap import Services
+from reelmatch.domain import User
+from reelmatch.services.analytics import OPERATOR, AnalyticsService, Period
+from reelmatch.services.analytics.rollups import Rollups
+from reelmatch.store.models import (
+    EventHourlyRow,
+    EventRow,
+    LatencyDailyRow,
+    RollupStateRow,
+    UserHourlyRow,
+)
+from reelmatch.store.repositories.events import QueuedEvent, event_values
+from reelmatch.store.rollup_plan import DAY_HOURS, MAX_PERCENTILE_ERROR, hour_of
+from reelmatch.store.uow import UnitOfWork
+from tests.support.cli import run_cli
+
+#: Events fall in 2026-02-24 00:00 .. 2026-03-12 00:00 UTC (16 days, with the US and
+#: Newfoundland DST change on 2026-03-08).
+ORIGIN = datetime(2026, 2, 24, tzinfo=UTC)
+WINDOW_SECONDS = 16 * 86_400
+ORIGIN_HOUR = hour_of(ORIGIN)
+ZONES = ("UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Paris")
+TABLES = (EventRow, EventHourlyRow, UserHourlyRow, LatencyDailyRow, RollupStateRow)
+PERCENTILE_COLUMNS = ("p50_ms", "p95_ms")
+PERCENTILE_KPIS = ("api_p95_ms", "page_render_p95_ms")
+
+# Instants near hour and half-hour edges, where a zone's midnight or the watermark falls.
+edges = st.integers(0, WINDOW_SECONDS // 1800 - 1).flatmap(
+    lambda k: st.sampled_from([k * 1800 - 1, k * 1800, k * 1800 + 1])
+)
+seconds = st.one_of(st.integers(0, WINDOW_SECONDS - 1), edges).filter(
+    lambda s: 0 <= s < WINDOW_SECONDS
+)
+durations = st.one_of(
+    st.none(), st.just(0.0), st.floats(0.01, 60_000, allow_nan=False, allow_infinity=False)
+)
+api_props = st.fixed_dictionaries(
+    {
+        "service": st.sampled_from(["tmdb", "openai"]),
+        "endpoint": st.sampled_from(["/movie/{id}", "/search/movie", "/chat/completions"]),
+        "status": st.sampled_from([200, 200, 404, 429, 0]),
+    },
+    optional={
+        "cache": st.sampled_from(["hit", "miss", "stale"]),
+        "cache_kind": st.sampled_from(["movie", "search", "list"]),
+    },
+)
+other_props: dict[str, Any] = {
+    "page_view": st.fixed_dictionaries({"page": st.sampled_from(["Discover", "Library"])}),
+    "ai_usage": st.fixed_dictionaries(
+        {
+            "model": st.just("m"),
+            "tokens": st.integers(0, 5000),
+            "cost_usd": st.floats(0, 0.05, allow_nan=False),
+        }
+    ),
+    "error": st.fixed_dictionaries({"where": st.sampled_from(["discover", "library"])}),
+}
+KINDS = ["login", "page_view", "search", "rating_set", "watchlist_add", "watch_logged"]
+KINDS += ["api_call", "error", "ai_usage", "recommendation_shown"]
+
+
+@st.composite
+def an_event(draw: st.DrawFn) -> tuple[int, str, int | None, float | None, dict[str, Any]]:
+    kind = draw(st.sampled_from(KINDS))
+    props = draw(api_props if kind == "api_call" else other_props.get(kind, st.just({})))
+    user = draw(st.one_of(st.none(), st.integers(0, 3)))
+    return draw(seconds), kind, user, draw(durations), props
+
+
+@st.composite
+def a_case(draw: st.DrawFn) -> dict[str, Any]:
+    events = draw(st.lists(an_event(), min_size=1, max_size=120))
+    start_day = draw(st.integers(0, 10))
+    stop_hour = draw(st.integers(start_day * DAY_HOURS + 1, 16 * DAY_HOURS))
+    first = draw(st.integers(1, 12))
+    length = draw(st.integers(1, 5))
+    return {
+        "events": events,
+        "coverage": (ORIGIN_HOUR + start_day * DAY_HOURS, ORIGIN_HOUR + stop_hour),
+        "period": (
+            ORIGIN.date() + timedelta(days=first),
+            ORIGIN.date() + timedelta(days=min(first + length, 15)),
+        ),
+        "zone": draw(st.sampled_from(ZONES)),
+    }
+
+
+@pytest.fixture
+def people(services: Services) -> list[User]:
+    return [
+        services.users.create_user(username=f"user{n}", password="a long password")
+        for n in range(4)
+    ]
+
+
+def _reset(services: Services) -> None:
+    with UnitOfWork(services.database) as uow:
+        for table in TABLES:
+            uow.session.execute(delete(table))
+        uow.commit()
+
+
+def _insert(services: Services, people: list[User], events: list[tuple[Any, ...]]) -> None:
+    rows = [
+        event_values(
+            QueuedEvent(
+                ORIGIN + timedelta(seconds=s),
+                kind,
+                None if user is None else people[user].id,
+                ms,
+                dict(props),
+            )
+        )
+        for s, kind, user, ms, props in events
+    ]
+    with UnitOfWork(services.database) as uow:
+        uow.events.insert_many(rows)
+        uow.commit()
+
+
+def _answers(analytics: AnalyticsService, period: Period) -> dict[str, Any]:
+    board = analytics.dashboard(OPERATOR, period)
+    return {
+        "kpis": {kpi.key: (kpi.value, kpi.previous) for kpi in board.kpis},
+        "activity": board.activity,
+        "previous_activity": board.previous_activity,
+        "cache_hit_rate": board.cache_hit_rate,
+        "api_errors": board.api_errors,
+        "ai_usage": board.ai_usage,
+        "api_latency": board.api_latency,
+        "page_render": board.page_render,
+    }
+
+
+def _close(raw: float | None, rolled: float | None, *, percentile: bool) -> bool:
+    if raw is None or rolled is None:
+        return raw is rolled
+    if math.isnan(raw) or math.isnan(rolled):  # no latency measured (a frame's empty cell)
+        return math.isnan(raw) and math.isnan(rolled)
+    if percentile:
+        return abs(rolled - raw) <= MAX_PERCENTILE_ERROR * abs(raw) + 1e-9
+    if isinstance(raw, float) or isinstance(rolled, float):
+        return math.isclose(raw, rolled, rel_tol=1e-9, abs_tol=1e-12)
+    return raw == rolled
+
+
+def _assert_same(raw: dict[str, Any], rolled: dict[str, Any]) -> None:
+    for key, (value, previous) in raw["kpis"].items():
+        got = rolled["kpis"][key]
+        percentile = key in PERCENTILE_KPIS
+        assert _close(value, got[0], percentile=percentile), (key, value, got[0])
+        assert _close(previous, got[1], percentile=percentile), (key, previous, got[1])
+    for name in ("activity", "previous_activity", "cache_hit_rate", "api_errors", "ai_usage"):
+        pd.testing.assert_frame_equal(raw[name], rolled[name], check_dtype=False, rtol=1e-9)
+    for name in ("api_latency", "page_render"):
+        a, b = raw[name], rolled[name]
+        exact = [c for c in a.columns if c not in PERCENTILE_COLUMNS]
+        pd.testing.assert_frame_equal(a[exact], b[exact], check_dtype=False, rtol=1e-9)
+        for column in PERCENTILE_COLUMNS:
+            for x, y in zip(a[column], b[column], strict=True):
+                assert _close(x, y, percentile=True), (name, column, x, y)
+
+
+@pytest.mark.usefixtures("people")
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=a_case())
+def test_rollups_and_raw_events_give_the_raw_answers(
+    services: Services, people: list[User], case: dict[str, Any]
+) -> None:
+    _reset(services)
+    _insert(services, people, case["events"])
+    analytics = AnalyticsService(services.database.unit_of_work)
+    first, last = case["period"]
+    period = Period(first, last, case["zone"])
+    raw = _answers(analytics, period)
+
+    start, stop = case["coverage"]
+    Rollups(services.database.unit_of_work)._rebuild_range(start, stop)
+    with UnitOfWork(services.database, read_only=True) as uow:
+        coverage = uow.rollups.coverage()
+    assert coverage is not None
+    assert (coverage.start, coverage.stop) == (start, stop)
+    _assert_same(raw, _answers(analytics, period))
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "America/St_Johns"])
+def test_merged_percentiles_stay_within_two_percent(
+    services: Services, people: list[User], zone: str
+) -> None:
+    """Thousands of latencies, most of them in rolled-up days, some after the watermark."""
+    rng = random.Random(11)
+    events: list[tuple[Any, ...]] = []
+    for n in range(3000):
+        s = rng.randrange(WINDOW_SECONDS)
+        ms = rng.lognormvariate(5, 1.2)
+        if n % 2:
+            props = {"service": "tmdb", "endpoint": "/movie/{id}", "status": 200}
+            events.append((s, "api_call", None, ms, props))
+        else:
+            events.append((s, "page_view", n % 4, ms, {"page": rng.choice(["Discover", "Lists"])}))
+    _insert(services, people, events)
+    analytics = AnalyticsService(services.database.unit_of_work)
+    period = Period(date(2026, 3, 1), date(2026, 3, 9), zone)
+    raw = _answers(analytics, period)
+    Rollups(services.database.unit_of_work)._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 13 * 24 + 5)
+    rolled = _answers(analytics, period)
+    _assert_same(raw, rolled)
+    for key in PERCENTILE_KPIS[1:]:
+        assert raw["kpis"][key][0] != rolled["kpis"][key][0]  # from the histogram, not exact
+
+
+def _counts(services: Services) -> tuple[int, ...]:
+    with UnitOfWork(services.database, read_only=True) as uow:
+        tables = (EventHourlyRow, UserHourlyRow, LatencyDailyRow)
+        totals = [uow.session.scalar(select(func.count()).select_from(t)) for t in tables]
+        events = uow.session.scalar(select(func.sum(EventHourlyRow.events)))
+    return (*(int(n or 0) for n in totals), int(events or 0))
+
+
+def test_a_rebuild_is_idempotent_and_catches_late_events(
+    services: Services, people: list[User]
+) -> None:
+    now = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)
+    events = [
+        (s, "page_view", s % 4, 10.0 + s % 97, {"page": "Discover"})
+        for s in range(0, WINDOW_SECONDS // 2, 977)
+    ]
+    _insert(services, people, events)
+    rollups = Rollups(services.database.unit_of_work)
+    first = rollups.rebuild(days=20, now=now)
+    once = _counts(services)
+    again = rollups.rebuild(days=20, now=now)
+    assert _counts(services) == once
+    assert (first.start, first.stop) == (again.start, again.stop)
+    assert first.stop == datetime(2026, 3, 10, 12, tzinfo=UTC)  # 12:00-13:00 is not over
+    assert once[-1] == len(events)
+
+    # A late event for an hour already rolled up: the next refresh rebuilds its day.
+    _insert(services, people, [(3600 * 5 + 7, "page_view", 1, 5.0, {"page": "Library"})])
+    refreshed = rollups.refresh(now=now + timedelta(minutes=10))
+    assert refreshed.days_rebuilt == 1
+    assert _counts(services)[-1] == len(events) + 1
+    # The hours completed meanwhile are added; nothing else is redone.
+    later = rollups.refresh(now=now + timedelta(hours=2))
+    assert later.stop == datetime(2026, 3, 10, 14, tzinfo=UTC)
+    assert later.days_rebuilt == 1  # the current day, from its midnight
+
+
+def test_metrics_rollup_command(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, services: Services, people: list[User]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    recent = datetime.now(UTC) - timedelta(days=2)
+    offset = int((recent - ORIGIN).total_seconds())
+    _insert(
+        services, people, [(offset, "login", 0, None, {}), (offset + 60, "search", 1, None, {})]
+    )
+    outcome = run_cli("metrics", "rollup", "--since", "7d", "--json")
+    assert outcome.code == 0, outcome.err
+    printed = outcome.json()
+    assert printed["days_rebuilt"] in (6, 7)  # 6 in the first minutes of a UTC day
+    assert printed["rows_written"] >= 3  # two kinds and two active users in the hour
+    assert _counts(services)[-1] == 2
+    assert date.fromisoformat(printed["start"][:10]) == datetime.now(UTC).date() - timedelta(days=6)
+    text = run_cli("metrics", "rollup", "--since", "1w")
+    assert text.code == 0, text.err
+    assert "Rebuilt " in text.out
+    assert _counts(services)[-1] == 2
