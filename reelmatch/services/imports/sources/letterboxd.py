@@ -141,6 +141,9 @@ def _parse_list(source: str, text: str, log: ParseLog) -> None:
     the list is ranked when the rows carry positions."""
     lines = text.splitlines(keepends=True)
     blank = next((i for i, line in enumerate(lines) if i >= 2 and not line.strip()), None)
+    if blank is None and len([line for line in lines if line.strip()]) <= 3:
+        log.notice(f"{source} is a list without films; it was skipped.")
+        return
     if blank is None:
         raise InvalidInput(
             f"{source} does not look like {LIST_WHAT}: no blank line after the list's details."
