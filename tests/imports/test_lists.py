@@ -4,6 +4,8 @@ Runs on SQLite and PostgreSQL (the `services` fixture is parametrised)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
 import pytest
 
@@ -14,6 +16,7 @@ from reelmatch.services.imports import ImportService, UploadedFile, detect_sourc
 from reelmatch.services.imports.limits import ImportLimits
 from reelmatch.services.lists import letterboxd_list_csv
 from tests.imports.support import FIXTURES, build_zip, fixture
+from tests.support.cli import run_cli
 
 LISTS = ("lists",)
 
@@ -180,3 +183,27 @@ def test_exported_list_imports_back_with_same_name_order_and_films(
     got = services.lists.get(bob, back.id)
     assert (got.name, got.description, got.ranked) == ("=Ranked picks", "mine", True)
     assert [i.movie.id for i in got.items] == [i.movie.id for i in exported.items] == [78, 238, 129]
+
+
+# Command line --------------------------------------------------------------------------------
+
+
+def test_cli_imports_a_folder_with_lists_and_a_trakt_list(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, services: Services, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    amy = services.users.create_user(username="amy", password="password1")
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "ratings.csv").write_bytes(fixture("letterboxd", "ratings.csv").data)
+    for name in ("best-of-2001.csv", "comfort-films.csv"):
+        (tmp_path / "lists" / name).write_bytes(fixture(*LISTS, name).data)
+    outcome = run_cli("import", "letterboxd", str(tmp_path), "--user", "amy")
+    assert outcome.code == 0, outcome.err
+    assert "Lists: 2 lists with " in outcome.out
+    assert "lists/best-of-2001.csv line 8" in outcome.out  # the unmatched film, by its line
+    assert "Lists saved: 2." in outcome.out
+    trakt_file = str(FIXTURES / "lists" / "lists-sci-fi.json")
+    trakt = run_cli("import", "trakt", trakt_file, "--user", "amy")
+    assert trakt.code == 0, trakt.err
+    assert "Lists: 1 list with 2 films." in trakt.out
+    assert set(list_titles(services, amy)) == {"Best of 2001", "Comfort films", "Sci-fi canon"}

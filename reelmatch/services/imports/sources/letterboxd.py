@@ -276,10 +276,14 @@ _BUILDERS: dict[str, Callable[[str], Builder]] = {
 SOURCE = ImportSource(
     name="letterboxd",
     label="Letterboxd",
-    files_hint="the export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv",
+    files_hint=(
+        "the export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv, "
+        "a list's CSV from lists/"
+    ),
     parse=parse_letterboxd,
     detect=detect_letterboxd,
     folder_files=EXPORT_FILES,
+    folder_globs=("lists/*.csv",),
     zip_member=is_export_member,
     reads_export="letterboxd",
 )

@@ -244,5 +244,6 @@ SOURCE = ImportSource(
     extensions=("json",),
     detect=detect_trakt,
     folder_files=tuple(TRAKT_FILES),
+    folder_globs=("lists-*.json", "lists/*.json"),
     zip_member=is_export_member,
 )
