@@ -4,6 +4,7 @@ Runs on SQLite and PostgreSQL (the `services` fixture is parametrised)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -14,8 +15,11 @@ from reelmatch.domain import User
 from reelmatch.errors import InvalidInput
 from reelmatch.services.imports import ImportService, UploadedFile, detect_source, parse_upload
 from reelmatch.services.imports.limits import ImportLimits
+from reelmatch.services.imports.records import ListRef
 from reelmatch.services.lists import letterboxd_list_csv
+from reelmatch.store.models import UserMovieRow
 from tests.imports.support import FIXTURES, build_zip, fixture
+from tests.imports.test_service import count
 from tests.support.cli import run_cli
 
 LISTS = ("lists",)
@@ -207,3 +211,22 @@ def test_cli_imports_a_folder_with_lists_and_a_trakt_list(
     assert trakt.code == 0, trakt.err
     assert "Lists: 1 list with 2 films." in trakt.out
     assert set(list_titles(services, amy)) == {"Best of 2001", "Comfort films", "Sci-fi canon"}
+
+
+def test_a_list_the_database_refuses_rolls_back_the_whole_import(
+    imports: ImportService, services: Services, alice: User, db_url: str
+) -> None:
+    """All or nothing: the lists are written in the import's unit of work, so a list that
+    PostgreSQL refuses (a name over its 200 characters) leaves no ratings behind either."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite does not enforce column lengths")
+    preview = imports.preview(alice, "letterboxd", [letterboxd_zip_with_lists()])
+    too_long = ListRef(name="x" * 300)
+    matched = tuple(
+        replace(item, row=replace(item.row, in_list=too_long)) if item.row.in_list else item
+        for item in preview.matched
+    )
+    with pytest.raises(InvalidInput, match="nothing was imported"):
+        imports.apply(alice, replace(preview, matched=matched))
+    assert count(services, UserMovieRow, user_id=alice.id) == 0
+    assert services.lists.lists(alice) == []
