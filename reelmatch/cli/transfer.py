@@ -108,6 +108,8 @@ def _print_preview(preview: ImportPreview) -> None:
         emit_table(["row", "problem"], [(p.where, p.message) for p in preview.problems])
     for reason, count in preview.skipped:
         click.echo(f"Skipped {count}: {reason}")
+    if preview.list_summary:
+        click.echo(f"Lists: {preview.list_summary}.")
 
 
 def _print_result(preview: ImportPreview, result: ImportResult | None) -> None:
@@ -126,6 +128,7 @@ def _print_result(preview: ImportPreview, result: ImportResult | None) -> None:
         f"{result.diary_entries} diary entries; {result.unchanged} unchanged, "
         f"{result.skipped} skipped, {result.unmatched} unmatched."
         + (" Preferences updated." if result.preferences_updated else "")
+        + (f" Lists saved: {result.lists}." if result.lists else "")
     )
 
 

@@ -91,6 +91,8 @@ def show_preview(preview: ImportPreview) -> None:
     unmatched.metric("Not matched", len(data["unmatched"]))
     new.metric("New or changed ratings", changes["new_ratings"] + changes["changed_ratings"])
     diary.metric("Diary entries", changes["diary"])
+    if preview.list_summary:
+        st.info(f"Lists: {preview.list_summary}, private, created or replaced by name.")
     for notice in data["notices"]:
         st.info(notice)
     if data["replaced"]:
@@ -151,6 +153,7 @@ def imported_message(result: ImportResult) -> str:
         f"{count(result.diary_entries, 'diary entry', 'diary entries')}. "
         f"{result.unchanged} {'was' if result.unchanged == 1 else 'were'} already here; "
         f"{result.unmatched} could not be matched."
+        + (f" {count(result.lists, 'list')} saved." if result.lists else "")
     )
 
 

@@ -48,7 +48,9 @@ def test_letterboxd_export_zip_reads_the_export_files_and_nothing_else() -> None
         "watched.csv",
         "watchlist.csv",
         "ratings.csv",
+        "lists/favourites.csv",  # a list without films: read, and skipped with a notice
     )
+    assert "lists/favourites.csv is a list without films; it was skipped." in parsed.notices
     assert "Braveheart" not in titles(parsed.rows)  # deleted/diary.csv is not the diary
     diary = [r for r in parsed.rows if r.source == "diary.csv"]
     assert [(r.title, r.watched_on, r.rating, r.rewatch) for r in diary[:2]] == [

@@ -6,10 +6,15 @@ are computed against what is really there at that moment, not what the preview s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from reelmatch.domain import Preferences
+from reelmatch.services.imports.matching import MatchedRow
 from reelmatch.services.imports.plan import Changes, LibraryState, MoviePlan, diff
+from reelmatch.services.imports.records import ListRef
+from reelmatch.store.list_rows import MovieListRow
 from reelmatch.store.mapping import preference_values
 from reelmatch.store.repositories.movies import NEEDS_REFRESH_AT
 from reelmatch.store.types import utcnow
@@ -32,6 +37,7 @@ def write_import(
     plans: Mapping[int, MoviePlan],
     preferences: Preferences | None,
     step: Step,
+    lists: Sequence[ListPlan] = (),
 ) -> Changes:
     """Movies first (the library rows point at them), then the user's ratings, watchlist,
     diary and preferences. Nothing is committed here. Matching yields summaries (no keywords,
@@ -49,5 +55,66 @@ def write_import(
     step(0.8, f"Logged {len(changes.diary)} diary entries")
     if preferences is not None:
         uow.preferences.save(user_id=user_id, values=preference_values(preferences))
+    write_lists(uow, user_id=user_id, lists=lists)
     step(0.9, "Saving")
     return changes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListPlan:
+    """One imported list: its details and its matched movies, in order, each once."""
+
+    ref: ListRef
+    movie_ids: tuple[int, ...]
+
+
+#: A list holds at most this many movies (services/lists.py MAX_ITEMS).
+MAX_LIST_ITEMS = 1000
+
+
+def build_lists(matched: Sequence[MatchedRow]) -> list[ListPlan]:
+    """Rows grouped by list name (the first row's details win), ordered by position where the
+    file gives them and by file order otherwise; a movie twice on a list keeps its first place."""
+    rows: dict[str, list[MatchedRow]] = {}
+    refs: dict[str, ListRef] = {}
+    for item in matched:
+        ref = item.row.in_list
+        if ref is None:
+            continue
+        key = ref.name.casefold()
+        refs.setdefault(key, ref)
+        rows.setdefault(key, []).append(item)
+    plans = []
+    for key, items in rows.items():
+        ordered = sorted(
+            enumerate(items), key=lambda pair: (pair[1].row.list_position or 0, pair[0])
+        )
+        movie_ids = list(dict.fromkeys(item.movie.id for _, item in ordered))
+        plans.append(ListPlan(ref=refs[key], movie_ids=tuple(movie_ids[:MAX_LIST_ITEMS])))
+    return plans
+
+
+def write_lists(uow: UnitOfWork, *, user_id: int, lists: Sequence[ListPlan]) -> None:
+    """Each list is created (private), or, when the user has a list of that name (ignoring
+    case), that list's details are updated and its items replaced (decision 90)."""
+    if not lists:
+        return
+    existing = {row.name.casefold(): row for row in uow.lists.for_user(user_id=user_id)}
+    for plan in lists:
+        row = existing.get(plan.ref.name.casefold())
+        if row is None:
+            row = uow.lists.add(
+                MovieListRow(
+                    user_id=user_id,
+                    name=plan.ref.name,
+                    description=plan.ref.description,
+                    ranked=plan.ref.ranked,
+                    public=False,
+                    share_token=secrets.token_urlsafe(24),
+                )
+            )
+        else:
+            row.description = plan.ref.description or row.description
+            row.ranked = plan.ref.ranked
+            row.updated_at = utcnow()
+        uow.lists.replace_items(list_id=row.id, movie_ids=plan.movie_ids)

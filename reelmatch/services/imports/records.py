@@ -29,6 +29,16 @@ class UploadedFile:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListRef:
+    """The list a row belongs to (Letterboxd `lists/*.csv`, a Trakt list): applying creates
+    it, or replaces the items of the user's list of the same name (decision 90)."""
+
+    name: str
+    description: str = ""
+    ranked: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImportRow:
     """One line of an export, in our terms. `line` is the file's line number for CSV files
     and the item number (1-based) for JSON files."""
@@ -53,6 +63,9 @@ class ImportRow:
     seen_only: bool = False
     rewatch: bool = False
     note: str | None = None
+    #: The list this row puts the movie on, and its place there (file order when None).
+    in_list: ListRef | None = None
+    list_position: int | None = None
 
     @property
     def where(self) -> str:
@@ -68,6 +81,8 @@ class ImportRow:
             parts.append(f"{'seen' if self.seen_only else 'diary'} {self.watched_on.isoformat()}")
         if self.watchlist:
             parts.append("watchlist")
+        if self.in_list is not None:
+            parts.append(f"list {self.in_list.name}")
         return ", ".join(parts) or "nothing"
 
 

@@ -21,6 +21,8 @@ def preview_to_data(preview: ImportPreview) -> dict[str, Any]:
             "watchlist": preview.changes.watchlist,
             "diary": preview.changes.diary,
             "unchanged": preview.changes.unchanged,
+            "lists": preview.changes.lists,
+            "list_films": preview.changes.list_films,
         },
         "replaced": [
             {

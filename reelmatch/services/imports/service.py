@@ -20,7 +20,7 @@ from reelmatch.catalog import Catalog
 from reelmatch.domain import Preferences, User
 from reelmatch.errors import InvalidInput, NotAllowed, UpstreamUnavailable
 from reelmatch.events import EventSink
-from reelmatch.services.imports.apply import read_state, write_import
+from reelmatch.services.imports.apply import ListPlan, build_lists, read_state, write_import
 from reelmatch.services.imports.limits import ImportLimits
 from reelmatch.services.imports.matching import MatchedRow, MovieMatcher, UnmatchedRow
 from reelmatch.services.imports.parsing import parse_upload
@@ -52,10 +52,15 @@ class ChangeCounts:
     unchanged: int = 0
     #: Ratings the user has that the import would overwrite with a different value.
     replaced: tuple[ReplacedRating, ...] = ()
+    #: Lists the import creates or replaces, and the films on them.
+    lists: int = 0
+    list_films: int = 0
 
     @classmethod
-    def of(cls, changes: Changes) -> ChangeCounts:
+    def of(cls, changes: Changes, lists: Sequence[ListPlan] = ()) -> ChangeCounts:
         return cls(
+            lists=len(lists),
+            list_films=sum(len(plan.movie_ids) for plan in lists),
             new_ratings=changes.new_ratings,
             changed_ratings=changes.changed_ratings,
             watchlist=len(changes.watchlist),
@@ -66,7 +71,9 @@ class ChangeCounts:
 
     @property
     def any(self) -> bool:
-        return bool(self.new_ratings or self.changed_ratings or self.watchlist or self.diary)
+        return bool(
+            self.new_ratings or self.changed_ratings or self.watchlist or self.diary or self.lists
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +98,25 @@ class ImportPreview:
         return self.problem_count + sum(count for _, count in self.skipped)
 
     @property
+    def list_summary(self) -> str:
+        """ "2 lists with 14 films" (empty when the import has no lists)."""
+        if not self.changes.lists:
+            return ""
+        lists, films = self.changes.lists, self.changes.list_films
+        return f"{lists} list{'s' * (lists != 1)} with {films} film{'s' * (films != 1)}"
+
+    @property
+    def unmatched_list_titles(self) -> tuple[str, ...]:
+        """ "Title (Year) — list NAME" for list rows no movie matched."""
+        return tuple(
+            f"{item.row.title or '?'}"
+            + (f" ({item.row.year})" if item.row.year else "")
+            + f" — list {item.row.in_list.name}"
+            for item in self.unmatched
+            if item.row.in_list is not None
+        )
+
+    @property
     def has_changes(self) -> bool:
         return self.changes.any or self.preferences is not None
 
@@ -109,6 +135,8 @@ class ImportResult:
     skipped: int
     unmatched: int
     preferences_updated: bool = False
+    #: Lists created or replaced.
+    lists: int = 0
 
 
 class ImportService:
@@ -178,7 +206,7 @@ class ImportService:
             problem_count=parsed.problem_count,
             skipped=parsed.skipped,
             notices=tuple(notices),
-            changes=ChangeCounts.of(changes),
+            changes=ChangeCounts.of(changes, build_lists(matched)),
             preferences=preferences,
         )
 
@@ -190,10 +218,16 @@ class ImportService:
         started = time.perf_counter()
         report = progress or _ignore
         plans = build_plan(preview.matched)
+        lists = build_lists(preview.matched)
         try:
             with self._unit_of_work() as uow:
                 changes = write_import(
-                    uow, user_id=user.id, plans=plans, preferences=preview.preferences, step=report
+                    uow,
+                    user_id=user.id,
+                    plans=plans,
+                    preferences=preview.preferences,
+                    step=report,
+                    lists=lists,
                 )
                 uow.commit()
         except (IntegrityError, DataError):
@@ -203,7 +237,7 @@ class ImportService:
                 "The import could not be saved; nothing was imported."
             ) from None
         report(1.0, "Import finished")
-        result = _result(preview, changes)
+        result = _result(preview, changes, lists)
         if plans:
             self._after_import()
         self._events.record(
@@ -237,7 +271,9 @@ class ImportService:
         )
 
 
-def _result(preview: ImportPreview, changes: Changes) -> ImportResult:
+def _result(
+    preview: ImportPreview, changes: Changes, lists: Sequence[ListPlan] = ()
+) -> ImportResult:
     return ImportResult(
         format=preview.format,
         rated=len(changes.ratings),
@@ -247,6 +283,7 @@ def _result(preview: ImportPreview, changes: Changes) -> ImportResult:
         skipped=preview.skipped_count,
         unmatched=len(preview.unmatched),
         preferences_updated=preview.preferences is not None,
+        lists=len(lists),
     )
 
 

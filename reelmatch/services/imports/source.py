@@ -51,6 +51,9 @@ class ImportSource:
     #: The export's file names, in the order they are parsed (later files win where the
     #: parser says so). A folder given to the CLI yields these; zip members are sorted so.
     folder_files: tuple[str, ...] = ()
+    #: More files a folder yields, after `folder_files`, by glob pattern relative to the
+    #: folder (Letterboxd's "lists/*.csv"); each keeps its relative path as its name.
+    folder_globs: tuple[str, ...] = ()
     #: Files picked up next to a single file given to the CLI (MovieLens' links.csv).
     companion_files: tuple[str, ...] = ()
     #: Which members of an uploaded zip to read, by their path in the archive; None refuses

@@ -80,3 +80,13 @@ class ListRepository:
             )
         )
         return bool(getattr(result, "rowcount", 0))
+
+    def replace_items(self, *, list_id: int, movie_ids: Sequence[int]) -> None:
+        """The list's items become `movie_ids`, in that order (positions 1..n)."""
+        self._session.execute(delete(ListItemRow).where(ListItemRow.list_id == list_id))
+        self._session.flush()
+        self._session.add_all(
+            ListItemRow(list_id=list_id, movie_id=movie_id, position=position)
+            for position, movie_id in enumerate(movie_ids, start=1)
+        )
+        self._session.flush()

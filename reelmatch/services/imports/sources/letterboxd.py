@@ -13,12 +13,13 @@ from pathlib import PurePosixPath
 
 from reelmatch.errors import InvalidInput
 from reelmatch.services.imports.detection import csv_columns, zip_holds
-from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.records import ImportRow, ListRef, ParseLog, UploadedFile
 from reelmatch.services.imports.source import ImportSource, ParseContext
 from reelmatch.services.imports.text import (
     CsvRecord,
     CsvTable,
     add_rows,
+    column_key,
     read_csv,
     read_text_file,
     require_columns,
@@ -52,11 +53,24 @@ def parse_letterboxd(files: Sequence[UploadedFile], context: ParseContext) -> No
 
 def is_export_member(name: str) -> bool:
     """ratings.csv and friends at the top of the zip, or inside one folder (some tools re-zip
-    with a folder), but not the deleted/orphaned/likes/lists folders."""
+    with a folder), but not the deleted/orphaned/likes/lists folders; and the lists'
+    `lists/*.csv` (also one folder down)."""
     parts = PurePosixPath(name.replace("\\", "/")).parts
+    if is_list_member(parts):
+        return True
     if not parts or parts[-1].lower() not in EXPORT_FILES:
         return False
     return len(parts) == 1 or (len(parts) == 2 and parts[0].lower() not in IGNORED_FOLDERS)
+
+
+def is_list_member(parts: tuple[str, ...]) -> bool:
+    """`lists/NAME.csv`, or `EXPORT/lists/NAME.csv`."""
+    return (
+        len(parts) in (2, 3)
+        and parts[-2].lower() == "lists"
+        and parts[-1].lower().endswith(".csv")
+        and not parts[-1].startswith(".")
+    )
 
 
 def detect_letterboxd(file: UploadedFile) -> bool:
@@ -67,6 +81,8 @@ def detect_letterboxd(file: UploadedFile) -> bool:
     columns = csv_columns(file)
     if {"name", "year"} <= columns and columns & {"date", "letterboxduri"}:
         return True
+    if any(key.startswith(LIST_PREAMBLE_KEY) for key in columns):
+        return True
     other_apps = {"const", "movieid", "userid"}
     has_ids = columns & {"tmdbid", "imdbid", "letterboxduri", "year"}
     return "title" in columns and bool(has_ids) and not columns & other_apps
@@ -74,6 +90,9 @@ def detect_letterboxd(file: UploadedFile) -> bool:
 
 def _parse_file(file: UploadedFile, log: ParseLog) -> None:
     text = read_text_file(file, log)
+    if column_key(text[:200].split("\n", 1)[0]).startswith(LIST_PREAMBLE_KEY):
+        _parse_list(file.name, text, log)
+        return
     table = read_csv(text, source=file.name, log=log)
     kind = _kind(file.name, table)
     add_rows(table, log, _BUILDERS[kind](table.source))
@@ -110,6 +129,49 @@ def _kind_by_columns(base: str, columns: frozenset[str]) -> str:
 
 
 Builder = Callable[[CsvRecord], ImportRow | None]
+
+#: The first line of a list CSV ("Letterboxd list export v7"), as a column key.
+LIST_PREAMBLE_KEY = "letterboxdlistexport"
+LIST_WHAT = "a Letterboxd list export (lists/*.csv)"
+
+
+def _parse_list(source: str, text: str, log: ParseLog) -> None:
+    """A list CSV: the preamble line, a Date,Name,Tags,URL,Description header and its row, a
+    blank line, then Position,Name,Year,URL,Description rows. Rows keep the file's order;
+    the list is ranked when the rows carry positions."""
+    lines = text.splitlines(keepends=True)
+    blank = next((i for i, line in enumerate(lines) if i >= 2 and not line.strip()), None)
+    if blank is None and len([line for line in lines if line.strip()]) <= 3:
+        log.notice(f"{source} is a list without films; it was skipped.")
+        return
+    if blank is None:
+        raise InvalidInput(
+            f"{source} does not look like {LIST_WHAT}: no blank line after the list's details."
+        )
+    details = read_csv("".join(lines[1:blank]), source=source, log=log)
+    require_columns(details, {"name": "Name"}, what=LIST_WHAT)
+    head = next(iter(details.records), None)
+    name = clean_text(unescape_cell(head.get("name"))) if head else ""
+    if not name:
+        raise InvalidInput(f"{source} line 3: the list has no name.")
+    description = unescape_cell(head.cells.get("description", "")).strip() if head else ""
+    items = read_csv("".join(lines[blank + 1 :]), source=source, log=log)
+    require_columns(items, {"name": "Name"}, what=LIST_WHAT)
+    rows: list[ImportRow] = []
+    for read in items.records:
+        record = CsvRecord(read.line + blank + 1, read.cells)  # the file's line number
+        try:
+            film = _film(source, record)
+            film = replace(film, title=unescape_cell(film.title))
+            position = parse_id(record.get("position"))
+        except BadValue as error:
+            log.problem(source, record.line, str(error))
+            continue
+        rows.append(replace(film, list_position=position))
+    ranked = bool(rows) and all(row.list_position is not None for row in rows)
+    ref = ListRef(name=name[:200], description=description[:2000], ranked=ranked)
+    for row in rows:
+        log.add(replace(row, in_list=ref))
 
 
 def _film(source: str, record: CsvRecord) -> ImportRow:
@@ -214,10 +276,14 @@ _BUILDERS: dict[str, Callable[[str], Builder]] = {
 SOURCE = ImportSource(
     name="letterboxd",
     label="Letterboxd",
-    files_hint="the export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv",
+    files_hint=(
+        "the export zip, or ratings.csv, diary.csv, watched.csv, watchlist.csv, reviews.csv, "
+        "a list's CSV from lists/"
+    ),
     parse=parse_letterboxd,
     detect=detect_letterboxd,
     folder_files=EXPORT_FILES,
+    folder_globs=("lists/*.csv",),
     zip_member=is_export_member,
     reads_export="letterboxd",
 )

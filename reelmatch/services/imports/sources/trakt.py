@@ -12,7 +12,7 @@ from typing import Any
 
 from reelmatch.errors import InvalidInput
 from reelmatch.services.imports.detection import json_value, zip_holds
-from reelmatch.services.imports.records import ImportRow, ParseLog, UploadedFile
+from reelmatch.services.imports.records import ImportRow, ListRef, ParseLog, UploadedFile
 from reelmatch.services.imports.source import ImportSource, ParseContext
 from reelmatch.services.imports.text import load_json, read_text_file
 from reelmatch.services.imports.values import (
@@ -43,17 +43,43 @@ def detect_trakt(file: UploadedFile) -> bool:
     """The export zip, one of its files by name, or a JSON list of Trakt entries."""
     if zip_holds(file, is_export_member) or _file_kind(file.name):
         return True
+    if _is_list_file(file.name):
+        return True
     items = json_value(file)
+    if _is_list_object(items):
+        return True
     return isinstance(items, list) and _kind_by_items(items) is not None
 
 
 def is_export_member(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
+    if 0 < len(parts) <= 3 and _is_list_file(name):
+        return True
     return 0 < len(parts) <= 2 and parts[-1].lower() in TRAKT_FILES
+
+
+def _is_list_file(name: str) -> bool:
+    """A custom list of the export: `lists/NAME.json` or `lists-NAME.json` (not the
+    watchlist's `lists-watchlist.json`)."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if not parts or not parts[-1].lower().endswith(".json") or parts[-1].startswith("."):
+        return False
+    base = parts[-1].lower()
+    if base in TRAKT_FILES:
+        return False
+    return base.startswith("lists-") or (len(parts) >= 2 and parts[-2].lower() == "lists")
+
+
+def _is_list_object(value: Any) -> bool:
+    """A list as Trakt's API gives it: an object with a name and its items."""
+    return isinstance(value, dict) and "name" in value and isinstance(value.get("items"), list)
 
 
 def _parse_file(file: UploadedFile, log: ParseLog) -> None:
     items = load_json(read_text_file(file, log), source=file.name)
+    if _is_list_object(items) or (isinstance(items, list) and _is_list_file(file.name)):
+        _parse_list(file.name, items, log)
+        return
     if not isinstance(items, list):
         raise InvalidInput(f"{file.name} is not a Trakt export (expected a JSON list).")
     kind = _file_kind(file.name) or _kind_by_items(items)
@@ -73,6 +99,48 @@ def _parse_file(file: UploadedFile, log: ParseLog) -> None:
             rows.append(row)
     for row in _mark_rewatches(rows) if kind == "history" else rows:
         log.add(row)
+
+
+def _parse_list(source: str, value: Any, log: ParseLog) -> None:
+    """A list object ({name, description, privacy, items: [...]}) or a bare array of list
+    items named by the file (`lists-best-of-2024.json` -> "best of 2024"). Items are
+    {rank, listed_at, notes, type, movie {title, year, ids}}; they keep their rank order, and
+    the list is ranked when every item has a rank."""
+    if isinstance(value, dict):
+        name = clean_text(value.get("name"))
+        description = value.get("description")
+        items = value["items"]
+    else:
+        stem = PurePosixPath(source.replace("\\", "/")).stem
+        name, description, items = stem.removeprefix("lists-").replace("-", " ").strip(), "", value
+    if not name:
+        raise InvalidInput(f"{source}: the Trakt list has no name.")
+    rows: list[ImportRow] = []
+    for number, item in enumerate(items, start=1):
+        try:
+            row = _row("list", source, number, item, log)
+        except BadValue as error:
+            log.problem(source, number, str(error))
+            continue
+        if row is not None:
+            rows.append(replace(row, list_position=_rank(item)))
+    ranked = bool(rows) and all(row.list_position is not None for row in rows)
+    if ranked:
+        rows.sort(key=lambda row: row.list_position or 0)
+    ref = ListRef(
+        name=name[:200],
+        description=(description if isinstance(description, str) else "").strip()[:2000],
+        ranked=ranked,
+    )
+    for row in rows:
+        log.add(replace(row, in_list=ref))
+
+
+def _rank(item: dict[str, Any]) -> int | None:
+    try:
+        return parse_id(item.get("rank"))
+    except BadValue:
+        return None
 
 
 def _file_kind(name: str) -> str | None:
@@ -145,6 +213,7 @@ _FIELDS: dict[str, Callable[[ImportRow, dict[str, Any]], ImportRow]] = {
     "history": _history,
     "ratings": _rating,
     "watchlist": lambda film, item: replace(film, watchlist=True),
+    "list": lambda film, item: film,
 }
 
 
@@ -167,10 +236,14 @@ def _movie_key(row: ImportRow) -> tuple[object, ...]:
 SOURCE = ImportSource(
     name="trakt",
     label="Trakt",
-    files_hint="watched-history.json, ratings-movies.json, lists-watchlist.json (or their zip)",
+    files_hint=(
+        "watched-history.json, ratings-movies.json, lists-watchlist.json, your lists' "
+        "lists-NAME.json (or their zip)"
+    ),
     parse=parse_trakt,
     extensions=("json",),
     detect=detect_trakt,
     folder_files=tuple(TRAKT_FILES),
+    folder_globs=("lists-*.json", "lists/*.json"),
     zip_member=is_export_member,
 )
