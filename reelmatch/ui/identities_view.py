@@ -8,6 +8,7 @@ from reelmatch.config import Settings
 from reelmatch.domain import User
 from reelmatch.services.identities import IdentityService
 from reelmatch.ui.oidc import link_button, link_problem, provider
+from reelmatch.ui.text import plain
 
 
 def identities_section(identities: IdentityService, settings: Settings, user: User) -> None:
@@ -20,16 +21,11 @@ def identities_section(identities: IdentityService, settings: Settings, user: Us
         st.warning(problem)
     linked = identities.identities(user)
     if linked:
-        st.dataframe(
-            [{"provider": i.issuer, "account": i.email or i.subject} for i in linked],
-            hide_index=True,
-            width="stretch",
-            key="linked-identities",
-            column_config={
-                "provider": st.column_config.TextColumn("Provider"),
-                "account": st.column_config.TextColumn("Account"),
-            },
-        )
+        for identity in linked:  # a few at most: a list reads better than a table
+            st.markdown(
+                f":material/link: {plain(identity.email or identity.subject)} "
+                f"— {plain(identity.issuer)}"
+            )
     else:
         st.caption(f"No {chosen.label} account is linked: you log in with your password.")
         link_button(settings)
