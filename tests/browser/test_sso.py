@@ -225,3 +225,24 @@ def test_an_expired_id_token_is_refused(
     assert identities(sso_app, "sub-late") == []
     log = Path(sso_app.data_dir / "streamlit.log").read_text(errors="replace")
     assert "OAuth token exchange failed" in log
+
+
+def test_log_out_ends_the_provider_login_too(
+    tab: Page, sso_app: LiveApp, provider: MockProvider
+) -> None:
+    provider.put_user("sub-dora", {"email": "dora@example.org"})
+    start_sign_in(tab, sso_app)
+    authorize(tab, "sub-dora")
+    heading(tab, "Discover")
+    wait_for_login_cookie(tab)
+    click(tab, "Log out")
+    tab.wait_for_url(re.compile(re.escape(provider.url) + r"/oauth2/end_session"))
+    tab.get_by_role("button", name="End session").click()  # the provider's own logout
+    tab.wait_for_url(CALLBACK_OR_HOME)
+    idle(tab)
+    see(tab, LOGIN_SCREEN)
+    goto(tab, sso_app.url)  # a new visit is not signed back in by either cookie
+    see(tab, LOGIN_SCREEN)
+    expect(tab.get_by_role("heading", name="Discover")).to_have_count(0)
+    names = [cookie["name"] for cookie in tab.context.cookies()]
+    assert not [name for name in names if name.startswith("_streamlit_user")], names
