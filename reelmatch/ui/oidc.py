@@ -71,10 +71,9 @@ def provider(settings: Settings, auth: Mapping[str, Any] | None = None) -> Provi
 
 
 def _auth_section() -> Mapping[str, Any]:
-    try:
-        section = st.secrets.get("auth")
-    except Exception:  # no secrets file at all, or one that does not parse
+    if not st.secrets.load_if_toml_exists():  # no secrets file, or one that does not parse
         return {}
+    section = st.secrets.get("auth")
     return section if isinstance(section, Mapping) else {}
 
 
