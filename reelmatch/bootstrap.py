@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from reelmatch.services.discovery import DiscoveryService
     from reelmatch.services.event_recorder import QueueHealth
     from reelmatch.services.exports import ExportService
+    from reelmatch.services.identities import IdentityService
     from reelmatch.services.imports import ImportService
     from reelmatch.services.library import LibraryService
     from reelmatch.services.lists import ListService
@@ -165,6 +166,18 @@ class Services:
         return SessionService(
             self.database.unit_of_work, key=self.cookie_key, days=self.settings.session_days
         )
+
+    @built
+    def identities(self) -> IdentityService:
+        """Sign-in with an OpenID Connect provider; admins mapped from the settings."""
+        from reelmatch.services.identities import AdminRule, IdentityService
+
+        admins = AdminRule(
+            emails=self.settings.oidc_admin_emails,
+            group=self.settings.oidc_admin_group,
+            claim=self.settings.oidc_admin_claim,
+        )
+        return IdentityService(self.database.unit_of_work, users=self.users, admins=admins)
 
     @built
     def users(self) -> UserService:

@@ -111,6 +111,19 @@ class Settings(BaseSettings):
     session_days: float = Field(
         30.0, gt=0, le=365, validation_alias=AliasChoices("REELMATCH_SESSION_DAYS")
     )
+    # Single sign-on (decision 85): on when Streamlit's `[auth]` secrets are configured. The
+    # password form and sign-up can be switched off; which `[auth.NAME]` provider the login
+    # page offers, the name shown on its button, and who becomes an admin on signing in.
+    password_login: bool = Field(True, validation_alias=AliasChoices("REELMATCH_PASSWORD_LOGIN"))
+    oidc_provider: str | None = _env("REELMATCH_OIDC_PROVIDER")
+    oidc_label: str | None = _env("REELMATCH_OIDC_LABEL")
+    oidc_admin_emails: Annotated[frozenset[str], NoDecode] = Field(
+        default_factory=frozenset, validation_alias=AliasChoices("REELMATCH_OIDC_ADMIN_EMAILS")
+    )
+    oidc_admin_group: str | None = _env("REELMATCH_OIDC_ADMIN_GROUP")
+    oidc_admin_claim: str = Field(
+        "groups", min_length=1, validation_alias=AliasChoices("REELMATCH_OIDC_ADMIN_CLAIM")
+    )
     # Cache and TMDB client tuning (seconds unless named otherwise).
     cache_prefix: str = Field(
         "rm:", min_length=1, validation_alias=AliasChoices("REELMATCH_CACHE_PREFIX")
@@ -216,6 +229,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 'must be JSON such as {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}'
             ) from None
+
+    @field_validator("oidc_admin_emails", mode="before")
+    @classmethod
+    def _emails_from_list(cls, value: Any) -> Any:
+        """A comma-separated list in the environment, or a TOML list; compared lower-case."""
+        items = value.split(",") if isinstance(value, str) else list(value or ())
+        return frozenset(str(item).strip().lower() for item in items if str(item).strip())
+
+    @field_validator("oidc_provider", "oidc_label", "oidc_admin_group")
+    @classmethod
+    def _blank_text_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None and value.strip() else None
 
     @field_validator("log_level")
     @classmethod

@@ -59,14 +59,16 @@ class IdentityService:
         with self._unit_of_work() as uow:
             found = uow.identities.find(issuer=issuer, subject=subject)
             row = uow.users.by_id(found.user_id) if found is not None else None
-            if row is None:
-                return self._create(claims)
-            if self._admins.matches(claims) and row.role != "admin":
-                uow.users.set_role(user_id=row.id, role="admin")
-                uow.commit()
-                row = uow.users.by_id(row.id)
-            assert row is not None
-            return user_from_row(row)
+            if row is not None:
+                if self._admins.matches(claims) and row.role != "admin":  # promote, never demote
+                    uow.users.set_role(user_id=row.id, role="admin")
+                    uow.commit()
+                    row = uow.users.by_id(row.id)
+                assert row is not None
+                return user_from_row(row)
+        # Created outside that unit of work: `create_user` opens its own, and on SQLite a
+        # second writer would wait for the first, which waits for it.
+        return self._create(claims)
 
     def link(self, user: User, claims: Mapping[str, Any]) -> None:
         """Link an identity to `user` (Settings); one identity belongs to one account."""

@@ -8,6 +8,7 @@ import streamlit_authenticator as stauth
 from reelmatch.bootstrap import Services
 from reelmatch.ui.auth import forget_credentials, sign_in
 from reelmatch.ui.errors import guarded
+from reelmatch.ui.oidc import password_login, sign_in_button
 from reelmatch.ui.throttled_login import check_password, register
 
 
@@ -16,14 +17,18 @@ def login_screen(services: Services, auth: stauth.Authenticate) -> None:
     st.caption("Discover movies, rate them in half stars, get recommendations that say why.")
     main, side = st.columns([3, 2], gap="large")
     with main:
-        if services.settings.allow_signup:
+        if not password_login(services.settings):  # single sign-on only (decision 86)
+            sign_in_button(services.settings)
+        elif services.settings.allow_signup:
             log_in, sign_up = st.tabs(["Log in", "Sign up"])
             with log_in:
                 login_form(services, auth)
+                sign_in_button(services.settings)
             with sign_up:
                 signup_form(services, auth)
         else:
             login_form(services, auth)
+            sign_in_button(services.settings)
     with side:
         if not services.discovery.live:
             demo_offer(services, auth)

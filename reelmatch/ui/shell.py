@@ -36,6 +36,7 @@ from reelmatch.ui.heap import HEAP
 from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.lists_view import shared_list_page, shared_token
 from reelmatch.ui.login import login_screen
+from reelmatch.ui.oidc import oidc_link, oidc_user, signed_in_with_provider
 from reelmatch.ui.pages import (
     analytics,
     calendar,
@@ -110,6 +111,12 @@ def _run(services: Services) -> None:
     auth = authenticator(services)
     user = current_user(services)  # this session's login, or the browser's re-login cookie
     if user is None:
+        user = oidc_user(services)  # just back from the single sign-on provider
+        if user is not None:
+            services.events.record(LOGIN, user_id=user.id)
+    else:
+        oidc_link(services, user)  # back from "Link PROVIDER account" (Settings)
+    if user is None:
         set_error_area("Login", events=services.events)
         gate = st.empty()
         with gate.container():
@@ -127,6 +134,8 @@ def _run(services: Services) -> None:
         st.markdown(f"**{plain(user.display_name)}**  \n@{user.username}")
         sidebar_note(services.demo, user)
         if logout_button(auth, sessions=services.sessions, user=user):
+            if signed_in_with_provider():
+                st.logout()  # Streamlit's identity cookie (and the provider's session) too
             st.success("You are logged out.")
             end_page()
         keep_login_cookie(auth, days=services.settings.session_days)

@@ -7,6 +7,7 @@ import streamlit as st
 from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.ui.auth import session_cookie
+from reelmatch.ui.identities_view import identities_section
 from reelmatch.ui.sandbox_view import sandbox_section
 from reelmatch.ui.sessions_view import sessions_section
 from reelmatch.ui.settings_view import account, preferences, profile
@@ -31,4 +32,5 @@ def render(services: Services, user: User) -> None:
     with account_tab:
         sandbox_section(services.demo, user)
         sessions_section(services.sessions, user)
+        identities_section(services.identities, services.settings, user)
         account(user, users=services.users)
