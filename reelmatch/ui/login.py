@@ -6,6 +6,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 from reelmatch.bootstrap import Services
+from reelmatch.ui.account_form import new_account_form
 from reelmatch.ui.auth import forget_credentials, sign_in
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.oidc import password_login, sign_in_button
@@ -63,30 +64,22 @@ def login_form(services: Services, auth: stauth.Authenticate) -> None:
 
 
 def signup_form(services: Services, auth: stauth.Authenticate) -> None:
-    with st.form("signup", clear_on_submit=False):
-        st.subheader("Create an account")
-        username = st.text_input(
-            "Username", help="3–32 letters, digits, dot, dash or underscore", key="signup-username"
-        )
-        display_name = st.text_input("Display name (optional)", key="signup-display-name")
-        email = st.text_input("Email (optional)", key="signup-email")
-        password = st.text_input(
-            "Password", type="password", help="At least 8 characters", key="signup-password"
-        )
-        repeat = st.text_input("Repeat password", type="password", key="signup-repeat")
-        submitted = st.form_submit_button("Create account", type="primary", key="signup-submit")
-    if not submitted:
-        return
-    if password != repeat:
-        st.warning("The two passwords differ.")
+    account = new_account_form(
+        "signup",
+        prefix="signup",
+        submit="Create account",
+        title="Create an account",
+        ask_email=True,
+    )
+    if account is None:
         return
     with guarded():
         user = register(
             services.users,
-            username=username,
-            password=password,
-            email=email or None,
-            display_name=display_name or None,
+            username=account.username,
+            password=account.password,
+            email=account.email,
+            display_name=account.display_name,
         )
         forget_credentials()
         sign_in(user, sessions=services.sessions, method="sign-up")

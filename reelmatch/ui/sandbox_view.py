@@ -10,6 +10,7 @@ import streamlit as st
 from reelmatch.domain import User
 from reelmatch.errors import ReelmatchError
 from reelmatch.services.demo import SANDBOX_IDLE, DemoAccount
+from reelmatch.ui.account_form import new_account_form
 from reelmatch.ui.auth import forget_credentials, renew_login
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.routing import SETTINGS, link
@@ -56,27 +57,15 @@ def sandbox_section(demo: DemoAccount, user: User) -> None:
 
 
 def _keep_form(demo: DemoAccount, user: User) -> None:
-    with st.form("keep-sandbox"):
-        username = st.text_input(
-            "Username", help="3–32 letters, digits, dot, dash or underscore", key="keep-username"
-        )
-        display_name = st.text_input("Display name (optional)", key="keep-display-name")
-        password = st.text_input(
-            "Password", type="password", help="At least 8 characters", key="keep-password"
-        )
-        repeat = st.text_input("Repeat password", type="password", key="keep-repeat")
-        submitted = st.form_submit_button("Keep this account", type="primary", key="keep-submit")
-    if not submitted:
-        return
-    if password != repeat:
-        st.warning("The two passwords differ.")
+    account = new_account_form("keep-sandbox", prefix="keep", submit="Keep this account")
+    if account is None:
         return
     with guarded():
         kept = demo.keep(
             user,
-            username=username,
-            password=password,
-            display_name=display_name or None,
+            username=account.username,
+            password=account.password,
+            display_name=account.display_name,
             client=client_id(),
         )
         forget_credentials()

@@ -125,6 +125,17 @@ def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Ite
     context.close()
 
 
+@pytest.fixture
+def other(browser: Any) -> Iterator[Any]:
+    """A second browser: a context of its own (no shared cookies or storage), for tests of
+    two people, or one person on two devices."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    yield tab
+    context.close()
+
+
 def run_cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:
     """`python -m reelmatch ...` against the test server's database."""
     subprocess.run(

@@ -3,15 +3,11 @@ everywhere at once (decision 84), and six wrong passwords lock a username (decis
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveApp, run_cli
 from tests.browser.pages import (
-    TIMEOUT,
     click,
     fill_form,
     goto,
@@ -24,16 +20,6 @@ from tests.browser.pages import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LOGIN_SCREEN = "Just looking?"
-
-
-@pytest.fixture
-def other(browser: Any) -> Iterator[Page]:
-    """A second browser: a context of its own (no shared cookies or storage)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    yield tab
-    context.close()
 
 
 def add_user(app: LiveApp, name: str, password: str) -> None:

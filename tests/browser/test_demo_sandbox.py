@@ -3,15 +3,11 @@ separate browsers; what one rates and adds to the watchlist, the other never see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveApp
 from tests.browser.pages import (
-    TIMEOUT,
     click,
     goto,
     heading,
@@ -24,16 +20,6 @@ from tests.browser.pages import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NOTE = "Demo account — expires after 24 h idle."
-
-
-@pytest.fixture
-def other(browser: Any) -> Iterator[Page]:
-    """A second visitor: a browser context of its own (no shared cookies or storage)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    yield tab
-    context.close()
 
 
 def try_the_demo(page: Page, url: str) -> str:
