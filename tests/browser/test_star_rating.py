@@ -39,8 +39,15 @@ def test_click_change_clear_and_keyboard(page: Page, live_app: LiveApp) -> None:
     open_godfather(page, live_app.url)
     see(page, NOT_RATED)
 
-    # The keyboard alone: a radio group (one tab stop), arrows move along, Space picks.
-    star_step(page, 0.5).focus()
+    # The keyboard alone: Tab from the label reaches the group (one tab stop, a radio
+    # group), arrows move along, Space picks.
+    page.get_by_text("Your rating (★)", exact=True).click()
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('role')") == "radio":
+            break
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "radio"
+    assert page.evaluate("document.activeElement.innerText").strip() == "½"
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.innerText").strip() == "3"
