@@ -59,11 +59,15 @@ DEFAULT_IMAGE_CONFIG_TTL = 300.0
 _image_config = partial(from_data, ImageConfig)
 _genres = partial(from_data, list[Genre])
 _providers = partial(from_data, list[Provider])
-_release_dates = partial(from_data, list[ReleaseDate])
 
 
 def _found_id(value: Any) -> int | None:
     return value.get("id") if isinstance(value, dict) else None
+
+
+def _release_dates_answer(value: Any) -> dict[str, Any]:
+    """The cached `/movie/{id}/release_dates` answer (every region)."""
+    return value if isinstance(value, dict) else {"results": []}
 
 
 def _first_movie_id(data: dict[str, Any]) -> Any:
@@ -239,17 +243,18 @@ class TmdbCatalog:
         if len(code) != 2 or not code.isalpha() or movie_id <= 0:
             return []
         endpoint = f"movie/{movie_id}/release_dates"
+        # TMDB's answer covers every region: cache it once per movie, pick the region after.
         try:
-            found = self._cached(
-                tmdb_key(endpoint, {"region": code}),
+            answer = self._cached(
+                tmdb_key(endpoint, {}),
                 endpoint=endpoint,
                 kind="movie",
-                build=lambda data: to_data(release_dates_in(data, region=code)),
-                decode=_release_dates,
+                build=lambda data: {"results": data.get("results") or []},
+                decode=_release_dates_answer,
             ).value
         except NotFound:
             return []
-        return sorted(found)
+        return release_dates_in(answer, region=code)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -75,6 +75,25 @@ def test_future_dates_of_the_watchlist_in_the_users_region(
 
 
 @SQLITE
+def test_a_region_switch_reads_the_cached_answer_of_the_movie(
+    live: Services, fake_tmdb: FakeTmdb
+) -> None:
+    fake_tmdb.release_dates[FIGHT_CLUB] = [
+        _dates("FR", ("2026-12-18", 3)),
+        _dates("US", ("2026-12-10", 3)),
+    ]
+    amelie = live.users.create_user(username="amelie", password="password1")
+    live.library.add_to_watchlist(amelie, FIGHT_CLUB)
+    live.users.save_preferences(amelie, Preferences(region="FR"))
+    assert [e.on.isoformat() for e in _calendar(live).upcoming(amelie)] == ["2026-12-18"]
+
+    live.users.save_preferences(amelie, Preferences(region="US"))
+
+    assert [e.on.isoformat() for e in _calendar(live).upcoming(amelie)] == ["2026-12-10"]
+    assert fake_tmdb.requests(f"movie/{FIGHT_CLUB}/release_dates") == 1
+
+
+@SQLITE
 def test_no_region_means_us_and_unknown_movies_have_no_dates(
     live: Services, fake_tmdb: FakeTmdb
 ) -> None:

@@ -45,6 +45,17 @@ def test_create_reorder_share_and_remove(services: Services, alice: User) -> Non
     assert [i.movie.id for i in services.lists.get(alice, created.id).items] == [MATRIX]
 
 
+def test_deleting_a_list_asks_for_a_confirmation(services: Services, alice: User) -> None:
+    created = services.lists.create(alice, "Old picks")
+    at = page_app(routing.LISTS, services, alice)
+    _button(at, "Delete list").click().run()
+    assert not at.exception
+    assert [m.id for m in services.lists.lists(alice)] == [created.id]  # one click keeps it
+    _button(at, "Delete for good").click().run()
+    assert not at.exception
+    assert services.lists.lists(alice) == []
+
+
 def test_movie_page_adds_to_a_list(services: Services, alice: User) -> None:
     created = services.lists.create(alice, "Watch with Bob")
     at = page_app(routing.MOVIE, services, alice, id=str(GODFATHER))

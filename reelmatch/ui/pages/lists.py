@@ -54,6 +54,16 @@ def render(services: Services, user: User) -> None:
             key=f"export-{list_id}",
             on_click="ignore",
         )
+        confirm = f"confirm-delete-{list_id}"
         if st.button("Delete list", key=f"delete-{list_id}"):
-            lists.delete(user, list_id)
-            st.rerun()
+            st.session_state[confirm] = True
+        if st.session_state.get(confirm):
+            st.warning(f"Delete “{movie_list.name}” for good? This cannot be undone.")
+            sure_col, cancel_col = st.columns(2)
+            if sure_col.button("Delete for good", type="primary", key=f"delete-sure-{list_id}"):
+                st.session_state.pop(confirm, None)
+                lists.delete(user, list_id)
+                st.rerun()
+            if cancel_col.button("Cancel", key=f"delete-cancel-{list_id}"):
+                st.session_state.pop(confirm, None)
+                st.rerun()
