@@ -121,3 +121,21 @@ def add_from_library(lists: ListService, user: User, titles: dict[int, str]) -> 
         )
         if movie_id is not None:
             add_to_list(lists, user, movie_id, key="library-list")
+
+
+def delete_button(lists: ListService, user: User, movie_list: MovieList) -> None:
+    """ "Delete list", then "Delete for good" or Cancel: one click deletes nothing."""
+    confirm = f"confirm-delete-{movie_list.id}"
+    if st.button("Delete list", key=f"delete-{movie_list.id}"):
+        st.session_state[confirm] = True
+    if not st.session_state.get(confirm):
+        return
+    st.warning(f"Delete “{plain(movie_list.name)}” for good? This cannot be undone.")
+    sure, cancel = st.columns(2)
+    if sure.button("Delete for good", type="primary", key=f"delete-sure-{movie_list.id}"):
+        st.session_state.pop(confirm, None)
+        lists.delete(user, movie_list.id)
+        st.rerun()
+    if cancel.button("Cancel", key=f"delete-cancel-{movie_list.id}"):
+        st.session_state.pop(confirm, None)
+        st.rerun()

@@ -101,7 +101,7 @@ def sign_in_button(settings: Settings) -> None:
         icon=":material/key:",
         use_container_width=True,
     ):
-        st.login(chosen.name) if chosen.name else st.login()
+        _login(chosen)
 
 
 def link_button(settings: Settings) -> None:
@@ -110,7 +110,15 @@ def link_button(settings: Settings) -> None:
     if chosen is None:
         return
     if st.button(f"Link {chosen.label} account", key="oidc-link", icon=":material/link:"):
-        st.login(chosen.name) if chosen.name else st.login()
+        _login(chosen)
+
+
+def _login(chosen: Provider) -> None:
+    """Off to the provider (`[auth.NAME]`, or `[auth]` itself when it has no name)."""
+    if chosen.name:
+        st.login(chosen.name)
+    else:
+        st.login()
 
 
 def _claims() -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.services.lists import letterboxd_list_csv
 from reelmatch.ui.errors import guarded
-from reelmatch.ui.lists_view import items_editor, share_link
+from reelmatch.ui.lists_view import delete_button, items_editor, share_link
 from reelmatch.ui.text import plain
 
 
@@ -54,16 +54,4 @@ def render(services: Services, user: User) -> None:
             key=f"export-{list_id}",
             on_click="ignore",
         )
-        confirm = f"confirm-delete-{list_id}"
-        if st.button("Delete list", key=f"delete-{list_id}"):
-            st.session_state[confirm] = True
-        if st.session_state.get(confirm):
-            st.warning(f"Delete “{movie_list.name}” for good? This cannot be undone.")
-            sure_col, cancel_col = st.columns(2)
-            if sure_col.button("Delete for good", type="primary", key=f"delete-sure-{list_id}"):
-                st.session_state.pop(confirm, None)
-                lists.delete(user, list_id)
-                st.rerun()
-            if cancel_col.button("Cancel", key=f"delete-cancel-{list_id}"):
-                st.session_state.pop(confirm, None)
-                st.rerun()
+        delete_button(lists, user, movie_list)
