@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,12 +62,12 @@ def _app_env(data_dir: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    _require_chromium()
-    data_dir = tmp_path_factory.mktemp("browser") / "var"
-    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
-    env = _app_env(data_dir, database_url)
+@contextmanager
+def serving(
+    data_dir: Path, env: dict[str, str], *, port: int, args: Sequence[str] = ()
+) -> Iterator[str]:
+    """Migrate the database, then `streamlit run app.py` on `port` until the block ends; yields
+    the app's URL. Its output is kept in `data_dir/streamlit.log` for the caller to check."""
     subprocess.run(
         [sys.executable, "-m", "reelmatch", "db", "upgrade"],
         cwd=ROOT,
@@ -74,10 +75,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         check=True,
         capture_output=True,
     )
-    port = free_port()
     log = (data_dir / "streamlit.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), *args],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -85,9 +85,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", expect=b"ok")
-        shots = Path(os.environ.get(SCREENSHOT_DIR) or data_dir / "screenshots")
-        shots.mkdir(parents=True, exist_ok=True)
-        yield LiveApp(f"http://127.0.0.1:{port}", data_dir, database_url, shots)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         try:
@@ -95,8 +93,32 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    _require_chromium()
+    data_dir = tmp_path_factory.mktemp("browser") / "var"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{data_dir / 'reelmatch.db'}"
+    with serving(data_dir, _app_env(data_dir, database_url), port=free_port()) as url:
+        shots = Path(os.environ.get(SCREENSHOT_DIR) or data_dir / "screenshots")
+        shots.mkdir(parents=True, exist_ok=True)
+        yield LiveApp(url, data_dir, database_url, shots)
     output = (data_dir / "streamlit.log").read_text(errors="replace")
     assert "Traceback" not in output, output
+
+
+@contextmanager
+def new_tab(browser: Any) -> Iterator[Any]:
+    """A page in a browser context of its own (no shared cookies or storage)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT)
+    try:
+        yield tab
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -114,26 +136,20 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: Any, live_app: LiveApp, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    yield tab
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:  # keep what the browser saw, for the log
-        tab.screenshot(path=str(live_app.data_dir / f"failed-{request.node.name}.png"))
-        print(f"screenshot of the failure: {live_app.data_dir}/failed-{request.node.name}.png")
-    context.close()
+    with new_tab(browser) as tab:
+        yield tab
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:  # keep what the browser saw, for the log
+            shot = live_app.data_dir / f"failed-{request.node.name}.png"
+            tab.screenshot(path=str(shot))
+            print(f"screenshot of the failure: {shot}")
 
 
 @pytest.fixture
 def other(browser: Any) -> Iterator[Any]:
-    """A second browser: a context of its own (no shared cookies or storage), for tests of
-    two people, or one person on two devices."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT)
-    yield tab
-    context.close()
+    """A second browser, for tests of two people, or one person on two devices."""
+    with new_tab(browser) as tab:
+        yield tab
 
 
 def run_cli(app: LiveApp, *args: str, stdin: str | None = None) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveApp, _app_env, _require_chromium, run_cli
+from tests.browser.conftest import LiveApp, _app_env, _require_chromium, new_tab, run_cli, serving
 from tests.browser.pages import (
     TIMEOUT,
     click,
@@ -30,7 +28,7 @@ from tests.browser.pages import (
     wait_for_login_cookie,
 )
 from tests.conftest import ROOT
-from tests.support.net import free_port, wait_for_http
+from tests.support.net import free_port
 from tests.support.oidc_provider import MockProvider, oidc_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -66,43 +64,16 @@ def sso_app(tmp_path_factory: pytest.TempPathFactory, provider: MockProvider) ->
     )
     env = _app_env(data_dir, database_url)
     env.update(REELMATCH_SECRETS_FILE=str(secrets_file), REELMATCH_OIDC_LABEL="Loopback ID")
-    subprocess.run(
-        [sys.executable, "-m", "reelmatch", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    log = (data_dir / "streamlit.log").open("wb")
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    server = subprocess.Popen(
-        [*command, "--secrets.files", str(secrets_file)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/_stcore/health", expect=b"ok")
-        yield LiveApp(f"http://127.0.0.1:{port}", data_dir, database_url, data_dir)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with serving(data_dir, env, port=port, args=["--secrets.files", str(secrets_file)]) as url:
+        yield LiveApp(url, data_dir, database_url, data_dir)
     app_log = (data_dir / "streamlit.log").read_text(errors="replace")
     assert 'File "' + str(ROOT / "reelmatch") not in app_log, app_log  # no error of ours
 
 
 @pytest.fixture
 def tab(browser: Any, sso_app: LiveApp) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    yield page
-    context.close()
+    with new_tab(browser) as page:
+        yield page
 
 
 def identities(app: LiveApp, subject: str) -> list[tuple[str, str]]:
@@ -148,16 +119,11 @@ def test_first_login_creates_the_user_and_the_second_reuses_it(
     wait_for_login_cookie(tab)
     assert identities(sso_app, "sub-alice") == [("alice.sso", provider.url)]
 
-    again = browser.new_context(viewport={"width": 1400, "height": 1000})  # another browser
-    try:
-        other = again.new_page()
-        other.set_default_timeout(TIMEOUT)
+    with new_tab(browser) as other:  # another browser
         start_sign_in(other, sso_app)
         authorize(other, "sub-alice")
         heading(other, "Discover")
         see(other, "@alice.sso")
-    finally:
-        again.close()
     assert identities(sso_app, "sub-alice") == [("alice.sso", provider.url)]  # no second user
 
 
