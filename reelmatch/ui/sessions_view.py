@@ -10,7 +10,8 @@ from reelmatch.ui.auth import end_session, session_cookie
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.layout import end_page
 
-HOW = {"password": "password", "sign-up": "sign-up", "demo": "demo", "oidc": "single sign-on"}
+#: How a session began, where the stored word is not plain English.
+HOW = {"oidc": "single sign-on"}
 
 
 def sessions_section(sessions: SessionService, user: User) -> None:
