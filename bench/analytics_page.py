@@ -21,27 +21,37 @@ from bench.common import summary, timed_ms
 from reelmatch.domain import User
 from reelmatch.services.analytics import Period
 from reelmatch.ui import routing
-from reelmatch.ui.analytics_view import PRESETS
+from reelmatch.ui.analytics_view import CUSTOM, PRESETS
 from reelmatch.ui.state import get_services
+from reelmatch.ui.zones import user_timezone
 from tests.support.apptest import app_as
 
 
-def measure_page(url: str, admin: User, *, repeat: int) -> dict[str, dict[str, float]]:
+def measure_page(
+    url: str, admin: User, *, repeat: int, custom_days: int | None = None
+) -> dict[str, dict[str, float]]:
+    """Each preset range, then a custom range of `custom_days` ending today, if given."""
     os.environ["DATABASE_URL"] = url
     st.cache_resource.clear()
     at = app_as(admin, page=routing.ANALYTICS)
     _check(at)
     services = get_services()  # the app's own, shared with the AppTest runs
     results: dict[str, dict[str, float]] = {}
-    for label, days in PRESETS.items():
-        at.segmented_control(key="an-range").set_value(label).run()
+    ranges = list(PRESETS.items())
+    if custom_days:
+        ranges.append((f"custom {custom_days} days", custom_days))
+    for label, days in ranges:
+        period = Period.last(days, timezone=user_timezone(services.users, admin))
+        if label in PRESETS:
+            at.segmented_control(key="an-range").set_value(label).run()
+        else:
+            at.segmented_control(key="an-range").set_value(CUSTOM).run()
+            at.date_input(key="an-dates").set_value((period.start, period.end)).run()
         _check(at)
 
         def cold() -> None:
             services.cache.invalidate_prefix("analytics:")
             at.run()
-
-        period = Period.last(days)
 
         def refresh(period: Period = period) -> object:
             return services.analytics.kpis(admin, period)

@@ -71,7 +71,8 @@ def event_rows(
     rng = np.random.default_rng(seed)
     n = sizes.events
     kinds = rng.choice([k for k, _ in EVENT_MIX], size=n, p=_shares())
-    ages = rng.uniform(0, sizes.days * 86400, n)
+    # Oldest first, as the recorder appends them: ids grow with time, as in a real table.
+    ages = np.sort(rng.uniform(0, sizes.days * 86400, n))[::-1]
     users = rng.integers(1, sizes.users + 1, n)
     anonymous = rng.random(n) < 0.15
     movies = rng.integers(0, 4803, n)

@@ -167,6 +167,16 @@ class EventRow(Base):
         Index("ix_events_kind_ts_covering", *EVENT_COVERING_COLUMNS),
         Index(None, "user_id", "ts"),
         Index(None, "ts", "user_id"),  # covers distinct active users per day
+        # Covers watchlist conversion (3 % of events); queries spell the kind as a literal,
+        # since neither database matches a partial index to a bound parameter.
+        Index(
+            "ix_events_watchlist_adds",
+            "ts",
+            "user_id",
+            "movie_id",
+            sqlite_where=text("kind = 'watchlist_add'"),
+            postgresql_where=text("kind = 'watchlist_add'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -237,23 +247,34 @@ class EventHourlyRow(Base):
     cost_usd: Mapped[float] = mapped_column(default=0.0)
 
 
-class UserHourlyRow(Base):
-    """Who was active in each UTC hour (any event with a user): distinct users over any
-    range are counted exactly from these rows."""
+class RollupSetHourlyRow(Base):
+    """A set of ids per UTC hour (decision 91, `reelmatch.store.id_sets`): the users active
+    in the hour (`name` active_users) and the (user, movie) pairs watchlisted in it
+    (watchlisted). An hour without any has no row."""
 
-    __tablename__ = "user_hourly"
-    __table_args__ = (Index(None, "user_id", "hour"),)
+    __tablename__ = "rollup_sets_hourly"
 
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
     hour: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    members: Mapped[bytes]
+
+
+class RollupSetDailyRow(Base):
+    """The same sets per UTC day (`day` is the hour its midnight starts): the union of the
+    day's hours, so a range of whole days reads one value a day."""
+
+    __tablename__ = "rollup_sets_daily"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[int] = mapped_column(primary_key=True)
+    members: Mapped[bytes]
 
 
 class LatencyDailyRow(Base):
     """Latency histograms per UTC day (`day` is the hour its midnight starts, since 1970):
     upstream api_call latency per (service, endpoint) and page_view render time per page,
-    in fixed log buckets (`reelmatch.store.rollup_plan`)."""
+    in fixed log buckets (`reelmatch.store.rollup_plan`), packed as (bucket, count) pairs
+    (`rollup_plan.pack_histogram`): one row per day and group (decision 91)."""
 
     __tablename__ = "latency_daily"
 
@@ -261,8 +282,7 @@ class LatencyDailyRow(Base):
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
     subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
-    bucket: Mapped[int] = mapped_column(primary_key=True)
-    n: Mapped[int] = mapped_column(default=0)
+    histogram: Mapped[bytes]
 
 
 class RollupStateRow(Base):

@@ -6,25 +6,17 @@ hours that lie wholly inside it and inside the coverage, and from raw events for
 the hour in progress, anything after the coverage, and the half hours at the edges of a
 day in a zone such as Asia/Kolkata (+05:30), whose midnights fall mid-hour. So counts,
 sums and distinct users are the same as a raw scan; only the latency percentiles, read
-from fixed log buckets, are approximate (within `MAX_PERCENTILE_ERROR`).
+from fixed log buckets, are approximate (`histograms.MAX_PERCENTILE_ERROR`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 HOUR = 3600
 DAY_HOURS = 24
-#: Latency buckets grow by this factor: bucket k holds values in [G**k, G**(k+1)) ms and
-#: stands for their geometric middle G**(k + 1/2), at most sqrt(G) - 1 (1.49 %) away.
-GROWTH = 1.03
-MAX_PERCENTILE_ERROR = math.sqrt(GROWTH) - 1
-#: The bucket of values <= 0 ms (read back as 0).
-ZERO_BUCKET = -100_000
-
 #: A half-open UTC interval.
 Interval = tuple[datetime, datetime]
 #: A half-open range of hours since 1970 UTC.
@@ -43,31 +35,6 @@ def hour_start(hour: int) -> datetime:
 def day_start_hour(hour: int) -> int:
     """The hour of the UTC midnight that begins `hour`'s day."""
     return hour - hour % DAY_HOURS
-
-
-def bucket_of(ms: float) -> int:
-    """The histogram bucket of a latency (the SQL in the rollup repository computes the
-    same: floor(ln(ms) / ln(GROWTH)))."""
-    return ZERO_BUCKET if ms <= 0 else math.floor(math.log(ms) / math.log(GROWTH))
-
-
-def bucket_value(bucket: int) -> float:
-    return 0.0 if bucket == ZERO_BUCKET else float(GROWTH ** (bucket + 0.5))
-
-
-def nearest_rank_bucket(counts: dict[int, int], fraction: float) -> float | None:
-    """The nearest-rank percentile (the value at rank ceil(fraction * n)) of a histogram,
-    as its bucket's middle."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    rank = max(1, math.ceil(fraction * total))
-    seen = 0
-    for bucket in sorted(counts):
-        seen += counts[bucket]
-        if seen >= rank:
-            return bucket_value(bucket)
-    raise AssertionError("unreachable: the ranks add up to the total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +75,7 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
     """Split consecutive `intervals` (each one local day, or one span): each gives its whole
     covered hours (`days`: whole covered UTC days) to the rollups, the rest to raw events."""
     if coverage is None:
-        return Split((), tuple(_merge_intervals(intervals)))
+        return Split((), tuple(merge_intervals(intervals)))
     rolled: list[Hours] = []
     raw: list[Interval] = []
     for interval in intervals:
@@ -123,7 +90,7 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
             raw.append((a, low))
         if high < b:
             raw.append((high, b))
-    return Split(tuple(_merge_hours(rolled)), tuple(_merge_intervals(raw)))
+    return Split(tuple(_merge_hours(rolled)), tuple(merge_intervals(raw)))
 
 
 def _merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
@@ -136,7 +103,7 @@ def _merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
     return merged
 
 
-def _merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
+def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
     merged: list[Interval] = []
     for a, b in sorted(intervals):
         if b <= a:

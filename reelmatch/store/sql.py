@@ -15,11 +15,15 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    Subquery,
+    and_,
     case,
     column,
     func,
     literal,
+    or_,
     select,
+    union_all,
     values,
 )
 
@@ -87,6 +91,38 @@ def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElem
     local = epoch_seconds(timestamp, dialect) + offset - literal(base, BigInteger)
     index: ColumnElement[Any] = local // literal(86_400, BigInteger)
     return index
+
+
+def within(column: Any, intervals: Sequence[tuple[Any, Any]]) -> ColumnElement[bool]:
+    """`column` inside any of the half-open `intervals` (UTC instants or hour numbers)."""
+    return or_(*(and_(column >= a, column < b) for a, b in intervals))
+
+
+def rows_by_day(
+    days: LocalDays,
+    timestamp: Any,
+    *columns: Any,
+    where: Sequence[Any],
+    dialect: str,
+    pieces: Sequence[tuple[datetime, datetime]] | None = None,
+) -> Subquery:
+    """A subquery of (i, columns...) for rows whose `timestamp` is within `days` (and within
+    `pieces`, when given); callers group by its `i` (grouping the subquery keeps PostgreSQL
+    from seeing two copies of the day expression with different parameters).
+
+    Each piece is its own range (a UNION ALL): SQLite scans the whole of `days` for ranges
+    joined with OR."""
+    index = local_day_index(timestamp, days, dialect).label("i")
+    ranges = [(days.start, days.stop)] if pieces is None else pieces
+    selects = [
+        select(index, *columns).where(
+            timestamp >= max(start, days.start), timestamp < min(stop, days.stop), *where
+        )
+        for start, stop in ranges
+    ]
+    if len(selects) == 1:
+        return selects[0].subquery("by_day")
+    return union_all(*selects).subquery("by_day")
 
 
 def local_day_index_of_seconds(seconds: Any, days: LocalDays) -> ColumnElement[Any]:

@@ -18,15 +18,18 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.services.analytics import OPERATOR, AnalyticsService, Period
 from reelmatch.services.analytics.rollups import Rollups
+from reelmatch.store.histograms import MAX_PERCENTILE_ERROR
 from reelmatch.store.models import (
     EventHourlyRow,
     EventRow,
     LatencyDailyRow,
+    RollupSetDailyRow,
+    RollupSetHourlyRow,
     RollupStateRow,
-    UserHourlyRow,
+    WatchRow,
 )
 from reelmatch.store.repositories.events import QueuedEvent, event_values
-from reelmatch.store.rollup_plan import DAY_HOURS, MAX_PERCENTILE_ERROR, hour_of
+from reelmatch.store.rollup_plan import DAY_HOURS, hour_of
 from reelmatch.store.uow import UnitOfWork
 from tests.support.cli import run_cli
 
@@ -35,8 +38,11 @@ from tests.support.cli import run_cli
 ORIGIN = datetime(2026, 2, 24, tzinfo=UTC)
 WINDOW_SECONDS = 16 * 86_400
 ORIGIN_HOUR = hour_of(ORIGIN)
+#: Movies of the offline catalog (The Godfather, its Part II, The Shawshank Redemption).
+MOVIES = (238, 240, 278)
 ZONES = ("UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Paris")
-TABLES = (EventRow, EventHourlyRow, UserHourlyRow, LatencyDailyRow, RollupStateRow)
+ROLLUPS = (EventHourlyRow, RollupSetHourlyRow, RollupSetDailyRow, LatencyDailyRow)
+TABLES = (EventRow, WatchRow, *ROLLUPS, RollupStateRow)
 PERCENTILE_COLUMNS = ("p50_ms", "p95_ms")
 PERCENTILE_KPIS = ("api_p95_ms", "page_render_p95_ms")
 
@@ -71,6 +77,7 @@ other_props: dict[str, Any] = {
         }
     ),
     "error": st.fixed_dictionaries({"where": st.sampled_from(["discover", "library"])}),
+    "watchlist_add": st.fixed_dictionaries({"movie_id": st.sampled_from(MOVIES)}),
 }
 KINDS = ["login", "page_view", "search", "rating_set", "watchlist_add", "watch_logged"]
 KINDS += ["api_call", "error", "ai_usage", "recommendation_shown"]
@@ -87,13 +94,21 @@ def an_event(draw: st.DrawFn) -> tuple[int, str, int | None, float | None, dict[
 @st.composite
 def a_case(draw: st.DrawFn) -> dict[str, Any]:
     events = draw(st.lists(an_event(), min_size=1, max_size=120))
+    # Diary entries (user, movie, days after ORIGIN): watchlisted movies convert.
+    watches = draw(
+        st.lists(st.tuples(st.integers(0, 3), st.sampled_from(MOVIES), st.integers(0, 45)))
+    )
     start_day = draw(st.integers(0, 10))
     stop_hour = draw(st.integers(start_day * DAY_HOURS + 1, 16 * DAY_HOURS))
+    # The refresh job rolls up the hours completed since its last run: from mid-day too.
+    refreshed_from = draw(st.integers(start_day * DAY_HOURS, stop_hour))
     first = draw(st.integers(1, 12))
     length = draw(st.integers(1, 5))
     return {
         "events": events,
+        "watches": watches,
         "coverage": (ORIGIN_HOUR + start_day * DAY_HOURS, ORIGIN_HOUR + stop_hour),
+        "refreshed_from": ORIGIN_HOUR + refreshed_from,
         "period": (
             ORIGIN.date() + timedelta(days=first),
             ORIGIN.date() + timedelta(days=min(first + length, 15)),
@@ -139,6 +154,7 @@ def _answers(analytics: AnalyticsService, period: Period) -> dict[str, Any]:
     board = analytics.dashboard(OPERATOR, period)
     return {
         "kpis": {kpi.key: (kpi.value, kpi.previous) for kpi in board.kpis},
+        "conversion": (board.conversion.watchlisted, board.conversion.converted),
         "activity": board.activity,
         "previous_activity": board.previous_activity,
         "cache_hit_rate": board.cache_hit_rate,
@@ -162,6 +178,7 @@ def _close(raw: float | None, rolled: float | None, *, percentile: bool) -> bool
 
 
 def _assert_same(raw: dict[str, Any], rolled: dict[str, Any]) -> None:
+    assert raw["conversion"] == rolled["conversion"]
     for key, (value, previous) in raw["kpis"].items():
         got = rolled["kpis"][key]
         percentile = key in PERCENTILE_KPIS
@@ -190,13 +207,19 @@ def test_rollups_and_raw_events_give_the_raw_answers(
 ) -> None:
     _reset(services)
     _insert(services, people, case["events"])
+    for user, movie, day in case["watches"]:
+        services.library.log_watch(
+            people[user], movie, watched_on=ORIGIN.date() + timedelta(days=day)
+        )
     analytics = AnalyticsService(services.database.unit_of_work)
     first, last = case["period"]
     period = Period(first, last, case["zone"])
     raw = _answers(analytics, period)
 
     start, stop = case["coverage"]
-    Rollups(services.database.unit_of_work)._rebuild_range(start, stop)
+    rollups = Rollups(services.database.unit_of_work)
+    rollups._rebuild_range(start, case["refreshed_from"])
+    rollups._rebuild_range(case["refreshed_from"], stop)
     with UnitOfWork(services.database, read_only=True) as uow:
         coverage = uow.rollups.coverage()
     assert coverage is not None
@@ -232,8 +255,7 @@ def test_merged_percentiles_stay_within_two_percent(
 
 def _counts(services: Services) -> tuple[int, ...]:
     with UnitOfWork(services.database, read_only=True) as uow:
-        tables = (EventHourlyRow, UserHourlyRow, LatencyDailyRow)
-        totals = [uow.session.scalar(select(func.count()).select_from(t)) for t in tables]
+        totals = [uow.session.scalar(select(func.count()).select_from(t)) for t in ROLLUPS]
         events = uow.session.scalar(select(func.sum(EventHourlyRow.events)))
     return (*(int(n or 0) for n in totals), int(events or 0))
 
@@ -264,7 +286,7 @@ def test_a_rebuild_is_idempotent_and_catches_late_events(
     # The hours completed meanwhile are added; nothing else is redone.
     later = rollups.refresh(now=now + timedelta(hours=2))
     assert later.stop == datetime(2026, 3, 10, 14, tzinfo=UTC)
-    assert later.days_rebuilt == 1  # the current day, from its midnight
+    assert later.days_rebuilt == 1  # the two new hours of the current day
 
 
 def test_metrics_rollup_command(
@@ -287,3 +309,53 @@ def test_metrics_rollup_command(
     assert text.code == 0, text.err
     assert "Rebuilt " in text.out
     assert _counts(services)[-1] == 2
+
+
+def test_a_deleted_account_leaves_the_rolled_up_active_users(
+    services: Services, people: list[User]
+) -> None:
+    """Its events go with it, so raw events no longer count it; nor do the user sets."""
+    events = [(h * 3600 + 60, "login", n, None, {}) for h in range(30) for n in (0, 1)]
+    _insert(services, people, events)
+    analytics = AnalyticsService(services.database.unit_of_work)
+    period = Period(date(2026, 2, 24), date(2026, 2, 25), "UTC")
+    Rollups(services.database.unit_of_work)._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 48)
+    before = {k.key: k.value for k in analytics.kpis(OPERATOR, period)}
+    assert before["active_users"] == 2
+    assert before["dau"] == 2
+
+    services.users.delete_user(people[1])
+    after = {k.key: k.value for k in analytics.kpis(OPERATOR, period)}
+    assert (after["active_users"], after["dau"]) == (1, 1)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+def test_watchlist_conversion_from_the_rolled_up_pairs(
+    services: Services, people: list[User], zone: str
+) -> None:
+    """The edges of the window, a movie added twice, a pair in the hour in progress."""
+    day = 86_400
+    add = "watchlist_add"
+    events = [
+        (2 * day + 3600, add, 0, None, {"movie_id": 238}),  # watched that day: converts
+        (2 * day + 7200, add, 1, None, {"movie_id": 238}),  # watched 30 days later: converts
+        (3 * day, add, 2, None, {"movie_id": 240}),  # watched 31 days later: does not
+        (4 * day, add, 3, None, {"movie_id": 278}),  # added again later: the first day counts
+        (9 * day, add, 3, None, {"movie_id": 278}),
+        (10 * day + 1800, add, 0, None, {"movie_id": 240}),  # past the coverage: raw
+        (10 * day + 1900, add, 0, None, {"movie_id": 278}),  # never watched
+    ]
+    _insert(services, people, events)
+    watched = [(0, 238, 2), (1, 238, 32), (2, 240, 34), (3, 278, 5), (0, 240, 11)]
+    for user, movie, days in watched:
+        services.library.log_watch(
+            people[user], movie, watched_on=ORIGIN.date() + timedelta(days=days)
+        )
+    analytics = AnalyticsService(services.database.unit_of_work)
+    period = Period(date(2026, 2, 25), date(2026, 3, 7), zone)
+    raw = analytics.conversion(OPERATOR, period)
+    Rollups(services.database.unit_of_work)._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 10 * 24)
+    rolled = analytics.conversion(OPERATOR, period)
+    assert (rolled.watchlisted, rolled.converted) == (raw.watchlisted, raw.converted)
+    if zone == "UTC":
+        assert (rolled.watchlisted, rolled.converted) == (6, 4)

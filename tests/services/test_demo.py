@@ -18,8 +18,7 @@ from reelmatch.jobs import tasks
 from reelmatch.services.analytics import Period
 from reelmatch.services.demo import SANDBOX_IDLE, DemoAccount
 from reelmatch.services.users import DEMO_FRIEND_USERNAME
-from reelmatch.store.models import Base, UserHourlyRow
-from reelmatch.store.rollup_plan import hour_of
+from reelmatch.store.models import Base
 from reelmatch.store.uow import UnitOfWork
 from tests.support.cli import run_cli
 
@@ -173,8 +172,6 @@ def fill_every_table(services: Services, user: User) -> None:
             at=datetime.now(UTC),
         )
         uow.events.insert_many([{"kind": "page_view", "user_id": user.id, "subject": "Discover"}])
-        # What the rollup job makes of that page view once its hour is over (decision 82).
-        uow.session.add(UserHourlyRow(hour=hour_of(datetime.now(UTC)) - 1, user_id=user.id))
         uow.commit()
 
 

@@ -4,8 +4,9 @@ every 10 minutes) and `rebuild` (`metrics rollup --since 90d`).
 Each range is deleted and recomputed from raw events in one unit of work, a week at a time,
 together with the state that says which hours the rollups hold, so an interrupted run loses
 nothing and running twice gives the same rows. An hour counts as complete `SETTLE` after it
-ended; events that arrive later for an hour already rolled up (their ids are above the
-state's `last_event_id`) get their day rebuilt by the next refresh.
+ended, and a refresh reads only the hours completed since the last one (a day's latency
+histogram grows by addition); events that arrive later for an hour already rolled up (their
+ids are above the state's `last_event_id`) get their day rebuilt by the next refresh.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class Rollups:
                 uow.commit()
             days += 1
         if stop > coverage.stop:
-            done = self._rebuild_range(day_start_hour(coverage.stop), stop, last_event_id=max_id)
+            done = self._rebuild_range(coverage.stop, stop, last_event_id=max_id)
             return RollupResult(
                 done.start, done.stop, days + done.days_rebuilt, rows + done.rows_written
             )
@@ -118,14 +119,15 @@ class Rollups:
         self, start: int, stop: int, *, last_event_id: int | None = None
     ) -> RollupResult:
         """Rebuild [start, stop) a chunk per unit of work, growing the coverage with each
-        chunk; `last_event_id` is recorded with the last chunk."""
+        chunk; `last_event_id` is recorded with the last chunk. `start` is a UTC midnight or
+        the coverage's end (then only the new hours are read)."""
         days = rows = 0
         if stop <= start:
             return RollupResult(None, None, 0, 0)
         coverage = Coverage(start, stop)
         chunk = start
         while True:
-            end = min(chunk + CHUNK_DAYS * DAY_HOURS, stop)
+            end = min(day_start_hour(chunk) + CHUNK_DAYS * DAY_HOURS, stop)
             with self._unit_of_work() as uow:
                 rollups = uow.rollups
                 rows += rollups.rebuild(chunk, end)

@@ -11,12 +11,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
+from reelmatch.store import histograms
+from reelmatch.store.histograms import nearest_rank_bucket
 from reelmatch.store.models import EventHourlyRow, EventRow, LatencyDailyRow
-from reelmatch.store.repositories.analytics import Span, day_split, within
+from reelmatch.store.repositories.analytics import Span, day_split
 from reelmatch.store.repositories.rollups import bucket_expression, read_coverage
 from reelmatch.store.rollup_plan import (
     HOUR,
@@ -24,15 +26,15 @@ from reelmatch.store.rollup_plan import (
     Hours,
     Interval,
     Split,
-    nearest_rank_bucket,
     split,
 )
 from reelmatch.store.sql import (
     LocalDays,
-    local_day_index,
     local_day_index_of_seconds,
     nearest_rank,
     percentile_query,
+    rows_by_day,
+    within,
 )
 
 PERCENTILES = (0.5, 0.95)
@@ -86,16 +88,13 @@ class SystemAnalyticsRepository:
         return self._coverage[0]
 
     def _by_day(self, days: LocalDays, *columns: Any, kind: str, pieces: Sequence[Interval]) -> Any:
-        index = local_day_index(EventRow.ts, days, self._dialect).label("i")
-        return (
-            select(index, *columns)
-            .where(
-                EventRow.kind == kind,
-                EventRow.ts >= days.start,
-                EventRow.ts < days.stop,
-                within(EventRow.ts, pieces),
-            )
-            .subquery("by_day")
+        return rows_by_day(
+            days,
+            EventRow.ts,
+            *columns,
+            where=[EventRow.kind == kind],
+            dialect=self._dialect,
+            pieces=pieces,
         )
 
     def _rolled_by_day(self, days: LocalDays, rolled: Sequence[Hours], kind: str) -> Any:
@@ -208,34 +207,37 @@ class SystemAnalyticsRepository:
         ("service", "subject"), over the split's rolled-up days and raw pieces."""
         found: Histograms = defaultdict(Counter)
         daily = [LatencyDailyRow.__table__.c[name] for name in groups]
-        rolled = (
-            select(*daily, LatencyDailyRow.bucket, func.sum(LatencyDailyRow.n))
-            .where(LatencyDailyRow.kind == kind, within(LatencyDailyRow.day, parts.rolled))
-            .group_by(*daily, LatencyDailyRow.bucket)
+        rolled = select(*daily, LatencyDailyRow.histogram).where(
+            LatencyDailyRow.kind == kind, within(LatencyDailyRow.day, parts.rolled)
         )
-        queries = [rolled]
+        packed: dict[tuple[str, ...], list[bytes]] = defaultdict(list)
+        for row in self._core.execute(rolled):
+            packed[tuple(str(k) for k in row[:-1])].append(row[-1])
+        for group, day_histograms in packed.items():
+            found[group].update(histograms.merged(day_histograms))
         if parts.raw:
             measured = [EventRow.kind == kind, EventRow.duration_ms.is_not(None)]
             if kind == API_CALL:
                 measured.append(reached_upstream())
             columns = [func.coalesce(EventRow.__table__.c[name], "").label(name) for name in groups]
-            rows = (
-                select(*columns, bucket_expression(EventRow.duration_ms).label("bucket"))
-                .where(*measured, within(EventRow.ts, parts.raw))
-                .subquery("raw")
-            )
-            keys = [rows.c[name] for name in groups]
-            queries.append(
-                select(*keys, rows.c.bucket, func.count()).group_by(*keys, rows.c.bucket)
-            )
-        for query in queries:
-            for row in self._core.execute(query):
-                *key, bucket, n = row
-                found[tuple(str(k) for k in key)][int(bucket)] += int(n)
+            # A query per piece: SQLite scans all of a kind for ranges joined with OR.
+            for start, stop in parts.raw:
+                rows = (
+                    select(*columns, bucket_expression(EventRow.duration_ms).label("bucket"))
+                    .where(*measured, EventRow.ts >= start, EventRow.ts < stop)
+                    .subquery("raw")
+                )
+                keys = [rows.c[name] for name in groups]
+                query = select(*keys, rows.c.bucket, func.count()).group_by(*keys, rows.c.bucket)
+                for row in self._core.execute(query):
+                    *key, bucket, n = row
+                    found[tuple(str(k) for k in key)][int(bucket)] += int(n)
         return found
 
-    def _api_counts(self, parts: Split) -> dict[tuple[str, str], tuple[int, int, int]]:
-        """(upstream calls, failed, 429) per (service, endpoint) over the split."""
+    def _api_counts(self, span: Span) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """(upstream calls, failed, 429) per (service, endpoint) over the span: its whole
+        rolled-up hours from `event_hourly`, the rest from raw events."""
+        parts = split([span], self.coverage)
         found: dict[tuple[str, str], tuple[int, int, int]] = {}
         h = EventHourlyRow
         queries = [
@@ -249,16 +251,19 @@ class SystemAnalyticsRepository:
                 func.coalesce(EventRow.service, "").label("service"),
                 func.coalesce(EventRow.subject, "").label("endpoint"),
             ]
-            raw = (
-                select(
-                    *labelled,
-                    _one_when(reached_upstream()).label("calls"),
-                    _one_when(and_(reached_upstream(), failed())).label("failed"),
-                    _one_when(and_(reached_upstream(), EventRow.status == 429)).label("limited"),
+            flags = [
+                _one_when(reached_upstream()).label("calls"),
+                _one_when(and_(reached_upstream(), failed())).label("failed"),
+                _one_when(and_(reached_upstream(), EventRow.status == 429)).label("limited"),
+            ]
+            raw = union_all(  # a range per piece (SQLite scans everything for ORed ranges)
+                *(
+                    select(*labelled, *flags).where(
+                        EventRow.kind == API_CALL, EventRow.ts >= start, EventRow.ts < stop
+                    )
+                    for start, stop in parts.raw
                 )
-                .where(EventRow.kind == API_CALL, within(EventRow.ts, parts.raw))
-                .subquery("raw")
-            )
+            ).subquery("raw")
             queries.append(
                 select(
                     raw.c.service,
@@ -279,10 +284,10 @@ class SystemAnalyticsRepository:
                 )
         return {key: value for key, value in found.items() if value[0]}
 
-    def _api_latency_rolled(self, parts: Split) -> list[dict[str, Any]]:
+    def _api_latency_rolled(self, span: Span, parts: Split) -> list[dict[str, Any]]:
         histograms = self._histograms(API_CALL, parts, ("service", "subject"))
         rows = []
-        for (service, endpoint), (calls, failures, limited) in self._api_counts(parts).items():
+        for (service, endpoint), (calls, failures, limited) in self._api_counts(span).items():
             counts = histograms.get((service, endpoint), Counter())
             rows.append(
                 {
@@ -317,7 +322,7 @@ class SystemAnalyticsRepository:
         failures and 429s."""
         parts = self._histogram_split(span)
         if parts is not None:
-            return self._api_latency_rolled(parts)
+            return self._api_latency_rolled(span, parts)
         start, stop = span
         groups = ("service", "endpoint")
         where = (

@@ -1,14 +1,17 @@
 """Keeping the analytics rollups (decision 82): rebuilding hour ranges from raw events and
 the state that says which hours they hold.
 
-A rebuild deletes the range's rows and inserts them again from `events` in the caller's unit
-of work, so running it twice, or after an interrupted run, gives the same rows. The reads
+A rebuild deletes the range's rows and writes them again from `events` in the caller's unit
+of work, so running it twice, or after an interrupted run, gives the same rows. Counts are
+grouped in SQL (`INSERT … SELECT`); the hour's active users and the day's latency histogram
+are grouped in SQL and packed here (decision 91). The reads
 that use the rollups are in `analytics.py` and `analytics_system.py`.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import (
@@ -27,20 +30,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from reelmatch.events import API_CALL, CACHE_HIT, PAGE_VIEW
+from reelmatch.events import API_CALL, CACHE_HIT, PAGE_VIEW, WATCHLIST_ADD
+from reelmatch.store import histograms, id_sets
+from reelmatch.store.histograms import GROWTH, ZERO_BUCKET
 from reelmatch.store.models import (
     EventHourlyRow,
     EventRow,
     LatencyDailyRow,
+    RollupSetDailyRow,
+    RollupSetHourlyRow,
     RollupStateRow,
-    UserHourlyRow,
 )
 from reelmatch.store.rollup_plan import (
     DAY_HOURS,
-    GROWTH,
     HOUR,
-    ZERO_BUCKET,
     Coverage,
+    day_start_hour,
     hour_of,
     hour_start,
 )
@@ -77,6 +82,25 @@ def bucket_expression(value: Any) -> ColumnElement[Any]:
 
 def reached_upstream(cache: Any) -> ColumnElement[bool]:
     return or_(cache.is_(None), cache != CACHE_HIT)
+
+
+def set_members() -> dict[str, tuple[Any, tuple[ColumnElement[bool], ...]]]:
+    """Each id set's member per event, and which events have one."""
+    pair = EventRow.user_id * literal(1 << id_sets.PAIR_SHIFT, BigInteger) + EventRow.movie_id
+    return {
+        id_sets.ACTIVE_USERS: (EventRow.user_id, (EventRow.user_id.is_not(None),)),
+        id_sets.WATCHLISTED: (pair, watchlist_adds()),
+    }
+
+
+def watchlist_adds() -> tuple[ColumnElement[bool], ...]:
+    """Watchlist adds with a user and a movie. The kind is a literal, so both databases use
+    the partial index ix_events_watchlist_adds (neither matches one to a bound parameter)."""
+    return (
+        EventRow.kind == literal(WATCHLIST_ADD, literal_execute=True),
+        EventRow.user_id.is_not(None),
+        EventRow.movie_id.is_not(None),
+    )
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -142,40 +166,98 @@ class RollupRepository:
     # Rebuild -----------------------------------------------------------------------------------
 
     def rebuild(self, start: int, stop: int) -> int:
-        """Delete and recompute the rollups of hours [start, stop) from `events` (`start` a
-        UTC midnight; the histogram of the last day covers it up to `stop`). Returns the
-        rows written."""
-        if start % DAY_HOURS:
-            raise ValueError("a rebuild starts at a UTC midnight")
+        """Recompute the rollups of hours [start, stop) from `events`; returns the rows
+        written. A day's histogram covers the day up to `stop`: when `start` is not a UTC
+        midnight, the hours of its day before `start` are already in it and the new ones are
+        added (how the refresh rolls up an hour at a time); from a midnight it is replaced."""
         if stop <= start:
             return 0
         core = self._core
         core.execute(
             delete(EventHourlyRow).where(EventHourlyRow.hour >= start, EventHourlyRow.hour < stop)
         )
-        core.execute(
-            delete(UserHourlyRow).where(UserHourlyRow.hour >= start, UserHourlyRow.hour < stop)
-        )
-        core.execute(
-            delete(LatencyDailyRow).where(LatencyDailyRow.day >= start, LatencyDailyRow.day < stop)
-        )
         within = (EventRow.ts >= hour_start(start), EventRow.ts < hour_start(stop))
-        for statement in (self._counts(within), self._users(within), self._latency(within)):
-            core.execute(statement)
-        # Counted, not taken from rowcount: drivers report -1 for INSERT … SELECT at times.
-        return sum(
-            int(
-                core.scalar(
-                    select(func.count()).select_from(table).where(column >= start, column < stop)
-                )
-                or 0
+        core.execute(self._counts(within))
+        counted = int(
+            core.scalar(
+                select(func.count())
+                .select_from(EventHourlyRow)
+                .where(EventHourlyRow.hour >= start, EventHourlyRow.hour < stop)
             )
-            for table, column in (
-                (EventHourlyRow, EventHourlyRow.hour),
-                (UserHourlyRow, UserHourlyRow.hour),
-                (LatencyDailyRow, LatencyDailyRow.day),
-            )
+            or 0
         )
+        return (
+            counted
+            + self._rebuild_sets(start, stop, within)
+            + self._rebuild_latency(start, stop, within)
+        )
+
+    def _rebuild_sets(self, start: int, stop: int, within: tuple[Any, ...]) -> int:
+        """Each hour's and each UTC day's id sets (`set_members`); a day that began before
+        `start` keeps the members it already held."""
+        core = self._core
+        first_day = day_start_hour(start)
+        written = 0
+        for name, (member, where) in set_members().items():
+            codec = id_sets.CODECS[name]
+            hour = hour_expression(self._dialect).label("hour")
+            query = select(hour, member).where(*within, *where).group_by(hour, member)
+            found: dict[int, list[int]] = defaultdict(list)
+            for h, key in core.execute(query):
+                found[int(h)].append(int(key))
+            hourly = {h: codec.of(keys) for h, keys in found.items()}
+            daily: dict[int, list[Any]] = defaultdict(list)
+            if first_day < start:
+                day_sets = RollupSetDailyRow
+                earlier = select(day_sets.members).where(
+                    day_sets.name == name, day_sets.day == first_day
+                )
+                daily[first_day].extend(map(codec.unpack, core.scalars(earlier)))
+            for h, members in hourly.items():
+                daily[day_start_hour(h)].append(members)
+            targets: tuple[tuple[Any, str, dict[int, list[Any]], int], ...] = (
+                (RollupSetHourlyRow, "hour", {h: [m] for h, m in hourly.items()}, start),
+                (RollupSetDailyRow, "day", daily, first_day),
+            )
+            for table, key, sets, low in targets:
+                column = table.__table__.c[key]
+                core.execute(delete(table).where(table.name == name, column >= low, column < stop))
+                rows = [
+                    {"name": name, key: at, "members": codec.pack(codec.union(members))}
+                    for at, members in sorted(sets.items())
+                ]
+                if rows:
+                    core.execute(insert(table), rows)
+                written += len(rows)
+        return written
+
+    def _rebuild_latency(self, start: int, stop: int, within: tuple[Any, ...]) -> int:
+        core = self._core
+        table = LatencyDailyRow
+        first_day = day_start_hour(start)
+        found: dict[tuple[int, str, str, str], Counter[int]] = defaultdict(Counter)
+        if first_day < start:  # add to what the day's earlier hours gave
+            earlier = select(
+                table.day, table.kind, table.service, table.subject, table.histogram
+            ).where(table.day == first_day)
+            for day, kind, service, subject, packed in core.execute(earlier):
+                found[(int(day), kind, service, subject)].update(histograms.merged([packed]))
+        for day, kind, service, subject, bucket, n in core.execute(self._latency(within)):
+            found[(int(day), kind, service, subject)][int(bucket)] += int(n)
+        core.execute(delete(table).where(table.day >= first_day, table.day < stop))
+        rows = [
+            {
+                "day": day,
+                "kind": kind,
+                "service": service,
+                "subject": subject,
+                "histogram": histograms.pack(counts),
+            }
+            for (day, kind, service, subject), counts in sorted(found.items())
+        ]
+        if rows:
+            core.execute(insert(table), rows)
+        return len(rows)
 
     def _counts(self, within: tuple[Any, ...]) -> Any:
         upstream = reached_upstream(EventRow.cache)
@@ -209,15 +291,6 @@ class RollupRepository:
         columns = ["hour", "kind", "service", "subject", "cache_kind", "events", *summed]
         return insert(EventHourlyRow).from_select(columns, grouped)
 
-    def _users(self, within: tuple[Any, ...]) -> Any:
-        rows = (
-            select(hour_expression(self._dialect).label("hour"), EventRow.user_id)
-            .where(*within, EventRow.user_id.is_not(None))
-            .subquery("raw")
-        )
-        grouped = select(rows.c.hour, rows.c.user_id).group_by(rows.c.hour, rows.c.user_id)
-        return insert(UserHourlyRow).from_select(["hour", "user_id"], grouped)
-
     def _latency(self, within: tuple[Any, ...]) -> Any:
         day = hour_expression(self._dialect) // literal(DAY_HOURS, BigInteger)
         measured = or_(
@@ -236,6 +309,4 @@ class RollupRepository:
             .subquery("raw")
         )
         keys = [rows.c.day, rows.c.kind, rows.c.service, rows.c.subject, rows.c.bucket]
-        grouped = select(*keys, func.count()).group_by(*keys)
-        columns = ["day", "kind", "service", "subject", "bucket", "n"]
-        return insert(LatencyDailyRow).from_select(columns, grouped)
+        return select(*keys, func.count()).group_by(*keys)

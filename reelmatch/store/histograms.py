@@ -1,0 +1,60 @@
+"""Latency histograms in fixed log buckets (decision 83) and how the rollups store them: one
+packed value per day and group, merged by addition (decision 91).
+
+Bucket k holds values in [GROWTH**k, GROWTH**(k+1)) ms and reads back as its geometric
+middle, at most `MAX_PERCENTILE_ERROR` away from any value in it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+GROWTH = 1.03
+MAX_PERCENTILE_ERROR = math.sqrt(GROWTH) - 1
+#: The bucket of values <= 0 ms (read back as 0).
+ZERO_BUCKET = -100_000
+#: A packed histogram is little-endian int32 (bucket, count) pairs.
+_PAIRS = np.dtype("<i4")
+
+
+def bucket_of(ms: float) -> int:
+    """The bucket of a latency (the rollup SQL computes the same: floor(ln(ms) / ln(GROWTH)))."""
+    return ZERO_BUCKET if ms <= 0 else math.floor(math.log(ms) / math.log(GROWTH))
+
+
+def bucket_value(bucket: int) -> float:
+    return 0.0 if bucket == ZERO_BUCKET else float(GROWTH ** (bucket + 0.5))
+
+
+def nearest_rank_bucket(counts: Mapping[int, int], fraction: float) -> float | None:
+    """The nearest-rank percentile (the value at rank ceil(fraction * n)) of a histogram, as
+    its bucket's middle."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    seen = 0
+    for bucket in sorted(counts):
+        seen += counts[bucket]
+        if seen >= rank:
+            return bucket_value(bucket)
+    raise AssertionError("unreachable: the ranks add up to the total")
+
+
+def pack(counts: Mapping[int, int]) -> bytes:
+    """A histogram as bytes for the `latency_daily.histogram` column."""
+    return np.array(sorted(counts.items()), dtype=_PAIRS).reshape(-1).tobytes()
+
+
+def merged(packed: Iterable[bytes]) -> Counter[int]:
+    """The sum of packed histograms (a year of days for one group adds up in milliseconds)."""
+    pairs = np.frombuffer(b"".join(packed), dtype=_PAIRS).reshape(-1, 2)
+    if not len(pairs):
+        return Counter()
+    buckets, where = np.unique(pairs[:, 0], return_inverse=True)
+    totals = np.bincount(where, weights=pairs[:, 1].astype(np.int64), minlength=len(buckets))
+    return Counter(dict(zip(buckets.tolist(), totals.astype(np.int64).tolist(), strict=True)))
