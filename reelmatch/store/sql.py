@@ -64,6 +64,13 @@ class LocalDays:
         return self.bounds[-1].stop
 
 
+def epoch_day(day: Any, dialect: str) -> ColumnElement[Any]:
+    """Days since 1970-01-01 of a Date column, as an integer on both databases."""
+    if dialect == "sqlite":
+        return func.cast(func.julianday(day) - literal(2440587.5), BigInteger)
+    return func.cast(day - literal(date(1970, 1, 1), Date), BigInteger)
+
+
 def epoch_seconds(timestamp: Any, dialect: str) -> ColumnElement[Any]:
     """Whole seconds since 1970 (UTC) of a UTCDateTime column, truncated on both databases."""
     if dialect == "sqlite":
@@ -93,6 +100,10 @@ def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElem
     return index
 
 
+#: The most ranges `rows_by_day` reads as a UNION ALL.
+MAX_UNION_PIECES = 250
+
+
 def within(column: Any, intervals: Sequence[tuple[Any, Any]]) -> ColumnElement[bool]:
     """`column` inside any of the half-open `intervals` (UTC instants or hour numbers)."""
     return or_(*(and_(column >= a, column < b) for a, b in intervals))
@@ -111,9 +122,18 @@ def rows_by_day(
     from seeing two copies of the day expression with different parameters).
 
     Each piece is its own range (a UNION ALL): SQLite scans the whole of `days` for ranges
-    joined with OR."""
+    joined with OR. Past `MAX_UNION_PIECES` (SQLite allows 500 terms in a compound SELECT;
+    a long range in a +05:30 zone has two pieces a day) they are joined with OR after all."""
     index = local_day_index(timestamp, days, dialect).label("i")
     ranges = [(days.start, days.stop)] if pieces is None else pieces
+    if len(ranges) > MAX_UNION_PIECES:
+        return (
+            select(index, *columns)
+            .where(
+                timestamp >= days.start, timestamp < days.stop, within(timestamp, ranges), *where
+            )
+            .subquery("by_day")
+        )
     selects = [
         select(index, *columns).where(
             timestamp >= max(start, days.start), timestamp < min(stop, days.stop), *where

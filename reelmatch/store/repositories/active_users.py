@@ -39,7 +39,7 @@ class ActiveUsers:
             )
             query = select(rows.c.i, func.count(func.distinct(rows.c.user_id))).group_by(rows.c.i)
             counts.update((int(i), int(n)) for i, n in core.execute(query))
-        edges = [piece for p in plans if p.rolled for piece in p.raw]
+        edges = merge_intervals([piece for p in plans if p.rolled for piece in p.raw])
         edge_ids: dict[int, list[int]] = defaultdict(list)
         if edges:  # parts of hours at the days' edges, the hour in progress: few events
             rows = rows_by_day(

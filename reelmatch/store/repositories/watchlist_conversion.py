@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from itertools import chain
 
 import numpy as np
 from sqlalchemy import BigInteger, literal, select
@@ -18,7 +19,9 @@ from reelmatch.store.models import EventRow, WatchRow
 from reelmatch.store.repositories.rolled_sets import RolledSets
 from reelmatch.store.repositories.rollups import set_members
 from reelmatch.store.rollup_plan import Interval, merge_intervals
-from reelmatch.store.sql import LocalDays, rows_by_day
+from reelmatch.store.sql import LocalDays, epoch_day, rows_by_day
+
+EPOCH = date(1970, 1, 1)
 
 
 def conversion(sets: RolledSets, days: LocalDays, *, window_days: int) -> tuple[int, int] | None:
@@ -41,14 +44,14 @@ def conversion(sets: RolledSets, days: LocalDays, *, window_days: int) -> tuple[
     keep = id_sets.member_of(keys, cohort)
     keys, watched_on = keys[keep], watched_on[keep]
     candidates = id_sets.sorted_unique(keys)
-    first = np.zeros(len(candidates), dtype=np.int64)  # each candidate's first day (ordinal)
+    first = np.zeros(len(candidates), dtype=np.int64)  # each candidate's first day
     remaining = candidates
     for bound, pairs in zip(days.bounds, per_day, strict=True):
         if not len(remaining):
             break
         found = np.intersect1d(pairs, remaining, assume_unique=True)
         if len(found):
-            first[np.searchsorted(candidates, found)] = bound.day.toordinal()
+            first[np.searchsorted(candidates, found)] = (bound.day - EPOCH).days
             remaining = np.setdiff1d(remaining, found, assume_unique=True)
     since = first[np.searchsorted(candidates, keys)]
     converted = keys[(watched_on >= since) & (watched_on <= since + window_days)]
@@ -77,12 +80,11 @@ def _raw_pairs(
 
 
 def _watches(sets: RolledSets, first: date, last: date) -> tuple[Pairs, np.ndarray]:
-    """The diary between `first` and `last`: (pair, day as an ordinal) per entry."""
+    """The diary between `first` and `last`: (pair, day since 1970) per entry."""
     pair = WatchRow.user_id * literal(1 << PAIR_SHIFT, BigInteger) + WatchRow.movie_id
-    query = select(pair, WatchRow.watched_on).where(
-        WatchRow.watched_on >= first, WatchRow.watched_on <= last
-    )
-    rows = sets.connection.execute(query).all()
-    keys = np.fromiter((int(k) for k, _ in rows), dtype=np.int64, count=len(rows))
-    ordinals = np.fromiter((d.toordinal() for _, d in rows), dtype=np.int64, count=len(rows))
-    return keys, ordinals
+    day = epoch_day(WatchRow.watched_on, sets.connection.dialect.name)
+    query = select(pair, day).where(WatchRow.watched_on >= first, WatchRow.watched_on <= last)
+    found = sets.connection.execute(query).all()
+    rows = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=2 * len(found))
+    rows = rows.reshape(-1, 2)
+    return rows[:, 0], rows[:, 1]

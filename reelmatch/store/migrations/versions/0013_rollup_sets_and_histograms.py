@@ -8,9 +8,11 @@ Create Date: 2026-12-05 17:20:00
 `latency_daily` a row per bucket; at 10M events the Analytics page spent most of its time
 reading them back (decision 91). Now `rollup_sets_hourly` and `rollup_sets_daily` hold
 each hour's and each UTC day's active users (a Roaring bitmap) and watchlisted (user, movie)
-pairs, `latency_daily` one packed histogram per day and group, and a partial index covers
-the watchlist adds that the conversion KPI reads from raw events. The rollup state is emptied, so the next `rollup_events` run (or `metrics
-rollup`) rebuilds them from events; until then the page reads raw events.
+pairs, `latency_daily` one packed histogram per day and group; a partial index covers
+the watchlist adds that the conversion KPI reads from raw events, and ratings per movie in a
+date range are read from an index alone. The rollup state is emptied, so the next
+`rollup_events` run (or `metrics rollup`) rebuilds them from events; until then the page
+reads raw events.
 """
 
 from collections.abc import Sequence
@@ -40,6 +42,11 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("name", key, name=op.f(f"pk_{table}")),
         )
     _latency_daily(sa.Column("histogram", sa.LargeBinary(), nullable=False))
+    with op.batch_alter_table("user_movies", schema=None) as batch_op:
+        batch_op.drop_index("ix_user_movies_rated_at")
+        batch_op.create_index(
+            "ix_user_movies_rated_at_movie_id_rating", ["rated_at", "movie_id", "rating"]
+        )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(
             "ix_events_watchlist_adds",
@@ -53,6 +60,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_watchlist_adds")
+    with op.batch_alter_table("user_movies", schema=None) as batch_op:
+        batch_op.drop_index("ix_user_movies_rated_at_movie_id_rating")
+        batch_op.create_index("ix_user_movies_rated_at", ["rated_at"])
     op.execute("DELETE FROM rollup_state")
     op.execute("DELETE FROM event_hourly")
     op.drop_table("latency_daily")
