@@ -82,10 +82,6 @@ def union_pairs(sets: Sequence[Pairs]) -> Pairs:
     return sorted_unique(np.concatenate(sets)) if sets else np.empty(0, dtype=_PAIRS)
 
 
-def pair_users(pairs: Pairs) -> Pairs:
-    return pairs >> PAIR_SHIFT
-
-
 @dataclass(frozen=True)
 class Codec(Generic[S]):
     """How one kind of set is made, stored and merged."""

@@ -274,8 +274,8 @@ class RollupSetDailyRow(Base):
 class LatencyDailyRow(Base):
     """Latency histograms per UTC day (`day` is the hour its midnight starts, since 1970):
     upstream api_call latency per (service, endpoint) and page_view render time per page,
-    in fixed log buckets (`reelmatch.store.rollup_plan`), packed as (bucket, count) pairs
-    (`rollup_plan.pack_histogram`): one row per day and group (decision 91)."""
+    in fixed log buckets, packed as (bucket, count) pairs (`reelmatch.store.histograms`): one
+    row per day and group (decision 91)."""
 
     __tablename__ = "latency_daily"
 
@@ -284,6 +284,15 @@ class LatencyDailyRow(Base):
     service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
     subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
     histogram: Mapped[bytes]
+
+
+class RollupDirtyDayRow(Base):
+    """A UTC day (the hour its midnight starts) whose rollups count events that are gone (a
+    deleted account's): the next `rollup_events` run rebuilds it (decision 91)."""
+
+    __tablename__ = "rollup_dirty_days"
+
+    day: Mapped[int] = mapped_column(primary_key=True)
 
 
 class RollupStateRow(Base):

@@ -18,7 +18,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.services.analytics import OPERATOR, AnalyticsService, Period
 from reelmatch.services.analytics.rollups import Rollups
-from reelmatch.store.histograms import MAX_PERCENTILE_ERROR
+from reelmatch.store.histograms import MAX_PERCENTILE_ERROR, merged
 from reelmatch.store.models import (
     EventHourlyRow,
     EventRow,
@@ -29,7 +29,7 @@ from reelmatch.store.models import (
     WatchRow,
 )
 from reelmatch.store.repositories.events import QueuedEvent, event_values
-from reelmatch.store.rollup_plan import DAY_HOURS, hour_of
+from reelmatch.store.rollup_plan import DAY_HOURS, hour_of, hour_start
 from reelmatch.store.uow import UnitOfWork
 from tests.support.cli import run_cli
 
@@ -311,22 +311,60 @@ def test_metrics_rollup_command(
     assert _counts(services)[-1] == 2
 
 
-def test_a_deleted_account_leaves_the_rolled_up_active_users(
-    services: Services, people: list[User]
-) -> None:
-    """Its events go with it, so raw events no longer count it; nor do the user sets."""
-    events = [(h * 3600 + 60, "login", n, None, {}) for h in range(30) for n in (0, 1)]
+def test_a_deleted_account_leaves_the_rollups(services: Services, people: list[User]) -> None:
+    """Its events go with it: active users drop at once, and the next refresh rebuilds the
+    days it was active on, so counts match raw events again and an account that gets its id
+    (SQLite reuses the highest) inherits nothing."""
+    events = [
+        (h * 3600 + 60, kind, n, None, {})
+        for h in range(30)
+        for n in (0, 3)
+        for kind in ("login", "search")
+    ]
     _insert(services, people, events)
     analytics = AnalyticsService(services.database.unit_of_work)
     period = Period(date(2026, 2, 24), date(2026, 2, 25), "UTC")
-    Rollups(services.database.unit_of_work)._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 48)
+    rollups = Rollups(services.database.unit_of_work)
+    rollups._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 48)
+    settle = hour_start(ORIGIN_HOUR + 48) + timedelta(minutes=6)
+    rollups.refresh(now=settle)  # from here on, only newer events count as late
+    assert rollups.refresh(now=settle).days_rebuilt == 0
     before = {k.key: k.value for k in analytics.kpis(OPERATOR, period)}
-    assert before["active_users"] == 2
-    assert before["dau"] == 2
+    assert (before["active_users"], before["dau"], before["searches"]) == (2, 2, 60)
 
-    services.users.delete_user(people[1])
+    services.users.delete_user(people[3])
     after = {k.key: k.value for k in analytics.kpis(OPERATOR, period)}
     assert (after["active_users"], after["dau"]) == (1, 1)
+    newcomer = services.users.create_user(username="newcomer", password="a long password")
+    assert rollups.refresh(now=settle).days_rebuilt == 2
+    rolled = _answers(analytics, period)
+    assert rolled["kpis"]["searches"][0] == 30
+    assert rolled["kpis"]["active_users"][0] == 1, newcomer.id
+    _reset_rollups(services)
+    _assert_same(_answers(analytics, period), rolled)
+
+
+def _reset_rollups(services: Services) -> None:
+    with UnitOfWork(services.database) as uow:
+        for table in (*ROLLUPS, RollupStateRow):
+            uow.session.execute(delete(table))
+        uow.commit()
+
+
+def test_a_refresh_that_lost_a_race_adds_nothing(services: Services, people: list[User]) -> None:
+    """Two runs that read the same coverage: the second finds it moved on and adds nothing
+    (adding the same hours twice would double the day's histogram)."""
+    _insert(services, people, [(h * 3600 + 5, "page_view", 0, 20.0, {}) for h in range(20)])
+    rollups = Rollups(services.database.unit_of_work)
+    rollups._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 10)
+    rollups._rebuild_range(ORIGIN_HOUR + 10, ORIGIN_HOUR + 20)
+    once = _counts(services)
+    late = rollups._rebuild_range(ORIGIN_HOUR + 10, ORIGIN_HOUR + 20)
+    assert _counts(services) == once
+    assert late.rows_written == 0
+    with UnitOfWork(services.database, read_only=True) as uow:
+        packed = uow.session.scalars(select(LatencyDailyRow.histogram)).all()
+    assert sum(merged(packed).values()) == 20
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])

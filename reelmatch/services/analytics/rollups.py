@@ -1,12 +1,14 @@
 """Keeping the hourly rollups up to date (decision 82): `refresh` (the `rollup_events` job,
 every 10 minutes) and `rebuild` (`metrics rollup --since 90d`).
 
-Each range is deleted and recomputed from raw events in one unit of work, a week at a time,
-together with the state that says which hours the rollups hold, so an interrupted run loses
-nothing and running twice gives the same rows. An hour counts as complete `SETTLE` after it
-ended, and a refresh reads only the hours completed since the last one (a day's latency
-histogram grows by addition); events that arrive later for an hour already rolled up (their
-ids are above the state's `last_event_id`) get their day rebuilt by the next refresh.
+Each range is recomputed from raw events in one unit of work, a week at a time, together with
+the state that says which hours the rollups hold, so an interrupted run loses nothing and
+running twice gives the same rows (a refresh that finds the coverage moved on adds nothing).
+An hour counts as complete `SETTLE` after it ended, and a refresh reads only the hours
+completed since the last one (a day's sets and latency histogram grow by addition, decision
+91). The next refresh rebuilds the days that got events late for hours already rolled up
+(their ids are above the state's `last_event_id`), and the days a deleted account had events
+in (`rollup_dirty_days`).
 """
 
 from __future__ import annotations
@@ -92,18 +94,26 @@ class Rollups:
                 if coverage is not None
                 else []
             )
+            dirty = uow.rollups.dirty_days()
         days = rows = 0
         if coverage is None:
             first = oldest if oldest is not None else stop
             start = max(day_start_hour(first), floor)
             return self._rebuild_range(start, stop, last_event_id=max_id)
-        for day in touched:
+        for day in sorted(set(touched) | set(dirty)):
             if day < coverage.start or (skip is not None and skip[0] <= day < skip[1]):
+                if day in dirty:
+                    with self._unit_of_work() as uow:
+                        uow.rollups.clear_dirty(day)
+                        uow.commit()
                 continue
             with self._unit_of_work() as uow:
-                rows += uow.rollups.rebuild(day, min(day + DAY_HOURS, coverage.stop))
+                held = uow.rollups.coverage(lock=True) or coverage
+                if day < held.stop:
+                    rows += uow.rollups.rebuild(day, min(day + DAY_HOURS, held.stop))
+                    days += 1
+                uow.rollups.clear_dirty(day)
                 uow.commit()
-            days += 1
         if stop > coverage.stop:
             done = self._rebuild_range(coverage.stop, stop, last_event_id=max_id)
             return RollupResult(
@@ -130,8 +140,12 @@ class Rollups:
             end = min(day_start_hour(chunk) + CHUNK_DAYS * DAY_HOURS, stop)
             with self._unit_of_work() as uow:
                 rollups = uow.rollups
+                old = rollups.coverage(lock=True)
+                if chunk % DAY_HOURS and (old is None or old.stop != chunk):
+                    # Another run rolled these hours up meanwhile: adding them would double.
+                    coverage = old or coverage
+                    break
                 rows += rollups.rebuild(chunk, end)
-                old = rollups.coverage()
                 coverage = _grown(old, Coverage(start, end))
                 last = rollups.last_event_id() if old is not None else 0
                 if end >= stop and last_event_id is not None:

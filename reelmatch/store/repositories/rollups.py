@@ -1,11 +1,14 @@
 """Keeping the analytics rollups (decision 82): rebuilding hour ranges from raw events and
 the state that says which hours they hold.
 
-A rebuild deletes the range's rows and writes them again from `events` in the caller's unit
-of work, so running it twice, or after an interrupted run, gives the same rows. Counts are
+A rebuild from a UTC midnight deletes the range's rows and writes them again from `events` in
+the caller's unit of work, so running it twice, or after an interrupted run, gives the same
+rows; one from mid-day adds the new hours to the day's sets and histograms, which the
+refresh does only from the coverage's end, under the state row's lock. Counts are
 grouped in SQL (`INSERT … SELECT`); the hour's active users and the day's latency histogram
 are grouped in SQL and packed here (decision 91). The reads
-that use the rollups are in `analytics.py` and `analytics_system.py`.
+that use the rollups are in `analytics.py`, `analytics_system.py`, `rolled_sets.py`,
+`active_users.py` and `watchlist_conversion.py`.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from reelmatch.store.models import (
     EventHourlyRow,
     EventRow,
     LatencyDailyRow,
+    RollupDirtyDayRow,
     RollupSetDailyRow,
     RollupSetHourlyRow,
     RollupStateRow,
@@ -54,15 +58,29 @@ from reelmatch.store.sql import epoch_seconds
 STATE = "events"
 
 
-def read_coverage(connection: Connection) -> Coverage | None:
-    row = connection.execute(
-        select(RollupStateRow.start_hour, RollupStateRow.stop_hour).where(
-            RollupStateRow.name == STATE
-        )
-    ).first()
+def read_coverage(connection: Connection, *, lock: bool = False) -> Coverage | None:
+    query = select(RollupStateRow.start_hour, RollupStateRow.stop_hour).where(
+        RollupStateRow.name == STATE
+    )
+    row = connection.execute(query.with_for_update() if lock else query).first()
     if row is None or row[1] <= row[0]:
         return None
     return Coverage(int(row[0]), int(row[1]))
+
+
+def mark_user_days(connection: Connection, user_id: int) -> None:
+    """Before a user's events are deleted: mark the UTC days they fall on, so the next
+    refresh rebuilds them without those events (until then the rollups still count them)."""
+    day = hour_expression(connection.dialect.name) // literal(DAY_HOURS, BigInteger)
+    days = (
+        select((day * literal(DAY_HOURS, BigInteger)).label("day"))
+        .where(EventRow.user_id == user_id)
+        .distinct()
+        .subquery("days")
+    )
+    marked = select(RollupDirtyDayRow.day).where(RollupDirtyDayRow.day == days.c.day)
+    query = select(days.c.day).where(~marked.exists())
+    connection.execute(insert(RollupDirtyDayRow).from_select(["day"], query))
 
 
 def hour_expression(dialect: str) -> ColumnElement[Any]:
@@ -121,8 +139,16 @@ class RollupRepository:
 
     # State -------------------------------------------------------------------------------------
 
-    def coverage(self) -> Coverage | None:
-        return read_coverage(self._core)
+    def coverage(self, *, lock: bool = False) -> Coverage | None:
+        """The hours held; `lock`: hold the state row until the unit of work ends, so two
+        refreshes never add the same hours twice (SQLite writers are serial anyway)."""
+        return read_coverage(self._core, lock=lock)
+
+    def dirty_days(self) -> list[int]:
+        return sorted(int(d) for d in self._core.scalars(select(RollupDirtyDayRow.day)))
+
+    def clear_dirty(self, day: int) -> None:
+        self._core.execute(delete(RollupDirtyDayRow).where(RollupDirtyDayRow.day == day))
 
     def last_event_id(self) -> int:
         value = self._core.scalar(

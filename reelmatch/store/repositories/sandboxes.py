@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from reelmatch.store.models import Base, UserRow
+from reelmatch.store.models import Base, EventRow, UserRow
+from reelmatch.store.repositories.rollups import mark_user_days
 
 
 class SandboxRepository:
@@ -69,6 +70,8 @@ class SandboxRepository:
         """Delete every row the user owns, in every table but `users` and the tables named in
         `keep`; rows that point to an owned row go first. The rows deleted, per table."""
         deleted: dict[str, int] = {}
+        if EventRow.__tablename__ not in keep:  # the rollups rebuild the days they were on
+            mark_user_days(self._session.connection(), user_id)
         for table in reversed(Base.metadata.sorted_tables):
             if table.name == UserRow.__tablename__ or table.name in keep:
                 continue

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from reelmatch.store.models import PreferenceRow, UserRow
+from reelmatch.store.repositories.rollups import mark_user_days
 from reelmatch.store.repositories.upsert import upsert
 from reelmatch.store.types import utcnow
 
@@ -75,7 +76,9 @@ class UserRepository:
         )
 
     def delete(self, *, user_id: int) -> None:
-        """Delete the user; the database cascades to every row that belongs to them."""
+        """Delete the user; the database cascades to every row that belongs to them (the
+        analytics rollups rebuild the days their events were on)."""
+        mark_user_days(self._session.connection(), user_id)
         self._session.execute(delete(UserRow).where(UserRow.id == user_id))
 
 

@@ -10,7 +10,8 @@ reading them back (decision 91). Now `rollup_sets_hourly` and `rollup_sets_daily
 each hour's and each UTC day's active users (a Roaring bitmap) and watchlisted (user, movie)
 pairs, `latency_daily` one packed histogram per day and group; a partial index covers
 the watchlist adds that the conversion KPI reads from raw events, and ratings per movie in a
-date range are read from an index alone. The rollup state is emptied, so the next
+date range are read from an index alone. `rollup_dirty_days` lists the days a deleted
+account had events in, for the job to rebuild. The rollup state is emptied, so the next
 `rollup_events` run (or `metrics rollup`) rebuilds them from events; until then the page
 reads raw events.
 """
@@ -42,6 +43,11 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("name", key, name=op.f(f"pk_{table}")),
         )
     _latency_daily(sa.Column("histogram", sa.LargeBinary(), nullable=False))
+    op.create_table(
+        "rollup_dirty_days",
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_rollup_dirty_days")),
+    )
     with op.batch_alter_table("user_movies", schema=None) as batch_op:
         batch_op.drop_index("ix_user_movies_rated_at")
         batch_op.create_index(
@@ -65,6 +71,7 @@ def downgrade() -> None:
         batch_op.create_index("ix_user_movies_rated_at", ["rated_at"])
     op.execute("DELETE FROM rollup_state")
     op.execute("DELETE FROM event_hourly")
+    op.drop_table("rollup_dirty_days")
     op.drop_table("latency_daily")
     op.drop_table("rollup_sets_daily")
     op.drop_table("rollup_sets_hourly")
