@@ -50,6 +50,12 @@ def pack(counts: Mapping[int, int]) -> bytes:
     return np.array(sorted(counts.items()), dtype=_PAIRS).reshape(-1).tobytes()
 
 
+def pack_pairs(pairs: np.ndarray) -> bytes:
+    """A histogram given as an (n, 2) array of (bucket, count) rows, buckets unique."""
+    ordered = pairs[np.argsort(pairs[:, 0], kind="stable")]
+    return ordered.astype(_PAIRS).reshape(-1).tobytes()
+
+
 def merged(packed: Iterable[bytes]) -> Counter[int]:
     """The sum of packed histograms (a year of days for one group adds up in milliseconds)."""
     pairs = np.frombuffer(b"".join(packed), dtype=_PAIRS).reshape(-1, 2)

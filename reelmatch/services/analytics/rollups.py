@@ -65,7 +65,10 @@ class Rollups:
         with self._unit_of_work(read_only=True) as uow:
             start = max(start, _pruned_floor(uow))
             max_id = uow.rollups.max_event_id()
-        rebuilt = self._rebuild_range(start, stop)
+            first = uow.rollups.coverage() is None
+        # With nothing rolled up before, every event up to `max_id` before `stop` is in the
+        # rebuilt range, so none is late (otherwise days outside it may still be).
+        rebuilt = self._rebuild_range(start, stop, last_event_id=max_id if first else None)
         refreshed = self._refresh(stop, skip=(start, stop), max_id=max_id)
         return RollupResult(
             refreshed.start,
