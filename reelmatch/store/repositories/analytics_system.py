@@ -38,6 +38,8 @@ from reelmatch.store.sql import (
 )
 
 PERCENTILES = (0.5, 0.95)
+#: The groups latency histograms are kept per.
+FINEST = ("service", "subject")
 
 
 def reached_upstream() -> ColumnElement[bool]:
@@ -72,6 +74,7 @@ class SystemAnalyticsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._coverage: tuple[Coverage | None] | None = None
+        self._finest: dict[tuple[str, Split], Histograms] = {}
 
     @property
     def _core(self) -> Connection:
@@ -203,8 +206,22 @@ class SystemAnalyticsRepository:
         return parts if parts.rolled else None
 
     def _histograms(self, kind: str, parts: Split, groups: Sequence[str]) -> Histograms:
-        """Latency histograms of `kind` (api_call: upstream calls only) per `groups`
-        ("service", "subject"), over the split's rolled-up days and raw pieces."""
+        """Latency histograms of `kind` (api_call: upstream calls only) per `groups` (of
+        "service", "subject"), over the split's rolled-up days and raw pieces. Read per
+        (service, subject) once per unit of work and summed to `groups` (the p95 tiles and
+        the tables ask for the same days)."""
+        key = (kind, parts)
+        if key not in self._finest:
+            self._finest[key] = self._read_histograms(kind, parts, FINEST)
+        if tuple(groups) == FINEST:
+            return self._finest[key]
+        found: Histograms = defaultdict(Counter)
+        at = [FINEST.index(name) for name in groups]
+        for group, counts in self._finest[key].items():
+            found[tuple(group[i] for i in at)].update(counts)
+        return found
+
+    def _read_histograms(self, kind: str, parts: Split, groups: Sequence[str]) -> Histograms:
         found: Histograms = defaultdict(Counter)
         daily = [LatencyDailyRow.__table__.c[name] for name in groups]
         rolled = select(*daily, LatencyDailyRow.histogram).where(
