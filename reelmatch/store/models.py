@@ -313,7 +313,10 @@ class RecommendationRunRow(Base):
     why), the AI model asked (`model`, None for local runs), what it cost, how long it took."""
 
     __tablename__ = "recommendation_runs"
-    __table_args__ = (Index(None, "user_id", "created_at"),)
+    __table_args__ = (
+        Index(None, "user_id", "created_at"),
+        Index(None, "created_at", "engine"),  # runs in a date range per engine (analytics)
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -10,7 +10,7 @@ reading them back (decision 91). Now `rollup_sets_hourly` and `rollup_sets_daily
 each hour's and each UTC day's active users (a Roaring bitmap) and watchlisted (user, movie)
 pairs, `latency_daily` one packed histogram per day and group; a partial index covers
 the watchlist adds that the conversion KPI reads from raw events, and ratings per movie in a
-date range are read from an index alone. `rollup_dirty_days` lists the days a deleted
+date range and recommendation runs in a date range are read from indexes. `rollup_dirty_days` lists the days a deleted
 account had events in, for the job to rebuild. The rollup state is emptied, so the next
 `rollup_events` run (or `metrics rollup`) rebuilds them from events; until then the page
 reads raw events.
@@ -53,6 +53,8 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_user_movies_rated_at_movie_id_rating", ["rated_at", "movie_id", "rating"]
         )
+    with op.batch_alter_table("recommendation_runs", schema=None) as batch_op:
+        batch_op.create_index("ix_recommendation_runs_created_at_engine", ["created_at", "engine"])
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(
             "ix_events_watchlist_adds",
@@ -66,6 +68,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_watchlist_adds")
+    with op.batch_alter_table("recommendation_runs", schema=None) as batch_op:
+        batch_op.drop_index("ix_recommendation_runs_created_at_engine")
     with op.batch_alter_table("user_movies", schema=None) as batch_op:
         batch_op.drop_index("ix_user_movies_rated_at_movie_id_rating")
         batch_op.create_index("ix_user_movies_rated_at", ["rated_at"])
