@@ -246,7 +246,8 @@ def _events_between(services: Services, start: datetime | None, stop: datetime |
 
 
 ROLLUP_TABLES = (
-    "event_hourly", "rollup_sets_hourly", "rollup_sets_daily", "latency_daily", "rollup_state",
+    "event_hourly", "event_daily_rollup", "rollup_sets_hourly", "rollup_sets_daily",
+    "latency_daily", "rollup_state",
 )  # fmt: skip
 
 

@@ -248,6 +248,28 @@ class EventHourlyRow(Base):
     cost_usd: Mapped[float] = mapped_column(default=0.0)
 
 
+class EventDailyRollupRow(Base):
+    """`event_hourly` summed per UTC day (`day` is the hour its midnight starts), so a range
+    of whole UTC days reads one row a day and key instead of 24 (decision 91)."""
+
+    __tablename__ = "event_daily_rollup"
+
+    day: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
+    cache_kind: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    events: Mapped[int] = mapped_column(default=0)
+    upstream: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    rate_limited: Mapped[int] = mapped_column(default=0)
+    cache_hits: Mapped[int] = mapped_column(default=0)
+    cache_stale: Mapped[int] = mapped_column(default=0)
+    cache_lookups: Mapped[int] = mapped_column(default=0)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)
+
+
 class RollupSetHourlyRow(Base):
     """A set of ids per UTC hour (decision 91, `reelmatch.store.id_sets`): the users active
     in the hour (`name` active_users) and the (user, movie) pairs watchlisted in it

@@ -20,6 +20,7 @@ from reelmatch.services.analytics import OPERATOR, AnalyticsService, Period
 from reelmatch.services.analytics.rollups import Rollups
 from reelmatch.store.histograms import MAX_PERCENTILE_ERROR, merged
 from reelmatch.store.models import (
+    EventDailyRollupRow,
     EventHourlyRow,
     EventRow,
     LatencyDailyRow,
@@ -41,7 +42,13 @@ ORIGIN_HOUR = hour_of(ORIGIN)
 #: Movies of the offline catalog (The Godfather, its Part II, The Shawshank Redemption).
 MOVIES = (238, 240, 278)
 ZONES = ("UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Paris")
-ROLLUPS = (EventHourlyRow, RollupSetHourlyRow, RollupSetDailyRow, LatencyDailyRow)
+ROLLUPS = (
+    EventHourlyRow,
+    EventDailyRollupRow,
+    RollupSetHourlyRow,
+    RollupSetDailyRow,
+    LatencyDailyRow,
+)
 TABLES = (EventRow, WatchRow, *ROLLUPS, RollupStateRow)
 PERCENTILE_COLUMNS = ("p50_ms", "p95_ms")
 PERCENTILE_KPIS = ("api_p95_ms", "page_render_p95_ms")

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from reelmatch.store.models import (
     EventDailyRow,
-    EventHourlyRow,
     EventRow,
     MovieRow,
     RecommendationItemRow,
@@ -34,13 +33,12 @@ from reelmatch.store.models import (
 )
 from reelmatch.store.repositories.active_users import ActiveUsers
 from reelmatch.store.repositories.events import ALL_KINDS
+from reelmatch.store.repositories.rolled_counts import rolled_by_day
 from reelmatch.store.repositories.rolled_sets import RolledSets
 from reelmatch.store.repositories.rollups import read_coverage, watchlist_adds
 from reelmatch.store.repositories.watchlist_conversion import conversion
 from reelmatch.store.rollup_plan import (
-    HOUR,
     Coverage,
-    Hours,
     Interval,
     Split,
     hour_start,
@@ -49,9 +47,7 @@ from reelmatch.store.rollup_plan import (
 from reelmatch.store.sql import (
     LocalDays,
     day_buckets,
-    local_day_index_of_seconds,
     rows_by_day,
-    within,
 )
 
 #: (start, stop) of a UTC interval, half-open.
@@ -89,15 +85,6 @@ class AnalyticsRepository:
             self._rolled_sets = RolledSets(self._core, self.coverage)
         return self._rolled_sets
 
-    def _rolled_by_day(
-        self, days: LocalDays, rolled: Sequence[Hours], *columns: Any, where: Any
-    ) -> Any:
-        """(i, columns...) of `event_hourly` rows in
-        the `rolled` hours, by the local day their hour falls on."""
-        hour = columns[0].table.c.hour
-        index = local_day_index_of_seconds(hour * HOUR, days).label("i")
-        return select(index, *columns).where(within(hour, rolled), *where).subquery("rolled")
-
     # Activity per day ------------------------------------------------------------------------
 
     def _by_day(
@@ -126,13 +113,8 @@ class AnalyticsRepository:
             query = select(rows.c.i, rows.c.kind, func.count()).group_by(rows.c.i, rows.c.kind)
             counts.update(((int(i), kind), int(n)) for i, kind, n in self._core.execute(query))
         if parts.rolled:
-            rolled = self._rolled_by_day(
-                days,
-                parts.rolled,
-                EventHourlyRow.kind,
-                EventHourlyRow.events,
-                where=[EventHourlyRow.kind.in_(kinds)],
-            )
+            assert self.coverage is not None  # something is rolled up
+            rolled = rolled_by_day(days, self.coverage, parts.rolled, ("kind", "events"), kinds)
             query = select(rolled.c.i, rolled.c.kind, func.sum(rolled.c.events)).group_by(
                 rolled.c.i, rolled.c.kind
             )

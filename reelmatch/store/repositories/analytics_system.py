@@ -19,9 +19,9 @@ from reelmatch.store import histograms
 from reelmatch.store.histograms import nearest_rank_bucket
 from reelmatch.store.models import EventHourlyRow, EventRow, LatencyDailyRow
 from reelmatch.store.repositories.analytics import Span, day_split
+from reelmatch.store.repositories.rolled_counts import rolled_by_day
 from reelmatch.store.repositories.rollups import bucket_expression, read_coverage
 from reelmatch.store.rollup_plan import (
-    HOUR,
     Coverage,
     Hours,
     Interval,
@@ -30,7 +30,6 @@ from reelmatch.store.rollup_plan import (
 )
 from reelmatch.store.sql import (
     LocalDays,
-    local_day_index_of_seconds,
     nearest_rank,
     percentile_query,
     rows_by_day,
@@ -38,6 +37,11 @@ from reelmatch.store.sql import (
 )
 
 PERCENTILES = (0.5, 0.95)
+#: What the per-day series read from the rollups' counts.
+ROLLED_COLUMNS = (
+    "service", "cache_kind", "upstream", "failed", "rate_limited", "cache_hits", "cache_stale",
+    "cache_lookups", "events", "tokens", "cost_usd",
+)  # fmt: skip
 #: The groups latency histograms are kept per.
 FINEST = ("service", "subject")
 
@@ -101,12 +105,8 @@ class SystemAnalyticsRepository:
         )
 
     def _rolled_by_day(self, days: LocalDays, rolled: Sequence[Hours], kind: str) -> Any:
-        index = local_day_index_of_seconds(EventHourlyRow.hour * HOUR, days).label("i")
-        return (
-            select(index, EventHourlyRow)
-            .where(EventHourlyRow.kind == kind, within(EventHourlyRow.hour, rolled))
-            .subquery("rolled")
-        )
+        assert self.coverage is not None  # something is rolled up
+        return rolled_by_day(days, self.coverage, rolled, ROLLED_COLUMNS, [kind])
 
     def api_per_day(self, days: LocalDays) -> list[tuple[int, str, str, dict[str, int]]]:
         """Per day, service and cache kind ('' when the call had none, like OpenAI's):

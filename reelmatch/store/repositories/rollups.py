@@ -40,6 +40,7 @@ from reelmatch.events import API_CALL, CACHE_HIT, PAGE_VIEW, WATCHLIST_ADD
 from reelmatch.store import histograms, id_sets
 from reelmatch.store.histograms import GROWTH, ZERO_BUCKET, merged
 from reelmatch.store.models import (
+    EventDailyRollupRow,
     EventHourlyRow,
     EventRow,
     LatencyDailyRow,
@@ -59,6 +60,11 @@ from reelmatch.store.rollup_plan import (
 from reelmatch.store.sql import epoch_seconds
 
 STATE = "events"
+#: The summed columns of `event_hourly` and `event_daily_rollup`.
+DAILY_SUMS = (
+    "events", "upstream", "failed", "rate_limited", "cache_hits", "cache_stale",
+    "cache_lookups", "tokens", "cost_usd",
+)  # fmt: skip
 
 
 def read_coverage(connection: Connection, *, lock: bool = False) -> Coverage | None:
@@ -214,12 +220,30 @@ class RollupRepository:
                 .where(EventHourlyRow.hour >= start, EventHourlyRow.hour < stop)
             )
             or 0
-        )
+        ) + self._rebuild_daily_counts(day_start_hour(start), stop)
         return (
             counted
             + self._rebuild_sets(start, stop, within)
             + self._rebuild_latency(start, stop, within)
         )
+
+    def _rebuild_daily_counts(self, first_day: int, stop: int) -> int:
+        """`event_daily_rollup` for the days of [first_day, stop), from `event_hourly` (which
+        holds the hours of the first day before a mid-day start too)."""
+        core, hourly, daily = self._core, EventHourlyRow, EventDailyRollupRow
+        core.execute(delete(daily).where(daily.day >= first_day, daily.day < stop))
+        day = (hourly.hour // literal(DAY_HOURS, Integer)) * literal(DAY_HOURS, Integer)
+        keys = [hourly.kind, hourly.service, hourly.subject, hourly.cache_kind]
+        sums = [func.sum(hourly.__table__.c[name]) for name in DAILY_SUMS]
+        grouped = (
+            select(day.label("day"), *keys, *sums)
+            .where(hourly.hour >= first_day, hourly.hour < stop)
+            .group_by(day, *keys)
+        )
+        columns = ["day", "kind", "service", "subject", "cache_kind", *DAILY_SUMS]
+        core.execute(insert(daily).from_select(columns, grouped))
+        found = select(func.count()).select_from(daily)
+        return int(core.scalar(found.where(daily.day >= first_day, daily.day < stop)) or 0)
 
     def _rebuild_sets(self, start: int, stop: int, within: tuple[Any, ...]) -> int:
         """Each hour's and each UTC day's id sets (`set_members`); a day that began before

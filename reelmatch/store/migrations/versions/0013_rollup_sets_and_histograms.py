@@ -10,7 +10,8 @@ reading them back (decision 91). Now `rollup_sets_hourly` and `rollup_sets_daily
 each hour's and each UTC day's active users (a Roaring bitmap) and watchlisted (user, movie)
 pairs, `latency_daily` one packed histogram per day and group; a partial index covers
 the watchlist adds that the conversion KPI reads from raw events, and ratings per movie in a
-date range and recommendation runs in a date range are read from indexes. `rollup_dirty_days` lists the days a deleted
+date range and recommendation runs in a date range are read from indexes. `event_daily_rollup` sums `event_hourly` per UTC day;
+`rollup_dirty_days` lists the days a deleted
 account had events in, for the job to rebuild. The rollup state is emptied, so the next
 `rollup_events` run (or `metrics rollup`) rebuilds them from events; until then the page
 reads raw events.
@@ -25,6 +26,9 @@ revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+COUNTS = ("events", "upstream", "failed", "rate_limited", "cache_hits", "cache_stale")
+COUNTS += ("cache_lookups",)
 
 
 def upgrade() -> None:
@@ -43,6 +47,20 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("name", key, name=op.f(f"pk_{table}")),
         )
     _latency_daily(sa.Column("histogram", sa.LargeBinary(), nullable=False))
+    op.create_table(
+        "event_daily_rollup",
+        sa.Column("day", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("service", sa.String(length=20), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("cache_kind", sa.String(length=20), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
+        sa.Column("tokens", sa.BigInteger(), nullable=False),
+        sa.Column("cost_usd", sa.Double(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "day", "kind", "service", "subject", "cache_kind", name=op.f("pk_event_daily_rollup")
+        ),
+    )
     op.create_table(
         "rollup_dirty_days",
         sa.Column("day", sa.Integer(), nullable=False),
@@ -76,6 +94,7 @@ def downgrade() -> None:
     op.execute("DELETE FROM rollup_state")
     op.execute("DELETE FROM event_hourly")
     op.drop_table("rollup_dirty_days")
+    op.drop_table("event_daily_rollup")
     op.drop_table("latency_daily")
     op.drop_table("rollup_sets_daily")
     op.drop_table("rollup_sets_hourly")

@@ -1,0 +1,70 @@
+"""Event counts per local day from the rollups (decision 91): the whole UTC days that lie
+inside one local day from `event_daily_rollup` (one row a day and key), the other rolled-up
+hours from `event_hourly`. For a viewer in UTC that is every past day; in Europe/Paris,
+whose days straddle two UTC days, it is hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Subquery, select, union_all
+
+from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow
+from reelmatch.store.rollup_plan import HOUR, Coverage, Hours
+from reelmatch.store.sql import LocalDays, local_day_index_of_seconds, within
+
+
+def rolled_by_day(
+    days: LocalDays,
+    coverage: Coverage,
+    rolled: Sequence[Hours],
+    names: Sequence[str],
+    kinds: Sequence[str],
+) -> Subquery:
+    """(i, names...) rows of the rollups' counts of `kinds` in the `rolled` hours (whole
+    hours of `days` inside the coverage), with `i` the local day they fall on."""
+    whole = _merged(found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop))))
+    hours = _minus(rolled, whole)
+    selects = []
+    for table, key, ranges in (
+        (EventDailyRollupRow.__table__, "day", whole),
+        (EventHourlyRow.__table__, "hour", hours),
+    ):
+        if ranges:
+            at = table.c[key]
+            index = local_day_index_of_seconds(at * HOUR, days).label("i")
+            selects.append(
+                select(index, *(table.c[name] for name in names)).where(
+                    within(at, ranges), table.c.kind.in_(kinds)
+                )
+            )
+    if len(selects) == 1:
+        return selects[0].subquery("rolled")
+    return union_all(*selects).subquery("rolled")
+
+
+def _merged(ranges: Iterable[Hours]) -> list[Hours]:
+    found: list[Hours] = []
+    for low, high in sorted(ranges):
+        if found and low <= found[-1][1]:
+            found[-1] = (found[-1][0], max(high, found[-1][1]))
+        else:
+            found.append((low, high))
+    return found
+
+
+def _minus(ranges: Sequence[Hours], holes: Sequence[Hours]) -> list[Hours]:
+    """The parts of sorted, merged `ranges` outside sorted, merged `holes`."""
+    left: list[Hours] = []
+    for low, high in ranges:
+        for hole_low, hole_high in holes:
+            if hole_high <= low or hole_low >= high:
+                continue
+            if hole_low > low:
+                left.append((low, hole_low))
+            low = max(low, hole_high)
+            if low >= high:
+                break
+        if low < high:
+            left.append((low, high))
+    return left
