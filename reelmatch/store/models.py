@@ -224,14 +224,11 @@ class EventDailyRow(Base):
     cost_usd: Mapped[float] = mapped_column(default=0.0)
 
 
-class EventHourlyRow(Base):
-    """Events counted per UTC hour (decision 82): one row per (hour, kind, service, subject,
-    cache kind); '' stands for "none". `hour` is whole hours since 1970 UTC. `subject` is
+class EventCounts:
+    """The key and sums `event_hourly` and `event_daily_rollup` share: one row per (kind,
+    service, subject, cache kind) in their hour or day; '' stands for "none". `subject` is
     kept for api_call only (the endpoint); every other kind sums over its subjects."""
 
-    __tablename__ = "event_hourly"
-
-    hour: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
     subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
@@ -248,26 +245,21 @@ class EventHourlyRow(Base):
     cost_usd: Mapped[float] = mapped_column(default=0.0)
 
 
-class EventDailyRollupRow(Base):
+class EventHourlyRow(EventCounts, Base):
+    """Events counted per UTC hour (decision 82); `hour` is whole hours since 1970 UTC."""
+
+    __tablename__ = "event_hourly"
+
+    hour: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
+class EventDailyRollupRow(EventCounts, Base):
     """`event_hourly` summed per UTC day (`day` is the hour its midnight starts), so a range
     of whole UTC days reads one row a day and key instead of 24 (decision 91)."""
 
     __tablename__ = "event_daily_rollup"
 
-    day: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
-    service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
-    subject: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
-    cache_kind: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
-    events: Mapped[int] = mapped_column(default=0)
-    upstream: Mapped[int] = mapped_column(default=0)
-    failed: Mapped[int] = mapped_column(default=0)
-    rate_limited: Mapped[int] = mapped_column(default=0)
-    cache_hits: Mapped[int] = mapped_column(default=0)
-    cache_stale: Mapped[int] = mapped_column(default=0)
-    cache_lookups: Mapped[int] = mapped_column(default=0)
-    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
-    cost_usd: Mapped[float] = mapped_column(default=0.0)
+    day: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class RollupSetHourlyRow(Base):

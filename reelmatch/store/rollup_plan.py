@@ -90,10 +90,12 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
             raw.append((a, low))
         if high < b:
             raw.append((high, b))
-    return Split(tuple(_merge_hours(rolled)), tuple(merge_intervals(raw)))
+    return Split(tuple(merge_hours(rolled)), tuple(merge_intervals(raw)))
 
 
-def _merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
+def merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
+    """Ranges of hours (or of days as their midnights' hours) sorted, overlapping and
+    touching ones joined."""
     merged: list[Hours] = []
     for low, high in sorted(ranges):
         if merged and low <= merged[-1][1]:

@@ -109,6 +109,24 @@ def within(column: Any, intervals: Sequence[tuple[Any, Any]]) -> ColumnElement[b
     return or_(*(and_(column >= a, column < b) for a, b in intervals))
 
 
+def in_ranges(
+    query: Select[*tuple[Any, ...]], column: Any, ranges: Sequence[tuple[Any, Any]]
+) -> Subquery:
+    """`query` limited to rows whose `column` is in one of the half-open `ranges`.
+
+    Each range is its own SELECT in a UNION ALL: SQLite scans every row the rest of the
+    query allows for ranges joined with OR. Past `MAX_UNION_PIECES` (SQLite allows 500 terms
+    in a compound SELECT; a long range in a +05:30 zone has a piece a day) they are joined
+    with OR after all, inside the bounds of all of them."""
+    if len(ranges) > MAX_UNION_PIECES:
+        hull = (column >= min(a for a, _ in ranges), column < max(b for _, b in ranges))
+        return query.where(*hull, within(column, ranges)).subquery()
+    selects = [query.where(column >= start, column < stop) for start, stop in ranges]
+    if len(selects) == 1:
+        return selects[0].subquery()
+    return union_all(*selects).subquery()
+
+
 def rows_by_day(
     days: LocalDays,
     timestamp: Any,
@@ -118,31 +136,12 @@ def rows_by_day(
     pieces: Sequence[tuple[datetime, datetime]] | None = None,
 ) -> Subquery:
     """A subquery of (i, columns...) for rows whose `timestamp` is within `days` (and within
-    `pieces`, when given); callers group by its `i` (grouping the subquery keeps PostgreSQL
-    from seeing two copies of the day expression with different parameters).
-
-    Each piece is its own range (a UNION ALL): SQLite scans the whole of `days` for ranges
-    joined with OR. Past `MAX_UNION_PIECES` (SQLite allows 500 terms in a compound SELECT;
-    a long range in a +05:30 zone has two pieces a day) they are joined with OR after all."""
+    `pieces`, when given, `in_ranges`); callers group by its `i` (grouping the subquery keeps
+    PostgreSQL from seeing two copies of the day expression with different parameters)."""
     index = local_day_index(timestamp, days, dialect).label("i")
-    ranges = [(days.start, days.stop)] if pieces is None else pieces
-    if len(ranges) > MAX_UNION_PIECES:
-        return (
-            select(index, *columns)
-            .where(
-                timestamp >= days.start, timestamp < days.stop, within(timestamp, ranges), *where
-            )
-            .subquery("by_day")
-        )
-    selects = [
-        select(index, *columns).where(
-            timestamp >= max(start, days.start), timestamp < min(stop, days.stop), *where
-        )
-        for start, stop in ranges
-    ]
-    if len(selects) == 1:
-        return selects[0].subquery("by_day")
-    return union_all(*selects).subquery("by_day")
+    asked = [(days.start, days.stop)] if pieces is None else pieces
+    ranges = [(max(a, days.start), min(b, days.stop)) for a, b in asked]
+    return in_ranges(select(index, *columns).where(*where), timestamp, ranges)
 
 
 def local_day_index_of_seconds(seconds: Any, days: LocalDays) -> ColumnElement[Any]:

@@ -104,15 +104,12 @@ class Rollups:
             start = max(day_start_hour(first), floor)
             return self._rebuild_range(start, stop, last_event_id=max_id)
         for day in sorted(set(touched) | set(dirty)):
-            if day < coverage.start or (skip is not None and skip[0] <= day < skip[1]):
-                if day in dirty:
-                    with self._unit_of_work() as uow:
-                        uow.rollups.clear_dirty(day)
-                        uow.commit()
+            redo = day >= coverage.start and not (skip and skip[0] <= day < skip[1])
+            if not redo and day not in dirty:
                 continue
             with self._unit_of_work() as uow:
                 held = uow.rollups.coverage(lock=True) or coverage
-                if day < held.stop:
+                if redo and day < held.stop:
                     rows += uow.rollups.rebuild(day, min(day + DAY_HOURS, held.stop))
                     days += 1
                 uow.rollups.clear_dirty(day)

@@ -35,7 +35,7 @@ from reelmatch.store.repositories.active_users import ActiveUsers
 from reelmatch.store.repositories.events import ALL_KINDS
 from reelmatch.store.repositories.rolled_counts import rolled_by_day
 from reelmatch.store.repositories.rolled_sets import RolledSets
-from reelmatch.store.repositories.rollups import read_coverage, watchlist_adds
+from reelmatch.store.repositories.rollups import coverage_of, watchlist_adds
 from reelmatch.store.repositories.watchlist_conversion import conversion
 from reelmatch.store.rollup_plan import (
     Coverage,
@@ -64,7 +64,6 @@ class AnalyticsRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._coverage: tuple[Coverage | None] | None = None
         self._rolled_sets: RolledSets | None = None
 
     @property
@@ -73,10 +72,7 @@ class AnalyticsRepository:
 
     @property
     def coverage(self) -> Coverage | None:
-        """The hours the rollups hold, read once per unit of work."""
-        if self._coverage is None:
-            self._coverage = (read_coverage(self._core),)
-        return self._coverage[0]
+        return coverage_of(self._session)
 
     @property
     def _sets(self) -> RolledSets:

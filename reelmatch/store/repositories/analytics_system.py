@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
@@ -20,7 +20,7 @@ from reelmatch.store.histograms import nearest_rank_bucket
 from reelmatch.store.models import EventHourlyRow, EventRow, LatencyDailyRow
 from reelmatch.store.repositories.analytics import Span, day_split
 from reelmatch.store.repositories.rolled_counts import rolled_by_day
-from reelmatch.store.repositories.rollups import bucket_expression, read_coverage
+from reelmatch.store.repositories.rollups import bucket_expression, coverage_of
 from reelmatch.store.rollup_plan import (
     Coverage,
     Hours,
@@ -30,6 +30,7 @@ from reelmatch.store.rollup_plan import (
 )
 from reelmatch.store.sql import (
     LocalDays,
+    in_ranges,
     nearest_rank,
     percentile_query,
     rows_by_day,
@@ -77,7 +78,6 @@ class SystemAnalyticsRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._coverage: tuple[Coverage | None] | None = None
         self._finest: dict[tuple[str, Split], Histograms] = {}
 
     @property
@@ -90,9 +90,7 @@ class SystemAnalyticsRepository:
 
     @property
     def coverage(self) -> Coverage | None:
-        if self._coverage is None:
-            self._coverage = (read_coverage(self._core),)
-        return self._coverage[0]
+        return coverage_of(self._session)
 
     def _by_day(self, days: LocalDays, *columns: Any, kind: str, pieces: Sequence[Interval]) -> Any:
         return rows_by_day(
@@ -237,18 +235,13 @@ class SystemAnalyticsRepository:
             if kind == API_CALL:
                 measured.append(reached_upstream())
             columns = [func.coalesce(EventRow.__table__.c[name], "").label(name) for name in groups]
-            # A query per piece: SQLite scans all of a kind for ranges joined with OR.
-            for start, stop in parts.raw:
-                rows = (
-                    select(*columns, bucket_expression(EventRow.duration_ms).label("bucket"))
-                    .where(*measured, EventRow.ts >= start, EventRow.ts < stop)
-                    .subquery("raw")
-                )
-                keys = [rows.c[name] for name in groups]
-                query = select(*keys, rows.c.bucket, func.count()).group_by(*keys, rows.c.bucket)
-                for row in self._core.execute(query):
-                    *key, bucket, n = row
-                    found[tuple(str(k) for k in key)][int(bucket)] += int(n)
+            bucketed = select(*columns, bucket_expression(EventRow.duration_ms).label("bucket"))
+            rows = in_ranges(bucketed.where(*measured), EventRow.ts, parts.raw)
+            keys = [rows.c[name] for name in groups]
+            query = select(*keys, rows.c.bucket, func.count()).group_by(*keys, rows.c.bucket)
+            for row in self._core.execute(query):
+                *key, bucket, n = row
+                found[tuple(str(k) for k in key)][int(bucket)] += int(n)
         return found
 
     def _api_counts(self, span: Span) -> dict[tuple[str, str], tuple[int, int, int]]:
@@ -273,14 +266,8 @@ class SystemAnalyticsRepository:
                 _one_when(and_(reached_upstream(), failed())).label("failed"),
                 _one_when(and_(reached_upstream(), EventRow.status == 429)).label("limited"),
             ]
-            raw = union_all(  # a range per piece (SQLite scans everything for ORed ranges)
-                *(
-                    select(*labelled, *flags).where(
-                        EventRow.kind == API_CALL, EventRow.ts >= start, EventRow.ts < stop
-                    )
-                    for start, stop in parts.raw
-                )
-            ).subquery("raw")
+            api = select(*labelled, *flags).where(EventRow.kind == API_CALL)
+            raw = in_ranges(api, EventRow.ts, parts.raw)
             queries.append(
                 select(
                     raw.c.service,

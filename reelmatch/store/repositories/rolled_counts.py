@@ -5,12 +5,12 @@ whose days straddle two UTC days, it is hours."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import Subquery, select, union_all
 
 from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow
-from reelmatch.store.rollup_plan import HOUR, Coverage, Hours
+from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge_hours
 from reelmatch.store.sql import LocalDays, local_day_index_of_seconds, within
 
 
@@ -23,7 +23,9 @@ def rolled_by_day(
 ) -> Subquery:
     """(i, names...) rows of the rollups' counts of `kinds` in the `rolled` hours (whole
     hours of `days` inside the coverage), with `i` the local day they fall on."""
-    whole = _merged(found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop))))
+    whole = merge_hours(
+        found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop)))
+    )
     hours = _minus(rolled, whole)
     selects = []
     for table, key, ranges in (
@@ -41,16 +43,6 @@ def rolled_by_day(
     if len(selects) == 1:
         return selects[0].subquery("rolled")
     return union_all(*selects).subquery("rolled")
-
-
-def _merged(ranges: Iterable[Hours]) -> list[Hours]:
-    found: list[Hours] = []
-    for low, high in sorted(ranges):
-        if found and low <= found[-1][1]:
-            found[-1] = (found[-1][0], max(high, found[-1][1]))
-        else:
-            found.append((low, high))
-    return found
 
 
 def _minus(ranges: Sequence[Hours], holes: Sequence[Hours]) -> list[Hours]:

@@ -8,7 +8,7 @@ in progress), the pieces `rollup_plan.split` names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from reelmatch.store import id_sets
 from reelmatch.store.id_sets import BitMap
 from reelmatch.store.models import RollupSetDailyRow, RollupSetHourlyRow, UserRow
-from reelmatch.store.rollup_plan import DAY_HOURS, Coverage, Hours, Interval, split
+from reelmatch.store.rollup_plan import DAY_HOURS, Coverage, Interval, merge_hours, split
 from reelmatch.store.sql import within
 
 
@@ -76,9 +76,8 @@ class RolledSets:
         for p in plans:
             days.update(p.days)
             hours.update(p.hours)
-        daily, hourly = RollupSetDailyRow, RollupSetHourlyRow
-        self._read(name, daily.day, daily, days, self._days, DAY_HOURS)
-        self._read(name, hourly.hour, hourly, hours, self._hours, 1)
+        self._read(name, RollupSetDailyRow.day, days, self._days, DAY_HOURS)
+        self._read(name, RollupSetHourlyRow.hour, hours, self._hours, 1)
 
     def existing_users(self) -> BitMap:
         """The accounts that still exist: a deleted account's events went with it, so raw
@@ -91,7 +90,6 @@ class RolledSets:
         self,
         name: str,
         key: Any,
-        table: Any,
         wanted: set[int],
         into: dict[tuple[str, int], Any],
         step: int,
@@ -102,22 +100,12 @@ class RolledSets:
         if not missing:
             return
         codec = id_sets.CODECS[name]
+        table = key.class_
         query = select(key, table.members).where(
-            table.name == name, within(key, _runs(missing, step))
+            table.name == name, within(key, merge_hours((at, at + step) for at in missing))
         )
         for at, packed in self.connection.execute(query):
             into[(name, int(at))] = codec.unpack(packed)
         empty = codec.of(())
         for at in missing:
             into.setdefault((name, at), empty)
-
-
-def _runs(values: Sequence[int], step: int) -> list[Hours]:
-    """Sorted values `step` apart as half-open runs."""
-    runs: list[Hours] = []
-    for value in values:
-        if runs and runs[-1][1] == value:
-            runs[-1] = (runs[-1][0], value + step)
-        else:
-            runs.append((value, value + step))
-    return runs

@@ -60,11 +60,21 @@ from reelmatch.store.rollup_plan import (
 from reelmatch.store.sql import epoch_seconds
 
 STATE = "events"
+_COVERAGE = "reelmatch_rollup_coverage"
 #: The summed columns of `event_hourly` and `event_daily_rollup`.
 DAILY_SUMS = (
     "events", "upstream", "failed", "rate_limited", "cache_hits", "cache_stale",
     "cache_lookups", "tokens", "cost_usd",
 )  # fmt: skip
+
+
+def coverage_of(session: Session) -> Coverage | None:
+    """The hours the rollups hold, read once per unit of work (its session) for every
+    repository that asks (the engagement and the system analytics both do)."""
+    if _COVERAGE not in session.info:
+        session.info[_COVERAGE] = read_coverage(session.connection())
+    found: Coverage | None = session.info[_COVERAGE]
+    return found
 
 
 def read_coverage(connection: Connection, *, lock: bool = False) -> Coverage | None:

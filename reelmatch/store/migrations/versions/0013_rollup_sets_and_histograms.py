@@ -49,10 +49,7 @@ def upgrade() -> None:
     _latency_daily(sa.Column("histogram", sa.LargeBinary(), nullable=False))
     op.create_table(
         "event_daily_rollup",
-        sa.Column("day", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("service", sa.String(length=20), nullable=False),
-        sa.Column("subject", sa.String(length=200), nullable=False),
+        *_day_keys(),
         sa.Column("cache_kind", sa.String(length=20), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
         sa.Column("tokens", sa.BigInteger(), nullable=False),
@@ -123,10 +120,17 @@ def _latency_daily(
 ) -> None:
     op.create_table(
         "latency_daily",
+        *_day_keys(),
+        *columns,
+        sa.PrimaryKeyConstraint(*key, name=op.f("pk_latency_daily")),
+    )
+
+
+def _day_keys() -> list[sa.Column]:
+    """(day, kind, service, subject): the start of the key of both per-day tables."""
+    return [
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("service", sa.String(length=20), nullable=False),
         sa.Column("subject", sa.String(length=200), nullable=False),
-        *columns,
-        sa.PrimaryKeyConstraint(*key, name=op.f("pk_latency_daily")),
-    )
+    ]
