@@ -31,10 +31,15 @@ def _fresh_streamlit_caches() -> Iterator[None]:
 
 
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
-    """Point the whole app's own settings (read from the environment) at the test database."""
+def app_env(monkeypatch: pytest.MonkeyPatch, db_url: str) -> Iterator[str]:
+    """Point the whole app's own settings (read from the environment) at the test database.
+
+    The services the app builds run background work (the in-process jobs, the event
+    recorder's flush) against that database, so they are closed here, before `db_url`
+    empties it: PostgreSQL's TRUNCATE deadlocked with a job still writing."""
     monkeypatch.setenv("DATABASE_URL", db_url)
-    return db_url
+    yield db_url
+    st.cache_resource.clear()
 
 
 @pytest.fixture
