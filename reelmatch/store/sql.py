@@ -78,6 +78,23 @@ def epoch_seconds(timestamp: Any, dialect: str) -> ColumnElement[Any]:
     return func.cast(func.floor(func.extract("epoch", timestamp)), BigInteger)
 
 
+def hour_key(timestamp: Any, dialect: str) -> ColumnElement[Any]:
+    """A key grouping a UTCDateTime column by UTC hour; `hour_of_key` turns it into hours
+    since 1970. On PostgreSQL (sessions run in UTC) `date_trunc` costs a third of
+    `epoch_seconds` per row; SQLite has nothing cheaper than the number itself."""
+    if dialect == "postgresql":
+        return func.date_trunc("hour", timestamp)
+    result: ColumnElement[Any] = epoch_seconds(timestamp, dialect) // literal(3600, BigInteger)
+    return result
+
+
+def hour_of_key(key: Any, dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        result: ColumnElement[Any] = epoch_seconds(key, dialect) // literal(3600, BigInteger)
+        return result
+    return key  # type: ignore[no-any-return]
+
+
 def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElement[Any]:
     """Which of `days` (0, 1, ...) `timestamp` falls on, for timestamps within them.
 
