@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     CTE,
     BigInteger,
@@ -15,9 +16,11 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    String,
     Subquery,
     and_,
     case,
+    cast,
     column,
     func,
     literal,
@@ -76,6 +79,28 @@ def epoch_seconds(timestamp: Any, dialect: str) -> ColumnElement[Any]:
     if dialect == "sqlite":
         return func.cast(func.strftime("%s", timestamp), BigInteger)
     return func.cast(func.floor(func.extract("epoch", timestamp)), BigInteger)
+
+
+def joined_ints(*columns: Any) -> ColumnElement[Any]:
+    """An aggregate joining integer `columns` of every row into one "a,b,a,b,..." string;
+    `split_ints` reads it back. For many rows of a few ints this is several times faster
+    than a row object per row (one value to fetch, parsed in C)."""
+    parts: list[Any] = []
+    for i, value in enumerate(columns):
+        parts += [literal(","), cast(value, String)] if i else [cast(value, String)]
+    row = parts[0]
+    for part in parts[1:]:
+        row = row + part
+    result: ColumnElement[Any] = func.aggregate_strings(row, ",")
+    return result
+
+
+def split_ints(joined: str | None, width: int = 1) -> np.ndarray:
+    """What `joined_ints` of `width` columns gave, as an (n, width) int64 array (n may be 0:
+    the aggregate of no rows is NULL)."""
+    if not joined:
+        return np.empty((0, width), dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",").reshape(-1, width)
 
 
 def hour_key(timestamp: Any, dialect: str) -> ColumnElement[Any]:

@@ -24,11 +24,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
-    String,
     and_,
     bindparam,
     case,
-    cast,
     delete,
     func,
     insert,
@@ -59,7 +57,7 @@ from reelmatch.store.rollup_plan import (
     hour_of,
     hour_start,
 )
-from reelmatch.store.sql import epoch_seconds, hour_key, hour_of_key
+from reelmatch.store.sql import epoch_seconds, hour_key, hour_of_key, joined_ints, split_ints
 
 STATE = "events"
 #: The kinds whose `duration_ms` the latency histograms hold.
@@ -299,14 +297,14 @@ class RollupRepository:
         joining them into one string: an index-only range scan with nothing to sort. One
         statement grouped by hour cost 4-5x more (the hour computed and sorted per event)."""
         ts = EventRow.ts
-        joined = select(func.aggregate_strings(cast(member, String), ",")).where(
+        joined = select(joined_ints(member)).where(
             *where, ts >= bindparam("low", type_=ts.type), ts < bindparam("high", type_=ts.type)
         )
         for hour in self._hours_with(name, start, stop):
             bounds = {"low": hour_start(hour), "high": hour_start(hour + 1)}
-            text = self._core.scalar(joined, bounds)
-            if text:
-                yield hour, np.fromstring(text, dtype=np.int64, sep=",")
+            members = split_ints(self._core.scalar(joined, bounds))[:, 0]
+            if len(members):
+                yield hour, members
 
     def _hours_with(self, name: str, start: int, stop: int) -> list[int]:
         """The hours of [start, stop) with events that may hold members of set `name`, from
@@ -335,8 +333,7 @@ class RollupRepository:
                 "high": hour_start(min(stop, day + DAY_HOURS)),
             }
             for kind, service, subject, pairs in core.execute(per_day, hours):
-                counts = np.fromstring(pairs.replace(":", ","), dtype=np.int64, sep=",")
-                packed = histograms.pack_pairs(counts.reshape(-1, 2))
+                packed = histograms.pack_pairs(split_ints(pairs, 2))
                 found[(day, kind, service, subject)].append(packed)
         core.execute(delete(table).where(table.day >= first_day, table.day < stop))
         rows = [
@@ -398,7 +395,7 @@ class RollupRepository:
 
     def _latency(self) -> Any:
         """The latency buckets from `low` to `high` (in one UTC day), one row per (kind,
-        service, subject) with its buckets joined as "bucket:count,...". One statement a
+        service, subject) with its (bucket, count) pairs in `joined_ints`. One statement a
         day: the range is an index-only scan of ix_events_kind_ts_covering (the day computed
         per event cost most of the time, a row per bucket the rest)."""
         measured = or_(
@@ -427,6 +424,5 @@ class RollupRepository:
             .group_by(*keys, rows.c.bucket)
             .subquery("buckets")
         )
-        pair = cast(buckets.c.bucket, String) + literal(":") + cast(buckets.c.n, String)
         groups = [buckets.c.kind, buckets.c.service, buckets.c.subject]
-        return select(*groups, func.aggregate_strings(pair, ",")).group_by(*groups)
+        return select(*groups, joined_ints(buckets.c.bucket, buckets.c.n)).group_by(*groups)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
-from itertools import chain
 
 import numpy as np
 from sqlalchemy import BigInteger, literal, select
@@ -19,7 +18,7 @@ from reelmatch.store.models import EventRow, WatchRow
 from reelmatch.store.repositories.rolled_sets import RolledSets
 from reelmatch.store.repositories.rollups import set_members
 from reelmatch.store.rollup_plan import Interval, merge_intervals
-from reelmatch.store.sql import LocalDays, epoch_day, rows_by_day
+from reelmatch.store.sql import LocalDays, epoch_day, joined_ints, rows_by_day, split_ints
 
 EPOCH = date(1970, 1, 1)
 
@@ -83,8 +82,8 @@ def _watches(sets: RolledSets, first: date, last: date) -> tuple[Pairs, np.ndarr
     """The diary between `first` and `last`: (pair, day since 1970) per entry."""
     pair = WatchRow.user_id * literal(1 << PAIR_SHIFT, BigInteger) + WatchRow.movie_id
     day = epoch_day(WatchRow.watched_on, sets.connection.dialect.name)
-    query = select(pair, day).where(WatchRow.watched_on >= first, WatchRow.watched_on <= last)
-    found = sets.connection.execute(query).all()
-    rows = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=2 * len(found))
-    rows = rows.reshape(-1, 2)
+    query = select(joined_ints(pair, day)).where(
+        WatchRow.watched_on >= first, WatchRow.watched_on <= last
+    )
+    rows = split_ints(sets.connection.scalar(query), 2)
     return rows[:, 0], rows[:, 1]
