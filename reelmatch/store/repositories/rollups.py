@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -60,8 +61,12 @@ from reelmatch.store.rollup_plan import (
 from reelmatch.store.sql import epoch_seconds, hour_key, hour_of_key, joined_ints, split_ints
 
 STATE = "events"
+#: PostgreSQL's memory for the rebuild's sorts and hashes (its transaction only).
+REBUILD_WORK_MEM = "64MB"
 #: The kinds whose `duration_ms` the latency histograms hold.
 TIMED_KINDS = (API_CALL, PAGE_VIEW)
+#: The id sets with members on few events, and the kinds of those events.
+SPARSE_SETS = {id_sets.WATCHLISTED: (WATCHLIST_ADD,)}
 _COVERAGE = "reelmatch_rollup_coverage"
 #: The summed columns of `event_hourly` and `event_daily_rollup`.
 DAILY_SUMS = (
@@ -142,6 +147,11 @@ def watchlist_adds() -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def _day_window(day: int, start: int, stop: int) -> dict[str, Any]:
+    """The `low` and `high` bounds of the hours of UTC day `day` inside [start, stop)."""
+    return {"low": hour_start(max(start, day)), "high": hour_start(min(stop, day + DAY_HOURS))}
+
+
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return case((condition, 1), else_=0)
 
@@ -220,6 +230,10 @@ class RollupRepository:
         if stop <= start:
             return 0
         core = self._core
+        if self._dialect == "postgresql":
+            # PostgreSQL cannot estimate how few groups the counts make (it plans for one
+            # per event) and sorted a week's events on disk with the default 4 MB.
+            core.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
         core.execute(
             delete(EventHourlyRow).where(EventHourlyRow.hour >= start, EventHourlyRow.hour < stop)
         )
@@ -293,27 +307,43 @@ class RollupRepository:
     def _members_per_hour(
         self, name: str, member: Any, where: tuple[Any, ...], start: int, stop: int
     ) -> Iterator[tuple[int, np.ndarray]]:
-        """The members of each hour of [start, stop) that has any, one statement an hour
-        joining them into one string: an index-only range scan with nothing to sort. One
-        statement grouped by hour cost 4-5x more (the hour computed and sorted per event)."""
+        """The members of each hour of [start, stop) that has any, joined into one string
+        per hour (`joined_ints`). A dense set (users: nearly every event has one) is read one
+        statement an hour, an index-only range scan with nothing to group; one statement
+        grouped by hour cost 3-5x more (the hour computed and grouped per event). A sparse
+        set (watchlist adds) is read one statement a day grouped by hour, as an hour's
+        statement would cost more than its few rows."""
         ts = EventRow.ts
-        joined = select(joined_ints(member)).where(
-            *where, ts >= bindparam("low", type_=ts.type), ts < bindparam("high", type_=ts.type)
-        )
-        for hour in self._hours_with(name, start, stop):
-            bounds = {"low": hour_start(hour), "high": hour_start(hour + 1)}
-            members = split_ints(self._core.scalar(joined, bounds))[:, 0]
-            if len(members):
-                yield hour, members
+        window = (ts >= bindparam("low", type_=ts.type), ts < bindparam("high", type_=ts.type))
+        if name not in SPARSE_SETS:
+            per_hour = select(joined_ints(member)).where(*where, *window)
+            for hour in self._hours_with(start, stop, kinds=None):
+                bounds = {"low": hour_start(hour), "high": hour_start(hour + 1)}
+                members = split_ints(self._core.scalar(per_hour, bounds))[:, 0]
+                if len(members):
+                    yield hour, members
+            return
+        rows = select(hour_key(ts, self._dialect).label("hour"), member.label("member"))
+        raw = rows.where(*where, *window).subquery("raw")
+        per_day = select(hour_of_key(raw.c.hour, self._dialect), joined_ints(raw.c.member))
+        per_day = per_day.group_by(raw.c.hour)
+        for day in self._days_with(start, stop, kinds=SPARSE_SETS[name]):
+            bounds = _day_window(day, start, stop)
+            for hour, joined in self._core.execute(per_day, bounds):
+                yield int(hour), split_ints(joined)[:, 0]
 
-    def _hours_with(self, name: str, start: int, stop: int) -> list[int]:
-        """The hours of [start, stop) with events that may hold members of set `name`, from
+    def _hours_with(self, start: int, stop: int, *, kinds: tuple[str, ...] | None) -> list[int]:
+        """The hours of [start, stop) with events (of `kinds`, if given), from
         `event_hourly` (rebuilt first in the same unit of work)."""
         hourly = EventHourlyRow
-        query = select(hourly.hour).where(hourly.hour >= start, hourly.hour < stop).distinct()
-        if name == id_sets.WATCHLISTED:
-            query = query.where(hourly.kind == WATCHLIST_ADD)
-        return sorted(int(h) for h in self._core.scalars(query))
+        query = select(hourly.hour).where(hourly.hour >= start, hourly.hour < stop)
+        if kinds is not None:
+            query = query.where(hourly.kind.in_(kinds))
+        return sorted(int(h) for h in self._core.scalars(query.distinct()))
+
+    def _days_with(self, start: int, stop: int, *, kinds: tuple[str, ...]) -> list[int]:
+        """The UTC days (hours of their midnights) of [start, stop) with events of `kinds`."""
+        return sorted({day_start_hour(h) for h in self._hours_with(start, stop, kinds=kinds)})
 
     def _rebuild_latency(self, start: int, stop: int) -> int:
         core = self._core
@@ -327,11 +357,8 @@ class RollupRepository:
             for day, kind, service, subject, packed in core.execute(earlier):
                 found[(int(day), kind, service, subject)].append(packed)
         per_day = self._latency()
-        for day in self._days_with_latency(first_day, stop):
-            hours = {
-                "low": hour_start(max(start, day)),
-                "high": hour_start(min(stop, day + DAY_HOURS)),
-            }
+        for day in self._days_with(first_day, stop, kinds=TIMED_KINDS):
+            hours = _day_window(day, start, stop)
             for kind, service, subject, pairs in core.execute(per_day, hours):
                 packed = histograms.pack_pairs(split_ints(pairs, 2))
                 found[(day, kind, service, subject)].append(packed)
@@ -349,16 +376,6 @@ class RollupRepository:
         if rows:
             core.execute(insert(table), rows)
         return len(rows)
-
-    def _days_with_latency(self, first_day: int, stop: int) -> list[int]:
-        """The UTC days (hours of their midnights) of [first_day, stop) with timed kinds,
-        from `event_hourly` (rebuilt first in the same unit of work)."""
-        hourly = EventHourlyRow
-        day = (hourly.hour // literal(DAY_HOURS, Integer)) * literal(DAY_HOURS, Integer)
-        query = select(day).where(
-            hourly.hour >= first_day, hourly.hour < stop, hourly.kind.in_(TIMED_KINDS)
-        )
-        return sorted(int(d) for d in self._core.scalars(query.distinct()))
 
     def _counts(self, within: tuple[Any, ...]) -> Any:
         upstream = reached_upstream(EventRow.cache)
