@@ -276,7 +276,7 @@ class RollupRepository:
         for name, (member, where) in set_members().items():
             codec = id_sets.CODECS[name]
             hourly = {
-                hour: codec.of(members.tolist())
+                hour: codec.of(members)
                 for hour, members in self._members_per_hour(name, member, where, start, stop)
             }
             daily: dict[int, list[Any]] = defaultdict(list)
