@@ -30,10 +30,11 @@ _PAIRS = np.dtype("<i8")
 
 
 def users_of(users: Iterable[int]) -> BitMap:
-    """A bitmap of user ids; a numpy array of them is copied in as one buffer (ten times
-    faster than from a list of Python ints; ids are 32-bit, as the tables' are)."""
+    """A bitmap of user ids; a numpy array of them is sorted and copied in as one buffer,
+    six times faster than from a list of Python ints (Roaring inserts sorted values at the
+    end of a container instead of shifting it). Ids are 32-bit, as the tables' are."""
     if isinstance(users, np.ndarray):
-        return BitMap(array("I", users.astype(np.uint32).tobytes()))
+        return BitMap(array("I", np.sort(users.astype(np.uint32)).tobytes()))
     return BitMap(users)
 
 
