@@ -5,9 +5,10 @@ A rebuild from a UTC midnight deletes the range's rows and writes them again fro
 the caller's unit of work, so running it twice, or after an interrupted run, gives the same
 rows; one from mid-day adds the new hours to the day's sets and histograms, which the
 refresh does only from the coverage's end, under the state row's lock. Counts are
-grouped in SQL (`INSERT … SELECT`); the hour's active users and the day's latency histogram
-are grouped in SQL and packed here (decision 91). The reads
-that use the rollups are in `analytics.py`, `analytics_system.py`, `rolled_sets.py`,
+grouped in SQL (`INSERT … SELECT`); each hour's id set members and each day's latency
+buckets are read as joined strings, one statement an hour or a day, and packed here
+(decisions 91, 92: the shapes each database answers without sorting every event). The
+reads that use the rollups are in `analytics.py`, `analytics_system.py`, `rolled_sets.py`,
 `active_users.py` and `watchlist_conversion.py`.
 """
 
