@@ -53,11 +53,15 @@ TABLES = (EventRow, WatchRow, *ROLLUPS, RollupStateRow)
 PERCENTILE_COLUMNS = ("p50_ms", "p95_ms")
 PERCENTILE_KPIS = ("api_p95_ms", "page_render_p95_ms")
 
-# Instants near hour and half-hour edges, where a zone's midnight or the watermark falls.
+# Instants near hour and half-hour edges, where a zone's midnight or the watermark falls;
+# the last 0.1 ms before an edge too (SQLite's strftime rounded it into the next hour).
 edges = st.integers(0, WINDOW_SECONDS // 1800 - 1).flatmap(
-    lambda k: st.sampled_from([k * 1800 - 1, k * 1800, k * 1800 + 1])
+    lambda k: st.sampled_from([k * 1800 - 1, k * 1800 - 0.0001, k * 1800, k * 1800 + 1])
 )
-seconds = st.one_of(st.integers(0, WINDOW_SECONDS - 1), edges).filter(
+with_micros = st.tuples(st.integers(0, WINDOW_SECONDS - 1), st.integers(0, 999_999)).map(
+    lambda whole_and_micros: whole_and_micros[0] + whole_and_micros[1] / 1e6
+)
+seconds = st.one_of(st.integers(0, WINDOW_SECONDS - 1), with_micros, edges).filter(
     lambda s: 0 <= s < WINDOW_SECONDS
 )
 durations = st.one_of(
