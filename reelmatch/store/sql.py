@@ -30,6 +30,7 @@ from sqlalchemy import (
     values,
 )
 
+from reelmatch.store.rollup_plan import HOUR
 from reelmatch.store.types import UTCDateTime
 
 
@@ -105,24 +106,23 @@ def split_ints(joined: str | None, width: int = 1) -> np.ndarray:
     return np.fromstring(joined, dtype=np.int64, sep=",").reshape(-1, width)
 
 
+def epoch_hour(timestamp: Any, dialect: str) -> ColumnElement[Any]:
+    """The hour since 1970 (UTC) of a UTCDateTime column."""
+    result: ColumnElement[Any] = epoch_seconds(timestamp, dialect) // literal(HOUR, BigInteger)
+    return result
+
+
 def hour_key(timestamp: Any, dialect: str) -> ColumnElement[Any]:
-    """A key grouping a UTCDateTime column by UTC hour, cheaper per row than
-    `epoch_seconds` (a third of its cost on PostgreSQL); `hour_of_key` turns a group's key
-    into hours since 1970. SQLite: the stored text up to the hour ("YYYY-MM-DD HH")."""
+    """A key grouping a UTCDateTime column by UTC hour, cheaper per row than `epoch_hour`
+    (a third of its cost on PostgreSQL); `hour_of_key` turns a group's key into hours since
+    1970. SQLite: the stored text up to the hour ("YYYY-MM-DD HH")."""
     if dialect == "sqlite":
         return func.substr(timestamp, 1, 13)
     return func.date_trunc("hour", func.timezone("UTC", timestamp))
 
 
 def hour_of_key(key: Any, dialect: str) -> ColumnElement[Any]:
-    if dialect == "sqlite":
-        seconds: ColumnElement[Any] = func.cast(
-            func.strftime("%s", key + literal(":00:00")), BigInteger
-        )
-    else:
-        seconds = epoch_seconds(key, dialect)
-    result: ColumnElement[Any] = seconds // literal(3600, BigInteger)
-    return result
+    return epoch_hour(key + literal(":00:00") if dialect == "sqlite" else key, dialect)
 
 
 def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElement[Any]:

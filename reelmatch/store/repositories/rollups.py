@@ -53,13 +53,12 @@ from reelmatch.store.models import (
 )
 from reelmatch.store.rollup_plan import (
     DAY_HOURS,
-    HOUR,
     Coverage,
     day_start_hour,
     hour_of,
     hour_start,
 )
-from reelmatch.store.sql import epoch_seconds, hour_key, hour_of_key, joined_ints, split_ints
+from reelmatch.store.sql import epoch_hour, hour_key, hour_of_key, joined_ints, split_ints
 
 STATE = "events"
 #: PostgreSQL's memory for the rebuild's sorts and hashes (its transaction only).
@@ -98,7 +97,7 @@ def read_coverage(connection: Connection, *, lock: bool = False) -> Coverage | N
 def mark_user_days(connection: Connection, user_id: int) -> None:
     """Before a user's events are deleted: mark the UTC days they fall on, so the next
     refresh rebuilds them without those events (until then the rollups still count them)."""
-    day = hour_expression(connection.dialect.name) // literal(DAY_HOURS, BigInteger)
+    day = epoch_hour(EventRow.ts, connection.dialect.name) // literal(DAY_HOURS, BigInteger)
     days = (
         select((day * literal(DAY_HOURS, BigInteger)).label("day"))
         .where(EventRow.user_id == user_id)
@@ -108,12 +107,6 @@ def mark_user_days(connection: Connection, user_id: int) -> None:
     marked = select(RollupDirtyDayRow.day).where(RollupDirtyDayRow.day == days.c.day)
     query = select(days.c.day).where(~marked.exists())
     connection.execute(insert(RollupDirtyDayRow).from_select(["day"], query))
-
-
-def hour_expression(dialect: str) -> ColumnElement[Any]:
-    """The hour (since 1970 UTC) of an event."""
-    result: ColumnElement[Any] = epoch_seconds(EventRow.ts, dialect) // literal(HOUR, BigInteger)
-    return result
 
 
 def bucket_expression(value: Any) -> ColumnElement[Any]:
@@ -129,9 +122,15 @@ def reached_upstream(cache: Any) -> ColumnElement[bool]:
     return or_(cache.is_(None), cache != CACHE_HIT)
 
 
+def pair_key(user_id: Any, movie_id: Any) -> ColumnElement[Any]:
+    """A (user, movie) pair as the watchlisted sets hold it: `user_id << 32 | movie_id`."""
+    result: ColumnElement[Any] = user_id * literal(1 << id_sets.PAIR_SHIFT, BigInteger) + movie_id
+    return result
+
+
 def set_members() -> dict[str, tuple[Any, tuple[ColumnElement[bool], ...]]]:
     """Each id set's member per event, and which events have one."""
-    pair = EventRow.user_id * literal(1 << id_sets.PAIR_SHIFT, BigInteger) + EventRow.movie_id
+    pair = pair_key(EventRow.user_id, EventRow.movie_id)
     return {
         id_sets.ACTIVE_USERS: (EventRow.user_id, (EventRow.user_id.is_not(None),)),
         id_sets.WATCHLISTED: (pair, watchlist_adds()),
@@ -146,6 +145,13 @@ def watchlist_adds() -> tuple[ColumnElement[bool], ...]:
         EventRow.user_id.is_not(None),
         EventRow.movie_id.is_not(None),
     )
+
+
+def _window() -> tuple[ColumnElement[bool], ...]:
+    """Events from bound parameter `low` to `high`: the per-hour and per-day statements are
+    built once and run for each window (`_day_window` gives a day's)."""
+    ts = EventRow.ts
+    return (ts >= bindparam("low", type_=ts.type), ts < bindparam("high", type_=ts.type))
 
 
 def _day_window(day: int, start: int, stop: int) -> dict[str, Any]:
@@ -209,7 +215,7 @@ class RollupRepository:
     def touched_days(self, *, after_id: int, up_to_id: int, before: int) -> list[int]:
         """The UTC days (hours of their midnights) of events with ids in (after_id,
         up_to_id] stamped before hour `before`: late arrivals in hours already rolled up."""
-        day = hour_expression(self._dialect) // literal(DAY_HOURS, BigInteger)
+        day = epoch_hour(EventRow.ts, self._dialect) // literal(DAY_HOURS, BigInteger)
         query = (
             select(day.label("d"))
             .where(
@@ -309,28 +315,35 @@ class RollupRepository:
         self, name: str, member: Any, where: tuple[Any, ...], start: int, stop: int
     ) -> Iterator[tuple[int, np.ndarray]]:
         """The members of each hour of [start, stop) that has any, joined into one string
-        per hour (`joined_ints`). A dense set (users: nearly every event has one) is read one
-        statement an hour, an index-only range scan with nothing to group; one statement
-        grouped by hour cost 3-5x more (the hour computed and grouped per event). A sparse
-        set (watchlist adds) is read one statement a day grouped by hour, as an hour's
-        statement would cost more than its few rows."""
-        ts = EventRow.ts
-        window = (ts >= bindparam("low", type_=ts.type), ts < bindparam("high", type_=ts.type))
-        if name not in SPARSE_SETS:
-            per_hour = select(joined_ints(member)).where(*where, *window)
-            for hour in self._hours_with(start, stop, kinds=None):
-                bounds = {"low": hour_start(hour), "high": hour_start(hour + 1)}
-                members = split_ints(self._core.scalar(per_hour, bounds))[:, 0]
-                if len(members):
-                    yield hour, members
-            return
-        rows = select(hour_key(ts, self._dialect).label("hour"), member.label("member"))
-        raw = rows.where(*where, *window).subquery("raw")
+        per hour (`joined_ints`)."""
+        if name in SPARSE_SETS:
+            return self._sparse_members(member, where, start, stop, kinds=SPARSE_SETS[name])
+        return self._dense_members(member, where, start, stop)
+
+    def _dense_members(
+        self, member: Any, where: tuple[Any, ...], start: int, stop: int
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """A set nearly every event adds to (users): one statement an hour, an index-only
+        range scan with nothing to group. One statement grouped by hour cost 3-5x more (the
+        hour computed and grouped per event)."""
+        per_hour = select(joined_ints(member)).where(*where, *_window())
+        for hour in self._hours_with(start, stop, kinds=None):
+            bounds = {"low": hour_start(hour), "high": hour_start(hour + 1)}
+            members = split_ints(self._core.scalar(per_hour, bounds))[:, 0]
+            if len(members):
+                yield hour, members
+
+    def _sparse_members(
+        self, member: Any, where: tuple[Any, ...], start: int, stop: int, *, kinds: tuple[str, ...]
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """A set few events of `kinds` add to (watchlist adds): one statement a day grouped
+        by hour, as an hour's statement would cost more than its few rows."""
+        rows = select(hour_key(EventRow.ts, self._dialect).label("hour"), member.label("member"))
+        raw = rows.where(*where, *_window()).subquery("raw")
         per_day = select(hour_of_key(raw.c.hour, self._dialect), joined_ints(raw.c.member))
         per_day = per_day.group_by(raw.c.hour)
-        for day in self._days_with(start, stop, kinds=SPARSE_SETS[name]):
-            bounds = _day_window(day, start, stop)
-            for hour, joined in self._core.execute(per_day, bounds):
+        for day in self._days_with(start, stop, kinds=kinds):
+            for hour, joined in self._core.execute(per_day, _day_window(day, start, stop)):
                 yield int(hour), split_ints(joined)[:, 0]
 
     def _hours_with(self, start: int, stop: int, *, kinds: tuple[str, ...] | None) -> list[int]:
@@ -429,8 +442,7 @@ class RollupRepository:
             )
             .where(
                 EventRow.kind.in_(TIMED_KINDS),
-                EventRow.ts >= bindparam("low", type_=EventRow.ts.type),
-                EventRow.ts < bindparam("high", type_=EventRow.ts.type),
+                *_window(),
                 EventRow.duration_ms.is_not(None),
                 measured,
             )

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import BigInteger, literal, select
+from sqlalchemy import select
 
 from reelmatch.store import id_sets
 from reelmatch.store.id_sets import PAIR_SHIFT, WATCHLISTED, Pairs
 from reelmatch.store.models import EventRow, WatchRow
 from reelmatch.store.repositories.rolled_sets import RolledSets
-from reelmatch.store.repositories.rollups import set_members
+from reelmatch.store.repositories.rollups import pair_key, set_members
 from reelmatch.store.rollup_plan import Interval, merge_intervals
 from reelmatch.store.sql import LocalDays, epoch_day, joined_ints, rows_by_day, split_ints
 
@@ -80,7 +80,7 @@ def _raw_pairs(
 
 def _watches(sets: RolledSets, first: date, last: date) -> tuple[Pairs, np.ndarray]:
     """The diary between `first` and `last`: (pair, day since 1970) per entry."""
-    pair = WatchRow.user_id * literal(1 << PAIR_SHIFT, BigInteger) + WatchRow.movie_id
+    pair = pair_key(WatchRow.user_id, WatchRow.movie_id)
     day = epoch_day(WatchRow.watched_on, sets.connection.dialect.name)
     query = select(joined_ints(pair, day)).where(
         WatchRow.watched_on >= first, WatchRow.watched_on <= last
