@@ -18,7 +18,7 @@ from reelmatch.store import id_sets
 from reelmatch.store.id_sets import BitMap
 from reelmatch.store.models import RollupSetDailyRow, RollupSetHourlyRow, UserRow
 from reelmatch.store.rollup_plan import DAY_HOURS, Coverage, Interval, merge_hours, split
-from reelmatch.store.sql import within
+from reelmatch.store.sql import joined_ints, split_ints, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,8 @@ class RolledSets:
         """The accounts that still exist: a deleted account's events went with it, so raw
         events no longer count it, and neither may the sets."""
         if self._existing is None:
-            self._existing = BitMap(self.connection.scalars(select(UserRow.id)))
+            ids = split_ints(self.connection.scalar(select(joined_ints(UserRow.id))))[:, 0]
+            self._existing = id_sets.users_of(ids)
         return self._existing
 
     def _read(

@@ -1,0 +1,25 @@
+"""Packed latency histograms add up exactly, whatever their buckets."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reelmatch.store.histograms import ZERO_BUCKET, merged, pack
+
+#: Buckets as the rollups make them: the zero bucket, sub-millisecond (negative) ones, and
+#: the usual few hundred.
+buckets = st.one_of(st.just(ZERO_BUCKET), st.integers(-2_000, 1_000))
+histogram = st.dictionaries(buckets, st.integers(1, 2**20), max_size=40)
+
+
+@given(st.lists(histogram, max_size=30))
+def test_merged_is_the_sum_of_the_histograms(days: list[dict[int, int]]) -> None:
+    expected: Counter[int] = Counter()
+    for day in days:
+        expected.update(day)
+    found = merged(pack(day) for day in days)
+    assert found == expected
+    assert all(isinstance(b, int) and isinstance(n, int) for b, n in found.items())
