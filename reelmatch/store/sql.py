@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    LargeBinary,
     Select,
     String,
     Subquery,
@@ -104,6 +105,20 @@ def split_ints(joined: str | None, width: int = 1) -> np.ndarray:
     if not joined:
         return np.empty((0, width), dtype=np.int64)
     return np.fromstring(joined, dtype=np.int64, sep=",").reshape(-1, width)
+
+
+def joined_bytes(value: Any, dialect: str) -> ColumnElement[Any]:
+    """An aggregate joining a binary column of every row into one value, for many small
+    packed values read together (a year of a group's daily histograms): one row to fetch
+    instead of one per day. SQLite's `group_concat` returns text holding the same bytes,
+    cast back to a blob."""
+    if dialect == "sqlite":
+        joined: ColumnElement[Any] = cast(
+            func.group_concat(value, literal(b"", LargeBinary)), LargeBinary
+        )
+        return joined
+    result: ColumnElement[Any] = func.string_agg(value, literal(b"", LargeBinary))
+    return result
 
 
 def epoch_hour(timestamp: Any, dialect: str) -> ColumnElement[Any]:

@@ -31,6 +31,7 @@ from reelmatch.store.rollup_plan import (
 from reelmatch.store.sql import (
     LocalDays,
     in_ranges,
+    joined_bytes,
     nearest_rank,
     percentile_query,
     rows_by_day,
@@ -222,14 +223,14 @@ class SystemAnalyticsRepository:
     def _read_histograms(self, kind: str, parts: Split, groups: Sequence[str]) -> Histograms:
         found: Histograms = defaultdict(Counter)
         daily = [LatencyDailyRow.__table__.c[name] for name in groups]
-        rolled = select(*daily, LatencyDailyRow.histogram).where(
-            LatencyDailyRow.kind == kind, within(LatencyDailyRow.day, parts.rolled)
+        days = joined_bytes(LatencyDailyRow.histogram, self._dialect)
+        rolled = (
+            select(*daily, days)
+            .where(LatencyDailyRow.kind == kind, within(LatencyDailyRow.day, parts.rolled))
+            .group_by(*daily)
         )
-        packed: dict[tuple[str, ...], list[bytes]] = defaultdict(list)
-        for row in self._core.execute(rolled):
-            packed[tuple(str(k) for k in row[:-1])].append(row[-1])
-        for group, day_histograms in packed.items():
-            found[group].update(histograms.merged(day_histograms))
+        for *group, packed in self._core.execute(rolled):
+            found[tuple(str(k) for k in group)].update(histograms.merged([packed]))
         if parts.raw:
             measured = [EventRow.kind == kind, EventRow.duration_ms.is_not(None)]
             if kind == API_CALL:
