@@ -110,8 +110,8 @@ def split_ints(joined: str | None, width: int = 1) -> np.ndarray:
 def joined_bytes(value: Any, dialect: str) -> ColumnElement[Any]:
     """An aggregate joining a binary column of every row into one value, for many small
     packed values read together (a year of a group's daily histograms): one row to fetch
-    instead of one per day. SQLite's `group_concat` returns text holding the same bytes,
-    cast back to a blob."""
+    instead of one per day. SQLite's `group_concat` returns text holding the same bytes
+    (the database is UTF-8, SQLite's default, so none is converted), cast back to a blob."""
     if dialect == "sqlite":
         joined: ColumnElement[Any] = cast(
             func.group_concat(value, literal(b"", LargeBinary)), LargeBinary
