@@ -57,15 +57,18 @@ def pack_pairs(pairs: np.ndarray) -> bytes:
 
 
 def merged(packed: Iterable[bytes]) -> Counter[int]:
-    """The sum of packed histograms: the buckets of a year of days for one group are a few
-    hundred consecutive numbers, so they are counted by offset (`bincount`, linear) instead
-    of sorted (`unique`, 9x slower); the zero bucket, far below the rest, is added apart."""
-    pairs = np.frombuffer(b"".join(packed), dtype=_PAIRS).reshape(-1, 2)
+    """The sum of packed histograms (buckets with no count left out): the buckets of a year
+    of days for one group lie within a few hundred to a few thousand consecutive numbers
+    (`bucket_expression` gives at most about 50,000), so they are counted by offset
+    (`bincount`, linear) instead of sorted (`unique`, 9x slower); the zero bucket, far
+    below the rest, is added apart."""
+    pairs = np.frombuffer(b"".join(packed), dtype=_PAIRS).reshape(-1, 2).astype(np.int64)
     buckets, counts = pairs[:, 0], pairs[:, 1]
     found: Counter[int] = Counter()
     zero = buckets == ZERO_BUCKET
     if zero.any():
-        found[ZERO_BUCKET] = int(counts[zero].sum())
+        if total := int(counts[zero].sum()):
+            found[ZERO_BUCKET] = total
         buckets, counts = buckets[~zero], counts[~zero]
     if len(buckets):
         low = int(buckets.min())

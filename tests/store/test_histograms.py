@@ -12,7 +12,7 @@ from reelmatch.store.histograms import ZERO_BUCKET, merged, pack
 #: Buckets as the rollups make them: the zero bucket, sub-millisecond (negative) ones, and
 #: the usual few hundred.
 buckets = st.one_of(st.just(ZERO_BUCKET), st.integers(-2_000, 1_000))
-histogram = st.dictionaries(buckets, st.integers(1, 2**20), max_size=40)
+histogram = st.dictionaries(buckets, st.integers(0, 2**20), max_size=40)
 
 
 @given(st.lists(histogram, max_size=30))
@@ -21,5 +21,5 @@ def test_merged_is_the_sum_of_the_histograms(days: list[dict[int, int]]) -> None
     for day in days:
         expected.update(day)
     found = merged(pack(day) for day in days)
-    assert found == expected
+    assert dict(found) == {bucket: n for bucket, n in expected.items() if n}
     assert all(isinstance(b, int) and isinstance(n, int) for b, n in found.items())
