@@ -45,13 +45,15 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
-# Two workers for the suite (most tests wait on sockets and databases); the browser tests
-# run on their own afterwards, so a busy CPU cannot make their timing flaky.
+# Two workers for the suite (most tests wait on sockets and databases); the browser and
+# cluster tests run afterwards, a file per worker (each file starts its own app on a free
+# port, with its own database), two at a time: one at a time took 8 minutes, over the
+# suite's budget of about ten (20 s timeouts per step leave room for a busy CPU).
 # compileall first: the app, CLI and worker processes the tests start read .pyc files.
 pytest: $(DEV_STAMP) chromium-check
 	$(PY) -m compileall -q -j 2 reelmatch app.py
 	$(PY) -m pytest -n 2 --ignore=tests/browser --ignore=tests/cluster $(PYTEST_ARGS)
-	$(PY) -m pytest tests/browser tests/cluster $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile tests/browser tests/cluster $(PYTEST_ARGS)
 
 migrate: $(RUN_STAMP)
 	$(PY) -m reelmatch db upgrade
