@@ -230,7 +230,7 @@ class SystemAnalyticsRepository:
             .group_by(*daily)
         )
         for *group, packed in self._core.execute(rolled):
-            found[tuple(str(k) for k in group)].update(histograms.merged([packed]))
+            found[tuple(str(k) for k in group)] = histograms.merged([packed])  # one row a group
         if parts.raw:
             measured = [EventRow.kind == kind, EventRow.duration_ms.is_not(None)]
             if kind == API_CALL:
