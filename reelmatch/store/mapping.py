@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, type_coerce
+from sqlalchemy import Text, cast
 
 from reelmatch.domain import Movie, MovieDetails, Preferences, User
 from reelmatch.store.models import MovieRow, PreferenceRow, UserRow
@@ -122,7 +122,9 @@ LISTING_COLUMNS = (
     MovieRow.id,
     MovieRow.title,
     MovieRow.release_date,
-    type_coerce(MovieRow.genres, Text),  # decoded by `_genres`, once per distinct value
+    # As text on both databases, decoded once per distinct value by `_genres`: psycopg
+    # decoding the JSON of every row cost a third of `library()` for 1,000 rows.
+    cast(MovieRow.genres, Text),
     MovieRow.poster_path,
     MovieRow.backdrop_path,
     MovieRow.runtime,
@@ -139,12 +141,9 @@ def _decoded_genres(raw: str) -> tuple[str, ...]:
     return tuple(orjson.loads(raw) or ())
 
 
-def _genres(value: str | list[str] | None) -> tuple[str, ...]:
-    """Genres as read raw: JSON text on SQLite (a few hundred distinct combinations, so each
-    is decoded once), an already decoded list where the driver decodes JSON (psycopg)."""
-    if value is None:
-        return ()
-    return _decoded_genres(value) if isinstance(value, str) else tuple(value)
+def _genres(value: str | None) -> tuple[str, ...]:
+    """Genres as JSON text (a few hundred distinct combinations, so each is decoded once)."""
+    return () if value is None else _decoded_genres(value)
 
 
 def listing_movie(values: Sequence[Any]) -> Movie:
