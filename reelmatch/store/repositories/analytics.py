@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     and_,
+    bindparam,
     case,
     exists,
     func,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -211,37 +213,41 @@ class AnalyticsRepository:
 
     def recommendations_by_engine(self, span: Span) -> list[tuple[str, int, float, int, int, int]]:
         """Per engine: (engine, runs, cost, items shown, clicked, accepted); accepted means
-        feedback "up" or converted (watchlisted, rated or watched)."""
+        feedback "up" or converted (watchlisted, rated or watched).
+
+        PostgreSQL groups the joined items by engine with a hash. SQLite sorts every joined
+        item to group them, so there the items are counted a statement per engine (there are
+        a few), which halves a year's time; on PostgreSQL that shape scans the items once per
+        engine and is slower."""
         start, stop = span
-        runs = (
-            select(
-                RecommendationRunRow.engine,
-                func.count().label("runs"),
-                func.sum(RecommendationRunRow.cost_usd).label("cost"),
-            )
-            .where(RecommendationRunRow.created_at >= start, RecommendationRunRow.created_at < stop)
-            .group_by(RecommendationRunRow.engine)
+        runs = RecommendationRunRow
+        in_span = (runs.created_at >= start, runs.created_at < stop)
+        per_run = (
+            select(runs.engine, func.count(), func.sum(runs.cost_usd))
+            .where(*in_span)
+            .group_by(runs.engine)
         )
-        accepted = (
-            RecommendationItemRow.feedback == "up"
-        ) | RecommendationItemRow.converted.is_not(None)
-        shown = RecommendationItemRow.shown_at.is_not(None)
-        items = (
-            select(
-                RecommendationRunRow.engine,
-                func.count(RecommendationItemRow.shown_at),
-                func.count(RecommendationItemRow.clicked_at),
-                func.sum(case((and_(shown, accepted), 1), else_=0)),
-            )
-            .join(RecommendationRunRow, RecommendationRunRow.id == RecommendationItemRow.run_id)
-            .where(RecommendationRunRow.created_at >= start, RecommendationRunRow.created_at < stop)
-            .group_by(RecommendationRunRow.engine)
+        items = RecommendationItemRow
+        accepted = and_(
+            items.shown_at.is_not(None), or_(items.feedback == "up", items.converted.is_not(None))
         )
-        per_engine = {e: (int(n), float(c or 0.0), 0, 0, 0) for e, n, c in self._core.execute(runs)}
-        for engine, shown_n, clicked_n, accepted_n in self._core.execute(items):
-            n, cost = per_engine.get(engine, (0, 0.0, 0, 0, 0))[:2]
-            per_engine[engine] = (n, cost, int(shown_n), int(clicked_n), int(accepted_n or 0))
-        return [(engine, *values) for engine, values in sorted(per_engine.items())]
+        counts = (
+            func.count(items.shown_at),
+            func.count(items.clicked_at),
+            func.sum(case((accepted, 1), else_=0)),
+        )
+        joined = select(*counts).join(runs, runs.id == items.run_id).where(*in_span)
+        found = {e: (int(n), float(c or 0.0), 0, 0, 0) for e, n, c in self._core.execute(per_run)}
+        if self._core.dialect.name == "sqlite":
+            one = joined.where(runs.engine == bindparam("engine"))
+            counted = [(e, *self._core.execute(one, {"engine": e}).one()) for e in found]
+        else:
+            grouped = joined.add_columns(runs.engine).group_by(runs.engine)
+            counted = [(e, *rest) for *rest, e in self._core.execute(grouped)]
+        for engine, shown, clicked, accepted_n in counted:
+            n, cost = found[engine][:2]
+            found[engine] = (n, cost, int(shown), int(clicked), int(accepted_n or 0))
+        return [(engine, *values) for engine, values in sorted(found.items())]
 
     # Movies ----------------------------------------------------------------------------------
 
