@@ -382,7 +382,8 @@ def test_a_refresh_that_lost_a_race_adds_nothing(services: Services, people: lis
 def test_watchlist_conversion_from_the_rolled_up_pairs(
     services: Services, people: list[User], zone: str
 ) -> None:
-    """The edges of the window, a movie added twice, a pair in the hour in progress."""
+    """The edges of the window, a movie added twice, a pair in the hour in progress, an
+    account deleted since the rollup."""
     day = 86_400
     add = "watchlist_add"
     events = [
@@ -408,6 +409,13 @@ def test_watchlist_conversion_from_the_rolled_up_pairs(
     assert (rolled.watchlisted, rolled.converted) == (raw.watchlisted, raw.converted)
     if zone == "UTC":
         assert (rolled.watchlisted, rolled.converted) == (6, 4)
+    services.users.delete_user(people[3])  # its pair stays in the sets until a refresh
+    rolled = analytics.conversion(OPERATOR, period)
+    _reset_rollups(services)
+    raw = analytics.conversion(OPERATOR, period)
+    assert (rolled.watchlisted, rolled.converted) == (raw.watchlisted, raw.converted)
+    if zone == "UTC":
+        assert (rolled.watchlisted, rolled.converted) == (5, 3)
 
 
 def test_a_long_range_in_a_half_hour_zone(services: Services, people: list[User]) -> None:
