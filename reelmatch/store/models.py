@@ -356,7 +356,16 @@ class RecommendationItemRow(Base):
     __tablename__ = "recommendation_items"
     __table_args__ = (
         Index(None, "user_id", "movie_id"),
-        Index(None, "run_id"),
+        # Every lookup by run, and covers what recommendations by engine counts (named by
+        # hand: the conventional name would pass PostgreSQL's 63 characters).
+        Index(
+            "ix_recommendation_items_run_outcomes",
+            "run_id",
+            "shown_at",
+            "clicked_at",
+            "feedback",
+            "converted",
+        ),
         CheckConstraint(
             "feedback IS NULL OR feedback IN ('up', 'down', 'not_interested', 'seen')",
             name="feedback_kind",
