@@ -93,6 +93,25 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
     return Split(tuple(merge_hours(rolled)), tuple(merge_intervals(raw)))
 
 
+def with_last_day(parts: Split, interval: Interval, coverage: Coverage) -> Split:
+    """`parts` of a `days=True` split, plus the coverage's last UTC day when it is partial
+    (the coverage ends mid-day) and `interval` holds all of its covered hours: a day's
+    histogram holds its hours up to the coverage's end (decision 83), so only the hours
+    after that are left to raw events. Without it, today's events were all read raw."""
+    day = day_start_hour(coverage.stop)
+    partial = (hour_start(day), hour_start(coverage.stop))
+    a, b = interval
+    if day == coverage.stop or day < coverage.start or a > partial[0] or b < partial[1]:
+        return parts
+    raw = [piece for left in parts.raw for piece in _without(left, partial)]
+    return Split(tuple(merge_hours([*parts.rolled, (day, day + DAY_HOURS)])), tuple(raw))
+
+
+def _without(interval: Interval, removed: Interval) -> list[Interval]:
+    (a, b), (c, d) = interval, removed
+    return [piece for piece in ((a, min(b, c)), (max(a, d), b)) if piece[0] < piece[1]]
+
+
 def merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
     """Ranges of hours (or of days as their midnights' hours) sorted, overlapping and
     touching ones joined."""

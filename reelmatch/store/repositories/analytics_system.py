@@ -27,6 +27,7 @@ from reelmatch.store.rollup_plan import (
     Interval,
     Split,
     split,
+    with_last_day,
 )
 from reelmatch.store.sql import (
     LocalDays,
@@ -199,9 +200,13 @@ class SystemAnalyticsRepository:
     # Latency from the histograms ---------------------------------------------------------------
 
     def _histogram_split(self, span: Span) -> Split | None:
-        """How `span` splits between whole rolled-up UTC days and raw events; None when no
-        whole day is rolled up (then the exact raw queries answer)."""
-        parts = split([span], self.coverage, days=True)
+        """How `span` splits between rolled-up UTC days (whole ones, and the coverage's last,
+        partial one) and raw events; None when no day is rolled up (then the exact raw
+        queries answer)."""
+        coverage = self.coverage
+        parts = split([span], coverage, days=True)
+        if coverage is not None:
+            parts = with_last_day(parts, span, coverage)
         return parts if parts.rolled else None
 
     def _histograms(self, kind: str, parts: Split, groups: Sequence[str]) -> Histograms:
