@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 #: Execution option naming how a SQLite transaction begins (DEFERRED for reads, IMMEDIATE for
 #: writes, so concurrent writers queue on the busy timeout instead of failing on lock upgrade).
 SQLITE_BEGIN = "reelmatch_sqlite_begin"
+#: Execution option asking PostgreSQL for the results in binary (`sql.binary_results`).
+BINARY_RESULTS = "reelmatch_binary_results"
 
 
 def _dump_json(value: Any) -> str:
@@ -53,6 +55,15 @@ def create_database_engine(url: str, **kwargs: Any) -> Engine:
                 # speed up (decision 91).
                 cursor.execute("SET jit = off")
             dbapi_connection.commit()
+
+        from psycopg.pq import Format
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _binary_results(
+            _conn: Any, cursor: Any, _sql: str, _params: Any, context: Any, _many: bool
+        ) -> None:
+            if context is not None and context.execution_options.get(BINARY_RESULTS):
+                cursor.format = Format.BINARY  # a new cursor per statement: this one only
 
     return engine
 

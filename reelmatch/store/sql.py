@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import (
@@ -31,8 +31,11 @@ from sqlalchemy import (
     values,
 )
 
+from reelmatch.store.database import BINARY_RESULTS
 from reelmatch.store.rollup_plan import HOUR
 from reelmatch.store.types import UTCDateTime
+
+Q = TypeVar("Q", bound=Select[Any])
 
 
 def utc_day(timestamp: Any, dialect: str) -> ColumnElement[Any]:
@@ -97,6 +100,14 @@ def joined_ints(*columns: Any) -> ColumnElement[Any]:
         row = row + part
     result: ColumnElement[Any] = func.aggregate_strings(row, ",")
     return result
+
+
+def binary_results(query: Q) -> Q:
+    """`query` with its results read in binary on PostgreSQL (SQLite: unchanged), for reads
+    of many packed id sets or histograms: psycopg reads `bytea` as hex text otherwise,
+    twice the bytes, decoded byte by byte (a year of daily user sets: 16-20 ms against
+    5-7 in binary)."""
+    return query.execution_options(**{BINARY_RESULTS: True})
 
 
 def split_ints(joined: str | None, width: int = 1) -> np.ndarray:

@@ -31,6 +31,7 @@ from reelmatch.store.rollup_plan import (
 )
 from reelmatch.store.sql import (
     LocalDays,
+    binary_results,
     in_ranges,
     joined_bytes,
     nearest_rank,
@@ -229,7 +230,7 @@ class SystemAnalyticsRepository:
         found: Histograms = defaultdict(Counter)
         daily = [LatencyDailyRow.__table__.c[name] for name in groups]
         days = joined_bytes(LatencyDailyRow.histogram, self._dialect)
-        rolled = (
+        rolled = binary_results(
             select(*daily, days)
             .where(LatencyDailyRow.kind == kind, within(LatencyDailyRow.day, parts.rolled))
             .group_by(*daily)

@@ -18,7 +18,7 @@ from reelmatch.store import id_sets
 from reelmatch.store.id_sets import BitMap
 from reelmatch.store.models import RollupSetDailyRow, RollupSetHourlyRow, UserRow
 from reelmatch.store.rollup_plan import DAY_HOURS, Coverage, Interval, merge_hours, split
-from reelmatch.store.sql import joined_ints, split_ints, within
+from reelmatch.store.sql import binary_results, joined_ints, split_ints, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,10 @@ class RolledSets:
             return
         codec = id_sets.CODECS[name]
         table = key.class_
-        query = select(key, table.members).where(
-            table.name == name, within(key, merge_hours((at, at + step) for at in missing))
+        query = binary_results(
+            select(key, table.members).where(
+                table.name == name, within(key, merge_hours((at, at + step) for at in missing))
+            )
         )
         for at, packed in self.connection.execute(query):
             into[(name, int(at))] = codec.unpack(packed)
