@@ -134,3 +134,20 @@ def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
         else:
             merged.append((a, b))
     return merged
+
+
+def minus_hours(ranges: Sequence[Hours], holes: Sequence[Hours]) -> list[Hours]:
+    """The parts of sorted, merged `ranges` outside sorted, merged `holes`."""
+    left: list[Hours] = []
+    for low, high in ranges:
+        for hole_low, hole_high in holes:
+            if hole_high <= low or hole_low >= high:
+                continue
+            if hole_low > low:
+                left.append((low, hole_low))
+            low = max(low, hole_high)
+            if low >= high:
+                break
+        if low < high:
+            left.append((low, high))
+    return left

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
 from reelmatch.store import histograms
 from reelmatch.store.histograms import nearest_rank_bucket
-from reelmatch.store.models import EventHourlyRow, EventRow, LatencyDailyRow
+from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow, EventRow, LatencyDailyRow
 from reelmatch.store.repositories.analytics import Span, day_split
 from reelmatch.store.repositories.rolled_counts import rolled_by_day
 from reelmatch.store.repositories.rollups import bucket_expression, coverage_of
@@ -26,6 +26,7 @@ from reelmatch.store.rollup_plan import (
     Hours,
     Interval,
     Split,
+    minus_hours,
     split,
     with_last_day,
 )
@@ -253,16 +254,27 @@ class SystemAnalyticsRepository:
 
     def _api_counts(self, span: Span) -> dict[tuple[str, str], tuple[int, int, int]]:
         """(upstream calls, failed, 429) per (service, endpoint) over the span: its whole
-        rolled-up hours from `event_hourly`, the rest from raw events."""
-        parts = split([span], self.coverage)
+        rolled-up UTC days from `event_daily_rollup`, its other rolled-up hours from
+        `event_hourly` (a year of hours was 50 ms of rows to group), the rest from raw
+        events."""
+        coverage = self.coverage
+        parts = split([span], coverage)
+        whole = coverage.whole_days(span) if coverage is not None else None
+        days = [whole] if whole else []
         found: dict[tuple[str, str], tuple[int, int, int]] = {}
-        h = EventHourlyRow
-        queries = [
-            select(h.service, h.subject, func.sum(h.upstream), func.sum(h.failed))
-            .add_columns(func.sum(h.rate_limited))
-            .where(h.kind == API_CALL, within(h.hour, parts.rolled))
-            .group_by(h.service, h.subject)
-        ]
+        queries = []
+        for table, unit, ranges in (
+            (EventDailyRollupRow.__table__, "day", days),
+            (EventHourlyRow.__table__, "hour", minus_hours(parts.rolled, days)),
+        ):
+            if ranges:
+                c = table.c
+                queries.append(
+                    select(c.service, c.subject, func.sum(c.upstream), func.sum(c.failed))
+                    .add_columns(func.sum(c.rate_limited))
+                    .where(c.kind == API_CALL, within(c[unit], ranges))
+                    .group_by(c.service, c.subject)
+                )
         if parts.raw:
             labelled = [
                 func.coalesce(EventRow.service, "").label("service"),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import Subquery, select, union_all
 
 from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow
-from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge_hours
+from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge_hours, minus_hours
 from reelmatch.store.sql import LocalDays, local_day_index_of_seconds, within
 
 
@@ -26,7 +26,7 @@ def rolled_by_day(
     whole = merge_hours(
         found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop)))
     )
-    hours = _minus(rolled, whole)
+    hours = minus_hours(rolled, whole)
     selects = []
     for table, key, ranges in (
         (EventDailyRollupRow.__table__, "day", whole),
@@ -43,20 +43,3 @@ def rolled_by_day(
     if len(selects) == 1:
         return selects[0].subquery("rolled")
     return union_all(*selects).subquery("rolled")
-
-
-def _minus(ranges: Sequence[Hours], holes: Sequence[Hours]) -> list[Hours]:
-    """The parts of sorted, merged `ranges` outside sorted, merged `holes`."""
-    left: list[Hours] = []
-    for low, high in ranges:
-        for hole_low, hole_high in holes:
-            if hole_high <= low or hole_low >= high:
-                continue
-            if hole_low > low:
-                left.append((low, hole_low))
-            low = max(low, hole_high)
-            if low >= high:
-                break
-        if low < high:
-            left.append((low, high))
-    return left
