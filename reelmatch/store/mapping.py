@@ -116,15 +116,17 @@ def preference_values(preferences: Preferences) -> dict[str, Any]:
     }
 
 
+#: `movies.genres` as its JSON text, for `genres_of`.
+GENRES_TEXT = cast(MovieRow.genres, Text)
 #: The movie columns a library listing needs, in the order `listing_movie` unpacks them.
 #: Overview and keywords stay behind: decoding them for thousands of rows would dominate.
 LISTING_COLUMNS = (
     MovieRow.id,
     MovieRow.title,
     MovieRow.release_date,
-    # As text on both databases, decoded once per distinct value by `_genres`: psycopg
+    # As text on both databases, decoded once per distinct value by `genres_of`: psycopg
     # decoding the JSON of every row cost a third of `library()` for 1,000 rows.
-    cast(MovieRow.genres, Text),
+    GENRES_TEXT,
     MovieRow.poster_path,
     MovieRow.backdrop_path,
     MovieRow.runtime,
@@ -141,7 +143,7 @@ def _decoded_genres(raw: str) -> tuple[str, ...]:
     return tuple(orjson.loads(raw) or ())
 
 
-def _genres(value: str | None) -> tuple[str, ...]:
+def genres_of(value: str | None) -> tuple[str, ...]:
     """Genres as JSON text (a few hundred distinct combinations, so each is decoded once)."""
     return () if value is None else _decoded_genres(value)
 
@@ -153,7 +155,7 @@ def listing_movie(values: Sequence[Any]) -> Movie:
         id=movie_id,
         title=title,
         release_date=released,
-        genres=_genres(genres),
+        genres=genres_of(genres),
         poster_path=poster,
         backdrop_path=backdrop,
         runtime=runtime,

@@ -11,18 +11,25 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
+import orjson
 from sqlalchemy import (
     Connection,
+    Integer,
     and_,
     bindparam,
     case,
+    cast,
+    column,
     exists,
     func,
+    literal,
     or_,
     select,
 )
 from sqlalchemy.orm import Session
 
+from reelmatch.store.mapping import GENRES_TEXT, genres_of
 from reelmatch.store.models import (
     EventDailyRow,
     EventRow,
@@ -49,7 +56,9 @@ from reelmatch.store.rollup_plan import (
 from reelmatch.store.sql import (
     LocalDays,
     day_buckets,
+    joined_ints,
     rows_by_day,
+    split_ints,
 )
 
 #: (start, stop) of a UTC interval, half-open.
@@ -253,35 +262,45 @@ class AnalyticsRepository:
 
     def ratings_per_movie(
         self, span: Span
-    ) -> list[tuple[int, str, int | None, list[str], int, float]]:
+    ) -> list[tuple[int, str, int | None, tuple[str, ...], int, float]]:
         """(movie id, title, year, genres, ratings, sum of stars) for ratings given in the
-        span. Ratings are grouped first and the few thousand groups joined with `movies`
-        (joining every rating first cost about twice as much)."""
+        span, from the covering index on (rated_at, movie_id, rating). PostgreSQL groups
+        them by movie with a hash and joins the few thousand groups with `movies`. SQLite
+        would sort every rating to group them (a year's 200,000: 83 ms), so there they come
+        back as one joined string of `movie_id * 16 + stars * 2` and numpy counts them (41
+        ms); ratings are half stars, 1 to 10 halves (a CHECK constraint)."""
         start, stop = span
+        um = UserMovieRow
+        rated = (um.rated_at >= start, um.rated_at < stop, um.rating.is_not(None))
+        movie = (MovieRow.id, MovieRow.title, MovieRow.year, GENRES_TEXT)
+        if self._core.dialect.name == "sqlite":
+            halves = cast(um.rating * 2, Integer)
+            joined = self._core.scalar(
+                select(joined_ints(um.movie_id * literal(16, Integer) + halves)).where(*rated)
+            )
+            packed = split_ints(joined)[:, 0]
+            counts = np.bincount(packed >> 4)
+            stars = np.bincount(packed >> 4, weights=(packed & 15) / 2)
+            ids = np.flatnonzero(counts)
+            # The ids as one JSON array parameter (json_each), however many there are.
+            listed = select(column("value", Integer)).select_from(func.json_each(bindparam("ids")))
+            movies = select(*movie).where(MovieRow.id.in_(listed.scalar_subquery()))
+            found = self._core.execute(movies, {"ids": orjson.dumps(ids.tolist()).decode()})
+            return [
+                (int(m), t, y, genres_of(g), int(counts[m]), float(stars[m]))
+                for m, t, y, g in found
+            ]
         per_movie = (
-            select(
-                UserMovieRow.movie_id,
-                func.count().label("n"),
-                func.sum(UserMovieRow.rating).label("stars"),
-            )
-            .where(
-                UserMovieRow.rated_at >= start,
-                UserMovieRow.rated_at < stop,
-                UserMovieRow.rating.is_not(None),
-            )
-            .group_by(UserMovieRow.movie_id)
+            select(um.movie_id, func.count().label("n"), func.sum(um.rating).label("stars"))
+            .where(*rated)
+            .group_by(um.movie_id)
             .subquery("per_movie")
         )
-        query = select(
-            per_movie.c.movie_id,
-            MovieRow.title,
-            MovieRow.year,
-            MovieRow.genres,
-            per_movie.c.n,
-            per_movie.c.stars,
-        ).join(MovieRow, MovieRow.id == per_movie.c.movie_id)
+        query = select(*movie, per_movie.c.n, per_movie.c.stars).join(
+            per_movie, MovieRow.id == per_movie.c.movie_id
+        )
         return [
-            (int(m), t, y, list(g or ()), int(n), float(s or 0.0))
+            (int(m), t, y, genres_of(g), int(n), float(s or 0.0))
             for m, t, y, g, n, s in self._core.execute(query)
         ]
 
