@@ -118,7 +118,16 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.reading = sessionmaker(engine, expire_on_commit=False)
+        # A read-only unit of work sees one snapshot on both databases, as SQLite's read
+        # transaction does: the analytics read the rollups' coverage first and the rows it
+        # covers after, so the job committing in between must not show them a mix (read-only
+        # transactions never fail to serialize on PostgreSQL).
+        reader = (
+            engine.execution_options(isolation_level="REPEATABLE READ")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
+        self.reading = sessionmaker(reader, expire_on_commit=False)
         writer = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
         self.writing = sessionmaker(writer, expire_on_commit=False)
 
