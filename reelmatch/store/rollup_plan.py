@@ -96,7 +96,7 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
 def with_last_day(parts: Split, interval: Interval, coverage: Coverage) -> Split:
     """`parts` of a `days=True` split, plus the coverage's last UTC day when it is partial
     (the coverage ends mid-day) and `interval` holds all of its covered hours: a day's
-    histogram holds its hours up to the coverage's end (decision 83), so only the hours
+    histogram holds its hours up to the coverage's end (decision 91), so only the hours
     after that are left to raw events. Without it, today's events were all read raw."""
     day = day_start_hour(coverage.stop)
     partial = (hour_start(day), hour_start(coverage.stop))

@@ -76,9 +76,10 @@ API_COUNTS = ("calls", "failed", "rate_limited", "cache_hits", "cache_stale", "c
 
 class SystemAnalyticsRepository:
     """Counts come from the rollups for whole rolled-up hours and from raw events for the
-    rest, so they equal a raw scan. Latency percentiles over a span that holds whole
-    rolled-up UTC days come from the day histograms plus raw events bucketed the same way
-    (within `rollup_plan.MAX_PERCENTILE_ERROR`); otherwise they are exact."""
+    rest, so they equal a raw scan. Latency percentiles over a span that holds a rolled-up
+    UTC day (a whole one, or the coverage's last, partial one) come from the day histograms
+    plus raw events bucketed the same way (within `histograms.MAX_PERCENTILE_ERROR`);
+    otherwise they are exact."""
 
     def __init__(self, session: Session) -> None:
         self._session = session

@@ -37,10 +37,10 @@ def conversion(sets: RolledSets, days: LocalDays, *, window_days: int) -> tuple[
     ]
     cohort, first = _first_days(per_day, days)
     cohort, first = _of_existing_users(sets, cohort, first)
-    last = days.bounds[-1].day + timedelta(days=window_days)
-    keys, watched_on = _watches(sets, days.bounds[0].day, last)
     if not len(cohort):
         return 0, 0
+    last = days.bounds[-1].day + timedelta(days=window_days)
+    keys, watched_on = _watches(sets, days.bounds[0].day, last)
     at = np.minimum(np.searchsorted(cohort, keys), len(cohort) - 1)
     watched = cohort[at] == keys  # diary entries of pairs in the cohort
     keys, since = keys[watched], first[at[watched]]
