@@ -63,12 +63,22 @@ def pairs_of(keys: Iterable[int]) -> Pairs:
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """`np.unique` by sorting (numpy 2's hashing `unique` is ~4x slower on these arrays)."""
     ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    keep = np.empty(len(ordered), dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
+    unique: np.ndarray = ordered[firsts_of_runs(ordered)]
+    return unique
+
+
+def firsts_of_runs(ordered: np.ndarray) -> np.ndarray:
+    """Which values of sorted `ordered` differ from the one before (the first of each run of
+    equal values), as a mask."""
+    firsts = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=firsts[1:])
+    return firsts
+
+
+def runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values in sorted `ordered` starts, and how long it is."""
+    starts = np.flatnonzero(firsts_of_runs(ordered))
+    return starts, np.diff(np.append(starts, len(ordered)))
 
 
 def pack_pairs(pairs: Pairs) -> bytes:

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from reelmatch.store.id_sets import runs
 from reelmatch.store.mapping import GENRES_TEXT, genres_of
 from reelmatch.store.models import (
     EventDailyRow,
@@ -282,11 +283,10 @@ class AnalyticsRepository:
             if not len(ordered):
                 return []
             of_movie = ordered >> 4
-            starts = np.flatnonzero(np.concatenate(([True], of_movie[1:] != of_movie[:-1])))
+            starts, n = runs(of_movie)
             ids = of_movie[starts].tolist()
-            n = np.diff(np.append(starts, len(ordered))).tolist()
             doubled = np.add.reduceat(ordered & 15, starts).tolist()
-            counts = dict(zip(ids, n, strict=True))
+            counts = dict(zip(ids, n.tolist(), strict=True))
             stars = {movie_id: total / 2 for movie_id, total in zip(ids, doubled, strict=True)}
             # The ids as one JSON array parameter (json_each), however many there are.
             listed = select(column("value", Integer)).select_from(func.json_each(bindparam("ids")))

@@ -58,8 +58,7 @@ def _first_days(per_day: Sequence[Pairs], days: LocalDays) -> tuple[Pairs, np.nd
     on_day = np.repeat(day_numbers, [len(pairs) for pairs in per_day])
     order = np.argsort(every, kind="stable")
     ordered = every[order]
-    firsts = np.ones(len(ordered), dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=firsts[1:])
+    firsts = id_sets.firsts_of_runs(ordered)
     return ordered[firsts], on_day[order[firsts]]
 
 
@@ -71,12 +70,12 @@ def _of_existing_users(
     if not len(cohort):
         return cohort, first
     users = cohort >> PAIR_SHIFT
-    starts = np.flatnonzero(np.concatenate(([True], users[1:] != users[:-1])))
+    starts, lengths = id_sets.runs(users)
     existing = np.array(sets.existing_users().to_array(), dtype=np.int64)
     alive = id_sets.member_of(users[starts], existing)
     if alive.all():
         return cohort, first
-    keep = np.repeat(alive, np.diff(np.append(starts, len(users))))
+    keep = np.repeat(alive, lengths)
     return cohort[keep], first[keep]
 
 
