@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 HOUR = 3600
 DAY_HOURS = 24
@@ -21,6 +22,8 @@ DAY_HOURS = 24
 Interval = tuple[datetime, datetime]
 #: A half-open range of hours since 1970 UTC.
 Hours = tuple[int, int]
+#: A range of either.
+Range = TypeVar("Range", Hours, Interval)
 
 
 def hour_of(instant: datetime) -> int:
@@ -103,13 +106,8 @@ def with_last_day(parts: Split, interval: Interval, coverage: Coverage) -> Split
     a, b = interval
     if day == coverage.stop or day < coverage.start or a > partial[0] or b < partial[1]:
         return parts
-    raw = [piece for left in parts.raw for piece in _without(left, partial)]
-    return Split(tuple(merge_hours([*parts.rolled, (day, day + DAY_HOURS)])), tuple(raw))
-
-
-def _without(interval: Interval, removed: Interval) -> list[Interval]:
-    (a, b), (c, d) = interval, removed
-    return [piece for piece in ((a, min(b, c)), (max(a, d), b)) if piece[0] < piece[1]]
+    rolled = merge_hours([*parts.rolled, (day, day + DAY_HOURS)])
+    return Split(tuple(rolled), tuple(minus(parts.raw, [partial])))
 
 
 def merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
@@ -136,9 +134,10 @@ def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
-def minus_hours(ranges: Sequence[Hours], holes: Sequence[Hours]) -> list[Hours]:
-    """The parts of sorted, merged `ranges` outside sorted, merged `holes`."""
-    left: list[Hours] = []
+def minus(ranges: Sequence[Range], holes: Sequence[Range]) -> list[Range]:
+    """The parts of sorted, merged half-open `ranges` outside sorted, merged `holes` (hours,
+    or UTC intervals)."""
+    left: list[Range] = []
     for low, high in ranges:
         for hole_low, hole_high in holes:
             if hole_high <= low or hole_low >= high:

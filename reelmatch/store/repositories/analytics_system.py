@@ -17,16 +17,15 @@ from sqlalchemy.orm import Session
 from reelmatch.events import AI_USAGE, API_CALL, CACHE_HIT, PAGE_VIEW
 from reelmatch.store import histograms
 from reelmatch.store.histograms import nearest_rank_bucket
-from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow, EventRow, LatencyDailyRow
+from reelmatch.store.models import EventRow, LatencyDailyRow
 from reelmatch.store.repositories.analytics import Span, day_split
-from reelmatch.store.repositories.rolled_counts import rolled_by_day
+from reelmatch.store.repositories.rolled_counts import rolled_by_day, rolled_tables
 from reelmatch.store.repositories.rollups import bucket_expression, coverage_of
 from reelmatch.store.rollup_plan import (
     Coverage,
     Hours,
     Interval,
     Split,
-    minus_hours,
     split,
     with_last_day,
 )
@@ -261,21 +260,14 @@ class SystemAnalyticsRepository:
         coverage = self.coverage
         parts = split([span], coverage)
         whole = coverage.whole_days(span) if coverage is not None else None
-        days = [whole] if whole else []
         found: dict[tuple[str, str], tuple[int, int, int]] = {}
-        queries = []
-        for table, unit, ranges in (
-            (EventDailyRollupRow.__table__, "day", days),
-            (EventHourlyRow.__table__, "hour", minus_hours(parts.rolled, days)),
-        ):
-            if ranges:
-                c = table.c
-                queries.append(
-                    select(c.service, c.subject, func.sum(c.upstream), func.sum(c.failed))
-                    .add_columns(func.sum(c.rate_limited))
-                    .where(c.kind == API_CALL, within(c[unit], ranges))
-                    .group_by(c.service, c.subject)
-                )
+        queries = [
+            select(t.c.service, t.c.subject, func.sum(t.c.upstream), func.sum(t.c.failed))
+            .add_columns(func.sum(t.c.rate_limited))
+            .where(t.c.kind == API_CALL, held)
+            .group_by(t.c.service, t.c.subject)
+            for t, _at, held in rolled_tables(parts.rolled, [whole] if whole else [])
+        ]
         if parts.raw:
             labelled = [
                 func.coalesce(EventRow.service, "").label("service"),

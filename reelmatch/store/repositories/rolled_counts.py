@@ -6,11 +6,12 @@ whose days straddle two UTC days, it is hours."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Subquery, select, union_all
+from sqlalchemy import ColumnElement, FromClause, Subquery, select, union_all
 
 from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow
-from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge_hours, minus_hours
+from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge_hours, minus
 from reelmatch.store.sql import LocalDays, local_day_index_of_seconds, within
 
 
@@ -26,20 +27,29 @@ def rolled_by_day(
     whole = merge_hours(
         found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop)))
     )
-    hours = minus_hours(rolled, whole)
     selects = []
-    for table, key, ranges in (
-        (EventDailyRollupRow.__table__, "day", whole),
-        (EventHourlyRow.__table__, "hour", hours),
-    ):
-        if ranges:
-            at = table.c[key]
-            index = local_day_index_of_seconds(at * HOUR, days).label("i")
-            selects.append(
-                select(index, *(table.c[name] for name in names)).where(
-                    within(at, ranges), table.c.kind.in_(kinds)
-                )
-            )
+    for table, at, held in rolled_tables(rolled, whole):
+        index = local_day_index_of_seconds(at * HOUR, days).label("i")
+        columns = (table.c[name] for name in names)
+        selects.append(select(index, *columns).where(held, table.c.kind.in_(kinds)))
     if len(selects) == 1:
         return selects[0].subquery("rolled")
     return union_all(*selects).subquery("rolled")
+
+
+def rolled_tables(
+    rolled: Sequence[Hours], whole_days: Sequence[Hours]
+) -> list[tuple[FromClause, ColumnElement[Any], ColumnElement[bool]]]:
+    """Which rollup table answers which of the `rolled` hours: the `whole_days` (hours of
+    UTC midnights, sorted and merged) from `event_daily_rollup`, a row a day and key, the
+    other hours from `event_hourly`. Each with its time column (hours since 1970 of its
+    start) and the condition picking its rows; both tables have the same keys and sums."""
+    found: list[tuple[FromClause, ColumnElement[Any], ColumnElement[bool]]] = []
+    for table, key, ranges in (
+        (EventDailyRollupRow.__table__, "day", list(whole_days)),
+        (EventHourlyRow.__table__, "hour", minus(rolled, whole_days)),
+    ):
+        if ranges:
+            at = table.c[key]
+            found.append((table, at, within(at, ranges)))
+    return found
