@@ -3,7 +3,7 @@ concurrent logged-in sessions, as browsers drive it.
 
     .venv/bin/python bench/load.py [--users 1,5,10,20] [--seconds 20] [--scenario discover]
                                    [--idle-sessions 40] [--soak 10000] [--replicas 1,2]
-                                   [--training 5]
+                                   [--training 5] [--accounts 10000]
 
 Each simulated user logs in through the real form, then reruns closed-loop (no think time):
 `discover` switches the Discover list on every rerun; `mixed` alternates that with opening a
@@ -12,7 +12,9 @@ latency (BackMsg `rerun_script` → ForwardMsg `script_finished`), reruns/s, and
 processes' CPU seconds per rerun (from /proc, so Streamlit's post-run GC and the network path
 count), then the memory one idle logged-in session costs, and optionally a soak: RSS after
 1,000 reruns against RSS after `--soak` reruns, and optionally (`--training USERS`) p95
-without and with a model training running in another process all the time.
+without and with a model training running in another process all the time. `--accounts N`
+adds N more accounts that never log in (a deployment's users who are not online), so what a
+run costs per account shows.
 
 The app runs on PostgreSQL (`--database-url`, default TEST_DATABASE_URL; a throwaway schema)
 and Redis (`--redis-url`, default TEST_REDIS_URL; a throwaway key prefix), on live TMDB served
@@ -264,6 +266,32 @@ services.close()
 """
 
 
+OTHER_ACCOUNTS = """
+import sys
+from sqlalchemy import insert
+from reelmatch.bootstrap import build_services
+from reelmatch.services.passwords import hash_password
+from reelmatch.store.models import UserRow
+from reelmatch.store.types import utcnow
+services = build_services()
+digest, now = hash_password(sys.argv[1], rounds=4), utcnow()
+rows = [
+    {"username": f"other-{i:06d}", "display_name": f"Other {i}", "password_hash": digest,
+     "role": "user", "created_at": now}
+    for i in range(int(sys.argv[2]))
+]
+with services.database.unit_of_work() as uow:
+    uow.session.execute(insert(UserRow), rows)
+    uow.commit()
+services.close()
+"""
+
+
+def create_other_accounts(env: dict[str, str], *, count: int) -> None:
+    """`count` accounts in one insert, all with one cheap hash: they never log in."""
+    run_python(env, OTHER_ACCOUNTS, PASSWORD, str(count))
+
+
 def create_users(env: dict[str, str], *, count: int, ratings: int) -> None:
     """Accounts bench-00 … with the real bcrypt cost (one process: the CLI would start 20),
     each rating `ratings` popular movies (so a training has data to fit)."""
@@ -296,6 +324,8 @@ def app_environment(args: argparse.Namespace, workdir: Path) -> Iterator[dict[st
         (workdir / "var").mkdir(parents=True, exist_ok=True)
         run_cli(env, "db", "upgrade")
         create_users(env, count=max(20, *args.users), ratings=150 if args.training else 0)
+        if args.accounts:
+            create_other_accounts(env, count=args.accounts)
         yield env
 
 
@@ -345,6 +375,9 @@ def parse_args() -> argparse.Namespace:
         "--training", type=int, default=0, metavar="USERS",
         help="compare p95 at USERS sessions without and with a training running (0: skip)",
     )  # fmt: skip
+    parser.add_argument(
+        "--accounts", type=int, default=0, help="accounts besides the sessions' (never online)"
+    )
     parser.add_argument("--catalog", choices=["fake-tmdb", "offline"], default="fake-tmdb")
     parser.add_argument(
         "--database-url", default=os.environ.get("TEST_DATABASE_URL", DEFAULT_DATABASE)

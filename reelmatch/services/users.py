@@ -243,19 +243,3 @@ class UserService:
         with self._unit_of_work() as uow:
             uow.preferences.save(user_id=user.id, values=preference_values(preferences))
             uow.commit()
-
-    def credentials(self) -> dict[str, Any]:
-        """Every account with its password hash, in the shape streamlit-authenticator reads.
-        Only the UI's login layer uses this."""
-        with self._unit_of_work(read_only=True) as uow:
-            return {
-                "usernames": {
-                    row.username: {
-                        "name": row.display_name,
-                        "email": row.email or "",
-                        "password": row.password_hash,
-                        "roles": [row.role],
-                    }
-                    for row in uow.users.all()
-                }
-            }

@@ -7,14 +7,15 @@ id (`current_user`): a session ended by a logout, "Log out everywhere", a passwo
 its expiry is no longer found, on any replica, and the browser is back at the login page — a
 copied cookie stops working with it. Resolving reads the user afresh, so a deleted account or
 a changed role takes effect at once; admin pages check the role again (`require_admin`).
-streamlit-authenticator draws the logout button and owns the cookie component; it is given a
-fresh copy of the credentials built from the database and never a YAML file.
+streamlit-authenticator draws the logout button and owns the cookie component. Passwords are
+checked by `UserService` (our login form), so it is given an empty roster: no call made here
+reads its credentials, and a roster of every account cost each run a copy of the whole
+`users` table, held in the session until the next run (decision 95).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -23,7 +24,6 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.errors import NotAllowed
 from reelmatch.services.sessions import SessionService
-from reelmatch.services.users import UserService
 from reelmatch.ui.errors import show_error
 from reelmatch.ui.layout import end_page
 
@@ -34,26 +34,16 @@ _COOKIE_KEY = "_reelmatch_cookie"
 _SESSION_KEY = "_reelmatch_session"
 
 
-@st.cache_data(ttl=30, show_spinner=False)
-def _credentials(_users: UserService, database_url: str) -> dict[str, Any]:
-    """Users in streamlit-authenticator's shape, by database. Cached briefly (st.cache_data
-    hands every caller its own copy); cleared whenever the UI changes an account."""
-    return _users.credentials()
-
-
-def forget_credentials() -> None:
-    _credentials.clear()
-
-
 _RUN_KEY = "_reelmatch_authenticator"
 
 
 def authenticator(services: Services) -> stauth.Authenticate:
-    """A fresh authenticator for this run (cheap: the credentials are cached). Made once per
-    run by the shell; pages get the same one from `run_authenticator()` (a second one would
-    render a second cookie component with the same key)."""
+    """A fresh authenticator for this run, with an empty roster (it mutates the dict it is
+    given, so each run gets its own). Made once per run by the shell; pages get the same one
+    from `run_authenticator()` (a second one would render a second cookie component with the
+    same key)."""
     auth = stauth.Authenticate(
-        _credentials(services.users, services.settings.effective_database_url),
+        {"usernames": {}},
         cookie_name=COOKIE_NAME,
         cookie_key=services.cookie_key(),
         cookie_expiry_days=services.settings.session_days,

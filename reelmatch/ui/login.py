@@ -7,7 +7,7 @@ import streamlit_authenticator as stauth
 
 from reelmatch.bootstrap import Services
 from reelmatch.ui.account_form import new_account_form
-from reelmatch.ui.auth import forget_credentials, sign_in
+from reelmatch.ui.auth import sign_in
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.oidc import password_login, sign_in_button
 from reelmatch.ui.throttled_login import check_password, register
@@ -59,7 +59,6 @@ def login_form(services: Services, auth: stauth.Authenticate) -> None:
         if user is None:
             st.error("That username and password do not match an account.")
             return
-        forget_credentials()
         sign_in(user, sessions=services.sessions, method="password")
 
 
@@ -81,7 +80,6 @@ def signup_form(services: Services, auth: stauth.Authenticate) -> None:
             email=account.email,
             display_name=account.display_name,
         )
-        forget_credentials()
         sign_in(user, sessions=services.sessions, method="sign-up")
 
 
@@ -96,5 +94,4 @@ def demo_offer(services: Services, auth: stauth.Authenticate) -> None:
         if st.button("Try the demo", type="primary", icon=":material/play_arrow:"):
             with guarded():
                 user = services.demo.user()
-                forget_credentials()
                 sign_in(user, sessions=services.sessions, method="demo")

@@ -11,7 +11,7 @@ from reelmatch.domain import User
 from reelmatch.errors import ReelmatchError
 from reelmatch.services.demo import SANDBOX_IDLE, DemoAccount
 from reelmatch.ui.account_form import new_account_form
-from reelmatch.ui.auth import forget_credentials, renew_login
+from reelmatch.ui.auth import renew_login
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.routing import SETTINGS, link
 from reelmatch.ui.throttled_login import client_id
@@ -68,7 +68,6 @@ def _keep_form(demo: DemoAccount, user: User) -> None:
             display_name=account.display_name,
             client=client_id(),
         )
-        forget_credentials()
         renew_login(kept)
         st.session_state[_KEPT_KEY] = True
         st.rerun()

@@ -10,7 +10,7 @@ import streamlit as st
 from reelmatch.domain import Preferences, User
 from reelmatch.services.discovery import DiscoveryService
 from reelmatch.services.users import UserService
-from reelmatch.ui.auth import end_session, forget_credentials
+from reelmatch.ui.auth import end_session
 from reelmatch.ui.errors import guarded
 from reelmatch.ui.layout import end_page
 
@@ -58,7 +58,6 @@ def profile(users: UserService, user: User, *, keep_session: str | None) -> None
         if st.form_submit_button("Save profile"):
             with guarded():
                 users.update_profile(user, display_name=name, email=email or None)
-                forget_credentials()
                 st.success("Profile saved.")
     if user.is_sandbox:
         return  # a demo sandbox has no password to change: "Keep this account" sets one
@@ -73,7 +72,6 @@ def profile(users: UserService, user: User, *, keep_session: str | None) -> None
             else:
                 with guarded():
                     users.change_password(user, current=current, new=new, keep_session=keep_session)
-                    forget_credentials()
                     st.success("Password changed. Every other browser is logged out.")
 
 
@@ -170,7 +168,6 @@ def account(user: User, *, users: UserService) -> None:
                 return
             with guarded():
                 users.delete_user(user)
-                forget_credentials()
                 end_session()
                 st.success("Your account and all its data are deleted.")
                 end_page()

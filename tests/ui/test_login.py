@@ -47,6 +47,27 @@ def test_log_in_with_the_form(alice: User) -> None:
     assert "Discover" in [t.value for t in at.title]
 
 
+def test_no_session_holds_the_accounts_or_their_password_hashes(
+    services: Services, alice: User
+) -> None:
+    """streamlit-authenticator keeps the roster it is given in the session's authenticator
+    until the next run. Given every account, each run copied the whole users table (20,000
+    objects at 10,000 accounts) and every session held every password hash."""
+    services.users.create_user(username="bob", password="bob-password")
+    at = new_app().run()
+    at.text_input[0].input("alice")
+    at.text_input[1].input("alice-password")
+    _button(at, "Log in").click().run()
+    assert session_user(at) == "alice"
+    auth = at.session_state["_reelmatch_authenticator"]
+    roster = auth.authentication_controller.authentication_model.credentials
+    assert roster == {"usernames": {}}
+    with services.database.unit_of_work(read_only=True) as uow:
+        hashes = [uow.users.by_username(name).password_hash for name in ("alice", "bob")]
+    state = repr({key: at.session_state[key] for key in at.session_state})
+    assert not any(h in state for h in hashes)
+
+
 def test_wrong_password_is_refused(alice: User) -> None:
     at = new_app().run()
     at.text_input[0].input("alice")
@@ -58,7 +79,7 @@ def test_wrong_password_is_refused(alice: User) -> None:
 
 
 def test_an_account_made_elsewhere_logs_in_at_once(services: Services, app_env: str) -> None:
-    at = new_app().run()  # the app has cached the (empty) credentials
+    at = new_app().run()  # the app started before the account existed
     services.users.create_user(username="cli-admin", password="made-by-cli", role="admin")
     at.text_input[0].input("cli-admin")
     at.text_input[1].input("wrong-password")
