@@ -37,6 +37,7 @@ from reelmatch.ui.layout import end_page, footer
 from reelmatch.ui.lists_view import shared_list_page, shared_token
 from reelmatch.ui.login import login_screen
 from reelmatch.ui.oidc import oidc_link, oidc_user, signed_in_with_provider
+from reelmatch.ui.option_reads import install as read_options_without_lock
 from reelmatch.ui.pages import (
     analytics,
     calendar,
@@ -96,6 +97,7 @@ def _never_run() -> None:
 
 
 def run() -> None:
+    read_options_without_lock()  # once per process (see ui/option_reads.py)
     try:
         _run(get_services())
     finally:

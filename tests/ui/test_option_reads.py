@@ -1,0 +1,88 @@
+"""Streamlit's options read without its lock (ui/option_reads.py): the same answers, Streamlit's
+own error for unknown keys, changes seen at once, and no wait while another thread holds
+the lock."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1.util import patch_config_options
+
+from reelmatch.ui import option_reads
+from tests.support.apptest import new_app
+
+
+@pytest.fixture(autouse=True)
+def installed() -> None:
+    assert option_reads.install()
+
+
+def test_every_option_reads_the_same_as_streamlits_locked_read() -> None:
+    keys = list(config.get_config_options())
+    assert len(keys) > 50
+    for key in keys:
+        assert config.get_option(key) == option_reads._locked_get_option(key), key
+
+
+def test_an_unknown_key_raises_streamlits_own_error() -> None:
+    with pytest.raises(RuntimeError, match="not defined"):
+        config.get_option("nonsense.notAnOption")
+
+
+def test_a_changed_option_is_read_at_once() -> None:
+    key = "global.suppressDeprecationWarnings"
+    before = config.get_option(key)
+    try:
+        config.set_option(key, not before)
+        assert config.get_option(key) is (not before)
+    finally:
+        config.set_option(key, before)
+    assert config.get_option(key) is before
+
+
+def test_a_read_does_not_wait_for_the_lock() -> None:
+    """The convoy: Streamlit's read blocks while any other thread holds the config lock."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with config._config_lock:
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(5)
+    answers: list[object] = []
+    reader = threading.Thread(target=lambda: answers.append(config.get_option("global.appTest")))
+    try:
+        reader.start()
+        reader.join(2)
+        assert answers, "the read waited for the config lock"
+    finally:
+        release.set()
+        holder.join()
+        reader.join()
+
+
+def test_installing_twice_changes_nothing() -> None:
+    assert option_reads.install()
+    assert option_reads.install()
+    assert config.get_option is option_reads.get_option
+
+
+def test_a_read_patched_in_by_someone_else_stays(app_env: str) -> None:
+    """AppTest patches its own read in for each run (it answers `global.appTest` with True,
+    which makes widgets save what tests read back); the shell's install must leave it."""
+    config.get_option = option_reads._locked_get_option  # as a fresh process starts
+    try:
+        at = new_app().run()
+        assert not at.exception
+        assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
+        assert config.get_option is option_reads._locked_get_option  # AppTest put it back
+        with patch_config_options({"global.appTest": True}):
+            assert not option_reads.install()
+            assert config.get_option("global.appTest") is True
+    finally:
+        option_reads.install()
