@@ -5,6 +5,7 @@ the lock."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from streamlit import config
@@ -15,8 +16,12 @@ from tests.support.apptest import new_app
 
 
 @pytest.fixture(autouse=True)
-def installed() -> None:
+def installed() -> Iterator[None]:
+    """Installed for each test here, and Streamlit's own read back afterwards, so no other
+    test depends on the order tests run in."""
     assert option_reads.install()
+    yield
+    config.get_option = option_reads._locked_get_option
 
 
 def test_every_option_reads_the_same_as_streamlits_locked_read() -> None:
@@ -33,13 +38,26 @@ def test_an_unknown_key_raises_streamlits_own_error() -> None:
 
 def test_a_changed_option_is_read_at_once() -> None:
     key = "global.suppressDeprecationWarnings"
-    before = config.get_option(key)
+    option = config.get_config_options()[key]
+    before, where = config.get_option(key), option.where_defined
     try:
         config.set_option(key, not before)
         assert config.get_option(key) is (not before)
     finally:
-        config.set_option(key, before)
+        option.set_value(before, where)
     assert config.get_option(key) is before
+
+
+def test_a_new_parse_of_the_config_files_is_read_once_it_is_complete() -> None:
+    """A reparse fills a new dict under the lock, then announces it; reads follow the
+    announced dict, so they never see one half filled."""
+    first = config.get_config_options()
+    assert option_reads._published is first
+    config.get_config_options(force_reparse=True)
+    assert config._config_options is not first
+    assert option_reads._published is config._config_options
+    for key in config._config_options:
+        assert config.get_option(key) == option_reads._locked_get_option(key), key
 
 
 def test_a_read_does_not_wait_for_the_lock() -> None:
@@ -80,7 +98,6 @@ def test_a_read_patched_in_by_someone_else_stays(app_env: str) -> None:
         at = new_app().run()
         assert not at.exception
         assert [t.label for t in at.text_input][:2] == ["Username", "Password"]
-        assert config.get_option is option_reads._locked_get_option  # AppTest put it back
         with patch_config_options({"global.appTest": True}):
             assert not option_reads.install()
             assert config.get_option("global.appTest") is True
