@@ -286,13 +286,12 @@ class AnalyticsRepository:
             starts, n = runs(of_movie)
             ids = of_movie[starts].tolist()
             doubled = np.add.reduceat(ordered & 15, starts).tolist()
-            counts = dict(zip(ids, n.tolist(), strict=True))
-            stars = {movie_id: total / 2 for movie_id, total in zip(ids, doubled, strict=True)}
+            totals = {m: (k, d / 2) for m, k, d in zip(ids, n.tolist(), doubled, strict=True)}
             # The ids as one JSON array parameter (json_each), however many there are.
             listed = select(column("value", Integer)).select_from(func.json_each(bindparam("ids")))
             rated_movies = select(*movie).where(MovieRow.id.in_(listed.scalar_subquery()))
             found = self._core.execute(rated_movies, {"ids": orjson.dumps(ids).decode()})
-            return [(m, t, y, genres_of(g), counts[m], stars[m]) for m, t, y, g in found]
+            return [(m, t, y, genres_of(g), *totals[m]) for m, t, y, g in found]
         per_movie = (
             select(um.movie_id, func.count().label("n"), func.sum(um.rating).label("stars"))
             .where(*rated)
