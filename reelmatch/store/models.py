@@ -136,7 +136,11 @@ class WatchRow(Base):
     """One diary entry: the user watched this movie on this day."""
 
     __tablename__ = "watches"
-    __table_args__ = (Index(None, "user_id", "watched_on"),)
+    __table_args__ = (
+        Index(None, "user_id", "watched_on"),
+        # A period's diary as (user, movie, day) pairs, for watchlist conversion.
+        Index("ix_watches_day_pairs", "watched_on", "user_id", "movie_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

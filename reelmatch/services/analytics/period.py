@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reelmatch.errors import InvalidInput
@@ -78,16 +79,21 @@ class Period:
         return [self.start + timedelta(days=offset) for offset in range(self.days)]
 
     def bounds(self) -> list[DayBound]:
-        tz = zone(self.timezone)
-        return [
-            DayBound(day, local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz))
-            for day in self.dates()
-        ]
+        return list(self._local_days.bounds)
 
     def local_days(self) -> LocalDays:
         """The days with the zone's UTC offsets over them (for SQL day arithmetic)."""
+        return self._local_days
+
+    @cached_property
+    def _local_days(self) -> LocalDays:
+        # Computed once per period: a year's KPIs ask for the same days' bounds a dozen
+        # times (each series and each set read), and a day's bounds cost two zone lookups.
         tz = zone(self.timezone)
-        bounds = tuple(self.bounds())
+        bounds = tuple(
+            DayBound(day, local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz))
+            for day in self.dates()
+        )
         offsets = [(bounds[0].start, _offset(bounds[0].start, tz))]
         for bound in bounds:
             if _offset(bound.stop, tz) != offsets[-1][1]:

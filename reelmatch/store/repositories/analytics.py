@@ -45,7 +45,7 @@ from reelmatch.store.repositories.active_users import ActiveUsers
 from reelmatch.store.repositories.events import ALL_KINDS
 from reelmatch.store.repositories.rolled_counts import rolled_by_day
 from reelmatch.store.repositories.rolled_sets import RolledSets
-from reelmatch.store.repositories.rollups import coverage_of, watchlist_adds
+from reelmatch.store.repositories.rollups import coverage_of, once_per_unit, watchlist_adds
 from reelmatch.store.repositories.watchlist_conversion import conversion
 from reelmatch.store.rollup_plan import (
     Coverage,
@@ -64,6 +64,12 @@ from reelmatch.store.sql import (
 
 #: (start, stop) of a UTC interval, half-open.
 Span = tuple[datetime, datetime]
+_PRUNED_UNTIL = "reelmatch_pruned_until"
+
+
+def _last_pruned_day(connection: Connection) -> date | None:
+    last: date | None = connection.scalar(select(func.max(EventDailyRow.day)))
+    return last
 
 
 def day_split(days: LocalDays, coverage: Coverage | None) -> Split:
@@ -163,14 +169,15 @@ class AnalyticsRepository:
         }
 
     def last_pruned_day(self) -> date | None:
-        """The last day `metrics prune` rolled into `event_daily`."""
-        last: date | None = self._core.scalar(select(func.max(EventDailyRow.day)))
+        """The last day `metrics prune` rolled into `event_daily` (read once per unit of
+        work: every series of a view asks)."""
+        last: date | None = once_per_unit(self._session, _PRUNED_UNTIL, _last_pruned_day)
         return last
 
     def last_rolled_up_day(self) -> date | None:
         """The last day `metrics prune` rolled into `event_daily`, before the hours the
         hourly rollups hold (those answer for themselves, pruned or not)."""
-        last: date | None = self._core.scalar(select(func.max(EventDailyRow.day)))
+        last = self.last_pruned_day()
         coverage = self.coverage
         if last is None or coverage is None:
             return last

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -78,10 +78,16 @@ DAILY_SUMS = (
 def coverage_of(session: Session) -> Coverage | None:
     """The hours the rollups hold, read once per unit of work (its session) for every
     repository that asks (the engagement and the system analytics both do)."""
-    if _COVERAGE not in session.info:
-        session.info[_COVERAGE] = read_coverage(session.connection())
-    found: Coverage | None = session.info[_COVERAGE]
+    found: Coverage | None = once_per_unit(session, _COVERAGE, read_coverage)
     return found
+
+
+def once_per_unit(session: Session, key: str, read: Callable[[Connection], Any]) -> Any:
+    """`read(connection)` the first time a unit of work (its session) asks for `key`, and
+    the same value after that: what every series of a view asks for, such as the coverage."""
+    if key not in session.info:
+        session.info[key] = read(session.connection())
+    return session.info[key]
 
 
 def read_coverage(connection: Connection, *, lock: bool = False) -> Coverage | None:
