@@ -246,7 +246,13 @@ class Services:
     def analytics(self) -> AnalyticsService:
         from reelmatch.services.analytics import AnalyticsService
 
-        return AnalyticsService(self.database.unit_of_work, cache=self.cache)
+        analytics = AnalyticsService(
+            self.database.unit_of_work,
+            cache=self.cache,
+            read_aside=self.database.connection_per_thread,
+        )
+        self.closers.append(analytics.close)
+        return analytics
 
     @built
     def stats(self) -> PersonalStatsService:

@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from reelmatch.errors import InvalidInput
 
@@ -138,6 +139,12 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def connection_per_thread(self) -> bool:
+        """Whether another thread gets a connection to the same data: not with an in-memory
+        SQLite, whose every connection (one per thread) is a database of its own."""
+        return not isinstance(self.engine.pool, SingletonThreadPool | StaticPool)
 
     def session(self, *, read_only: bool = False) -> Session:
         return (self.reading if read_only else self.writing)()

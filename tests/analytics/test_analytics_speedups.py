@@ -6,11 +6,15 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.services.analytics import AnalyticsService, Period
+from reelmatch.services.analytics.period import MAX_DAYS
+from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
 from tests.analytics.conftest import Week, add_events
 
@@ -90,3 +94,59 @@ def test_past_days_come_from_the_cache_and_today_stays_live(services: Services, 
     services.cache.invalidate_prefix("analytics:")
     fresh = services.analytics.dashboard(week.admin, period).activity
     assert list(fresh["searches"]) == [2, 0, 2]
+
+
+def test_the_previous_period_is_read_with_the_current_one_and_its_past_days_cached(
+    services: Services, week: Week
+) -> None:
+    today = utcnow().date()
+    period = Period.last(3, today=today)
+    before_day = period.previous().start
+    add_events(services, [(_search_at(before_day, 12), "search", week.u1, None, {})])
+    first = services.analytics.dashboard(week.admin, period)
+    assert list(first.previous_activity["searches"]) == [1, 0, 0]
+    assert [k.previous for k in first.kpis if k.key == "searches"] == [1]
+
+    add_events(services, [(_search_at(before_day, 13), "search", week.u1, None, {})])
+    again = services.analytics.dashboard(week.admin, period)
+    assert list(again.previous_activity["searches"]) == [1, 0, 0]  # cached with the period
+    uncached = AnalyticsService(services.database.unit_of_work)
+    assert list(uncached.activity(week.admin, period.previous())["searches"]) == [2, 0, 0]
+    searches = [k for k in uncached.kpis(week.admin, period) if k.key == "searches"]
+    assert [(k.value, k.previous) for k in searches] == [(0, 2)]
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_the_widest_range_and_the_one_before_it(
+    services: Services, week: Week, cached: bool
+) -> None:
+    analytics = services.analytics if cached else AnalyticsService(services.database.unit_of_work)
+    period = Period.last(MAX_DAYS)
+    board = analytics.dashboard(week.admin, period)
+    assert len(board.activity) == len(board.previous_activity) == MAX_DAYS
+    assert board.previous_activity.equals(analytics.activity(week.admin, period.previous()))
+    assert board.activity.equals(analytics.activity(week.admin, period))
+    assert int(board.activity["searches"].sum()) > 0  # the week's events are in the range
+
+
+@pytest.mark.parametrize("days", [7, 31])
+def test_reads_aside_give_what_one_thread_gives(services: Services, week: Week, days: int) -> None:
+    period = Period(date(2026, 3, 7) - timedelta(days=days - 1), date(2026, 3, 7))
+    alone = AnalyticsService(services.database.unit_of_work)
+    aside = AnalyticsService(services.database.unit_of_work, read_aside=True)
+    try:
+        one, other = alone.dashboard(week.admin, period), aside.dashboard(week.admin, period)
+        assert [k.as_dict() for k in other.kpis] == [k.as_dict() for k in one.kpis]
+        assert any(k.value for k in other.kpis if k.key == "recommendation_acceptance")
+        assert other.conversion == one.conversion
+        for name, frame in vars(one).items():
+            if isinstance(frame, pd.DataFrame):
+                assert frame.equals(getattr(other, name)), name
+        assert aside.kpis(week.admin, period) == alone.kpis(week.admin, period)
+    finally:
+        aside.close()
+
+
+def test_an_in_memory_sqlite_is_read_in_one_thread(tmp_path: Path) -> None:
+    assert not Database.from_url("sqlite://").connection_per_thread
+    assert Database.from_url(f"sqlite:///{tmp_path / 'analytics.db'}").connection_per_thread

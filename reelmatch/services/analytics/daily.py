@@ -10,9 +10,11 @@ account, which deletes its events) shows up when the entry expires.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import add
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -20,7 +22,7 @@ import pandas as pd
 from reelmatch.cache import Cache
 from reelmatch.cache.keys import analytics_key
 from reelmatch.services.analytics import series
-from reelmatch.services.analytics.period import Period, zone
+from reelmatch.services.analytics.period import MAX_DAYS, Period, zone
 from reelmatch.services.analytics.series import Rows
 from reelmatch.store.repositories.analytics import AnalyticsRepository
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
@@ -66,6 +68,13 @@ class DailyRows:
     def __add__(self, later: DailyRows) -> DailyRows:
         return DailyRows(*(getattr(self, n) + getattr(later, n) for n in _NAMES))
 
+    def within(self, period: Period) -> DailyRows:
+        """The rows of the days of `period`."""
+        start, end = period.start, period.end
+        return DailyRows(
+            *([row for row in getattr(self, n) if start <= row["day"] <= end] for n in _NAMES)
+        )
+
     def frames(self) -> DailyFrames:
         return DailyFrames(
             series.frame(self.activity, series.ACTIVITY_COLUMNS),
@@ -110,21 +119,49 @@ class ClosedDays:
         self._cache = cache
         self._ttl = ttl
 
-    def rows(self, period: Period, compute: Callable[[Period], DailyRows]) -> DailyRows:
-        """`compute(period)`, with the days up to `last_closed_day` from the cache."""
+    def rows(
+        self, periods: Sequence[Period], compute: Callable[[Period], DailyRows]
+    ) -> list[DailyRows]:
+        """`compute(period)` for each of consecutive `periods` (one zone), with the days up
+        to `last_closed_day` from the cache. What is missing is computed in one call, from
+        its first day to the end of the last period, and cut into the pieces cached: a cold
+        year's KPIs and the year before them cost one set of queries, not three."""
+        end = periods[-1].end
+        pieces = [self._pieces(period) for period in periods]
+        computed: dict[Period, DailyRows] = {}
+
+        def from_piece(first: Period) -> DailyRows:
+            if first not in computed:
+                # To the end, unless that is longer than a period may be (the widest range
+                # with the one before it): then this piece alone.
+                last = end if (end - first.start).days < MAX_DAYS else first.end
+                rows = compute(Period(first.start, last, first.timezone))
+                for piece, _ in (p for ps in pieces for p in ps):
+                    if first.start <= piece.start and piece.end <= last:
+                        computed[piece] = rows.within(piece)
+            return computed[first]
+
+        def read(piece: Period, key: str | None) -> DailyRows:
+            if key is None:
+                return from_piece(piece)
+            return self.value(
+                key, lambda: from_piece(piece), encode=DailyRows.to_data, decode=DailyRows.from_data
+            )
+
+        return [reduce(add, [read(piece, key) for piece, key in ps]) for ps in pieces]
+
+    def _pieces(self, period: Period) -> list[tuple[Period, str | None]]:
+        """`period` as its closed days, with their cache key, and the rest (no key)."""
         closed_until = last_closed_day(period.timezone)
         if self._cache is None or period.start > closed_until:
-            return compute(period)
-        closed = Period(period.start, min(period.end, closed_until), period.timezone)
-        rows = self.value(
-            analytics_key("daily", period_key(closed)),
-            lambda: compute(closed),
-            encode=DailyRows.to_data,
-            decode=DailyRows.from_data,
-        )
-        if closed.end == period.end:
-            return rows
-        return rows + compute(Period(closed.end + timedelta(days=1), period.end, period.timezone))
+            return [(period, None)]
+        zone_name = period.timezone
+        closed = Period(period.start, min(period.end, closed_until), zone_name)
+        key = analytics_key("daily", period_key(closed))
+        found: list[tuple[Period, str | None]] = [(closed, key)]
+        if closed.end < period.end:
+            found.append((Period(closed.end + timedelta(days=1), period.end, zone_name), None))
+        return found
 
     def value(
         self,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics.daily import DailyFrames
 from reelmatch.services.analytics.period import Period
 from reelmatch.services.analytics.series import ratio
 from reelmatch.store.repositories.analytics import AnalyticsRepository
+from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 
 #: (key, label, unit) of every KPI, in display order. Units: count, ratio (0–1), usd, ms.
 KPI_DEFINITIONS: tuple[tuple[str, str, str], ...] = (
@@ -69,28 +71,59 @@ def kpi_list(current: dict[str, float | None], previous: dict[str, float | None]
     ]
 
 
-def kpi_values(
+#: Per engine: (engine, runs, cost, items shown, clicked, accepted).
+EngineCounts = list[tuple[str, int, float, int, int, int]]
+#: (distinct users over the period, its trailing 7 days, its trailing 30 days).
+ActiveUsers = tuple[int, int, int]
+#: (API latency p95, page render p95), ms.
+P95s = tuple[float | None, float | None]
+
+
+@dataclass(frozen=True)
+class PeriodReads:
+    """What a period's KPIs read besides its per-day series: distinct users over the period,
+    its trailing 7 and 30 days; the API latency and page render p95; the recommendations per
+    engine (also shown on the page as they are); and watchlist conversion (pairs
+    watchlisted, of those watched)."""
+
+    active: ActiveUsers
+    p95: P95s
+    recommendations: EngineCounts
+    conversion: tuple[int, int]
+
+
+def usage_reads(
+    analytics: AnalyticsRepository, system: SystemAnalyticsRepository, period: Period
+) -> tuple[ActiveUsers, P95s, EngineCounts]:
+    """`PeriodReads` but the conversion: (active, p95, recommendations)."""
+    active = analytics.distinct_users([period.span, *map(period.trailing, (7, 30))])
+    (api_p95,) = system.p95_per_span(API_CALL, [period.span])
+    (page_p95,) = system.p95_per_span(PAGE_VIEW, [period.span])
+    engines = analytics.recommendations_by_engine(period.span)
+    return (active[0], active[1], active[2]), (api_p95, page_p95), engines
+
+
+def period_reads(
     analytics: AnalyticsRepository,
+    system: SystemAnalyticsRepository,
     period: Period,
     *,
-    frames: DailyFrames,
-    active: tuple[int, int, int],
     conversion_days: int,
-    p95: tuple[float | None, float | None],
-    known: dict[str, Any] | None = None,
-) -> dict[str, float | None]:
-    """Every KPI of `period`; `frames` must hold the period's days, `active` its distinct
-    users over the period, the trailing 7 and the trailing 30 days, `p95` its API latency and
-    page render p95. `known` may hold the
-    period's "conversion" and "recommendations" rows already queried for the page."""
-    known = known or {}
-    act, api, cache, ai = frames.activity, frames.api, frames.cache, frames.ai
-    active_users, wau, mau = active
-    dau = float(act["active_users"].mean()) if len(act) else 0.0
-    watchlisted, converted = known.get("conversion") or analytics.watchlist_conversion(
-        period.local_days(), window_days=conversion_days
+) -> PeriodReads:
+    return PeriodReads(
+        *usage_reads(analytics, system, period),
+        conversion=analytics.watchlist_conversion(period.local_days(), window_days=conversion_days),
     )
-    recs = known.get("recommendations") or analytics.recommendations_by_engine(period.span)
+
+
+def kpi_values(frames: DailyFrames, reads: PeriodReads) -> dict[str, float | None]:
+    """Every KPI of a period from its per-day series (`frames`, which must hold the
+    period's days) and its other reads."""
+    act, api, cache, ai = frames.activity, frames.api, frames.cache, frames.ai
+    active_users, wau, mau = reads.active
+    dau = float(act["active_users"].mean()) if len(act) else 0.0
+    watchlisted, converted = reads.conversion
+    recs = reads.recommendations
     cost = sum(cost for _, _, cost, _, _, _ in recs)
     shown = sum(shown for _, _, _, shown, _, _ in recs)
     accepted = sum(accepted for *_, accepted in recs)
@@ -115,7 +148,7 @@ def kpi_values(
         "api_calls": calls,
         "api_error_rate": ratio(int(api["failed"].sum()), calls),
         "rate_limited_rate": ratio(int(api["rate_limited"].sum()), calls),
-        "api_p95_ms": p95[0],
-        "page_render_p95_ms": p95[1],
+        "api_p95_ms": reads.p95[0],
+        "page_render_p95_ms": reads.p95[1],
         "errors": int(act["errors"].sum()),
     }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TypeVar
 
 import pandas as pd
 
@@ -15,10 +16,16 @@ from reelmatch.cache.keys import analytics_key
 from reelmatch.config import MIN_RETENTION_DAYS
 from reelmatch.domain import User
 from reelmatch.errors import InvalidInput, NotAllowed
-from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics import series
 from reelmatch.services.analytics.daily import ClosedDays, DailyFrames, daily_rows, period_key
-from reelmatch.services.analytics.kpis import Kpi, kpi_list, kpi_values
+from reelmatch.services.analytics.kpis import (
+    Kpi,
+    PeriodReads,
+    kpi_list,
+    kpi_values,
+    period_reads,
+    usage_reads,
+)
 from reelmatch.services.analytics.period import MAX_DAYS, Period
 from reelmatch.services.analytics.results import (
     ChartTables,
@@ -42,6 +49,9 @@ OPERATOR = User(
 )
 CONVERSION_DAYS = 30
 PRUNE_CHUNK_DAYS = 31
+#: Threads for the reads a view does aside (each view uses one while it reads its series).
+ASIDE_THREADS = 4
+T = TypeVar("T")
 #: How long the previous period's KPIs (the deltas' baseline) are reused.
 PREVIOUS_TTL_SECONDS = 600.0
 
@@ -62,35 +72,45 @@ class AnalyticsService:
         *,
         cache: Cache | None = None,
         conversion_days: int = CONVERSION_DAYS,
+        read_aside: bool = False,
     ) -> None:
+        """`read_aside`: run a view's reads that do not need its per-day series in a thread
+        of their own, each with its own unit of work, while the series are read (the
+        database must allow a connection per thread: not an in-memory SQLite)."""
         self._unit_of_work = unit_of_work
         self._closed = ClosedDays(cache)
         self._rollups = Rollups(unit_of_work)
         self._conversion_days = conversion_days
+        self._aside = (
+            ThreadPoolExecutor(ASIDE_THREADS, thread_name_prefix="analytics-read")
+            if read_aside
+            else None
+        )
+
+    def close(self) -> None:
+        if self._aside is not None:
+            self._aside.shutdown(wait=False, cancel_futures=True)
 
     # The page's data ------------------------------------------------------------------------
 
     def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
         """Everything the page shows: this period's series and KPIs, the previous period's
-        (mostly from the cache) and the per-group tables, in one read-only session."""
+        (mostly from the cache) and the per-group tables. The series are read here and the
+        rest aside (`read_aside`), each in a read-only unit of work."""
+        previous = period.previous()
         with self._read(user) as repos:
-            frames = self._frames(repos, period)
-            conversion = self._conversion(repos, period)
-            engines = repos.analytics.recommendations_by_engine(period.span)
-            known = {
-                "conversion": (conversion.watchlisted, conversion.converted),
-                "recommendations": engines,
-            }
-            current = self._kpi_values(repos, period, frames, known=known)
-            before_frames, before_values = self._previous(repos, period.previous())
-            tables = self._tables(repos, period, limit)
+            reads = self._reads_aside(period)
+            charts = self._read_aside(lambda r: self._tables(r, period, limit))
+            before_frames, frames = self._frames(repos, previous, period)
+            before_values = self._previous_values(repos, previous, before_frames)
+            current, tables = reads(), charts.result()
         return TeamDashboard(
             period=period,
-            kpis=kpi_list(current, before_values),
+            kpis=kpi_list(kpi_values(frames, current), before_values),
             activity=frames.activity,
             previous_activity=before_frames.activity,
-            conversion=conversion,
-            recommendations=series.recommendation_frame(engines),
+            conversion=Conversion(*current.conversion, self._conversion_days),
+            recommendations=series.recommendation_frame(current.recommendations),
             top_movies=tables.top_movies,
             top_genres=tables.top_genres,
             cache_hit_rate=frames.cache,
@@ -102,8 +122,12 @@ class AnalyticsService:
 
     def kpis(self, user: User, period: Period) -> list[Kpi]:
         """The KPI tiles with the previous period's values (for deltas)."""
+        previous = period.previous()
         with self._read(user) as repos:
-            return self._kpis(repos, period, self._frames(repos, period))
+            reads = self._reads_aside(period)
+            before_frames, frames = self._frames(repos, previous, period)
+            before = self._previous_values(repos, previous, before_frames)
+            return kpi_list(kpi_values(frames, reads()), before)
 
     def activity(self, user: User, period: Period) -> pd.DataFrame:
         with self._read(user) as repos:
@@ -190,28 +214,21 @@ class AnalyticsService:
         with self._unit_of_work(read_only=True) as uow:
             yield _repos(uow)
 
-    def _frames(self, repos: _Repos, period: Period) -> DailyFrames:
-        rows = self._closed.rows(
-            period, lambda days: daily_rows(repos.analytics, repos.system, days)
+    def _frames(self, repos: _Repos, *periods: Period) -> list[DailyFrames]:
+        """The per-day series of consecutive `periods` (read together, see `ClosedDays`)."""
+        found = self._closed.rows(
+            periods, lambda days: daily_rows(repos.analytics, repos.system, days)
         )
-        return rows.frames()
-
-    def _kpis(self, repos: _Repos, period: Period, frames: DailyFrames) -> list[Kpi]:
-        before = self._previous_values(repos, period.previous(), lambda: None)
-        return kpi_list(self._kpi_values(repos, period, frames), before)
-
-    def _previous(self, repos: _Repos, previous: Period) -> tuple[DailyFrames, dict[str, Any]]:
-        frames = self._frames(repos, previous)
-        return frames, self._previous_values(repos, previous, lambda: frames)
+        return [rows.frames() for rows in found]
 
     def _previous_values(
-        self, repos: _Repos, previous: Period, frames: Callable[[], DailyFrames | None]
+        self, repos: _Repos, previous: Period, frames: DailyFrames
     ) -> dict[str, float | None]:
         """The previous period's KPIs: all in the past, so reused for
         `PREVIOUS_TTL_SECONDS` (only its conversions and feedback can still move)."""
         return self._closed.value(
             analytics_key("kpis", period_key(previous), str(self._conversion_days)),
-            lambda: self._kpi_values(repos, previous, frames() or self._frames(repos, previous)),
+            lambda: kpi_values(frames, self._period_reads(repos, previous)),
             encode=_same,
             decode=_same,
             ttl=PREVIOUS_TTL_SECONDS,
@@ -226,32 +243,44 @@ class AnalyticsService:
             page_render=series.page_render(repos.system, period),
         )
 
-    def _kpi_values(
-        self,
-        repos: _Repos,
-        period: Period,
-        frames: DailyFrames,
-        *,
-        known: dict[str, Any] | None = None,
-    ) -> dict[str, float | None]:
-        active = repos.analytics.distinct_users([period.span, *map(period.trailing, (7, 30))])
-        (api_p95,) = repos.system.p95_per_span(API_CALL, [period.span])
-        (page_p95,) = repos.system.p95_per_span(PAGE_VIEW, [period.span])
-        return kpi_values(
-            repos.analytics,
-            period,
-            frames=frames,
-            active=(active[0], active[1], active[2]),
-            p95=(api_p95, page_p95),
-            conversion_days=self._conversion_days,
-            known=known,
+    def _period_reads(self, repos: _Repos, period: Period) -> PeriodReads:
+        return period_reads(
+            repos.analytics, repos.system, period, conversion_days=self._conversion_days
         )
 
+    def _reads_aside(self, period: Period) -> Callable[[], PeriodReads]:
+        """Start the period's `PeriodReads` aside, the watchlist conversion (the longest) in
+        a thread of its own; returns what waits for them."""
+        usage = self._read_aside(lambda r: usage_reads(r.analytics, r.system, period))
+        conversion = self._read_aside(lambda r: self._conversion_counts(r, period))
+        return lambda: PeriodReads(*usage.result(), conversion=conversion.result())
+
+    def _read_aside(self, read: Callable[[_Repos], T]) -> Future[T]:
+        """`read(repos)` in a unit of work of its own, in the aside thread while the caller
+        goes on (without one: now, and the future is already done). Its snapshot is its
+        own: on PostgreSQL it may see a commit the caller's does not, as two page views
+        would."""
+
+        def run() -> T:
+            with self._unit_of_work(read_only=True) as uow:
+                return read(_repos(uow))
+
+        if self._aside is not None:
+            return self._aside.submit(run)
+        done: Future[T] = Future()
+        try:
+            done.set_result(run())
+        except Exception as error:
+            done.set_exception(error)
+        return done
+
     def _conversion(self, repos: _Repos, period: Period) -> Conversion:
-        total, converted = repos.analytics.watchlist_conversion(
+        return Conversion(*self._conversion_counts(repos, period), self._conversion_days)
+
+    def _conversion_counts(self, repos: _Repos, period: Period) -> tuple[int, int]:
+        return repos.analytics.watchlist_conversion(
             period.local_days(), window_days=self._conversion_days
         )
-        return Conversion(total, converted, self._conversion_days)
 
 
 def _repos(uow: UnitOfWork) -> _Repos:
