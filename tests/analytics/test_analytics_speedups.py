@@ -13,6 +13,7 @@ import pytest
 
 from reelmatch.bootstrap import Services
 from reelmatch.services.analytics import AnalyticsService, Period
+from reelmatch.services.analytics.daily import ClosedDays, DailyRows
 from reelmatch.services.analytics.period import MAX_DAYS
 from reelmatch.store.database import Database
 from reelmatch.store.types import utcnow
@@ -121,12 +122,62 @@ def test_the_widest_range_and_the_one_before_it(
     services: Services, week: Week, cached: bool
 ) -> None:
     analytics = services.analytics if cached else AnalyticsService(services.database.unit_of_work)
-    period = Period.last(MAX_DAYS)
+    period = Period.last(MAX_DAYS, today=date(2026, 3, 7))
+    add_events(services, [(_search_at(period.previous().start, 9), "search", week.u1, None, {})])
     board = analytics.dashboard(week.admin, period)
     assert len(board.activity) == len(board.previous_activity) == MAX_DAYS
     assert board.previous_activity.equals(analytics.activity(week.admin, period.previous()))
     assert board.activity.equals(analytics.activity(week.admin, period))
-    assert int(board.activity["searches"].sum()) > 0  # the week's events are in the range
+    assert int(board.previous_activity["searches"].sum()) == 1
+    assert int(board.activity["searches"].sum()) > 0  # the week's own
+
+
+def _days_of(period: Period) -> DailyRows:
+    return DailyRows([{"day": day} for day in period.dates()], [], [], [])
+
+
+class _Counted:
+    """A `compute` for `ClosedDays.rows` that notes the ranges it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[date, date]] = []
+
+    def __call__(self, period: Period) -> DailyRows:
+        self.asked.append((period.start, period.end))
+        return _days_of(period)
+
+
+def test_closed_days_compute_what_is_missing_once(services: Services) -> None:
+    closed = ClosedDays(services.cache)
+    today = utcnow().date()
+    period = Period.last(30, today=today)
+    both = [period.previous(), period]
+    cold = _Counted()
+    assert closed.rows(both, cold) == [_days_of(p) for p in both]
+    assert cold.asked == [(both[0].start, today)]  # the two periods and today, in one call
+    warm = _Counted()
+    assert closed.rows(both, warm) == [_days_of(p) for p in both]
+    assert warm.asked == [(today, today)]  # only what is not closed yet
+    alone = _Counted()
+    assert ClosedDays(None).rows(both, alone) == [_days_of(p) for p in both]
+    assert alone.asked == [(both[0].start, today)]
+
+
+def test_closed_days_never_ask_for_more_than_a_period_may_hold(services: Services) -> None:
+    period = Period.last(MAX_DAYS, today=utcnow().date())
+    both = [period.previous(), period]
+    asked = _Counted()
+    assert ClosedDays(services.cache).rows(both, asked) == [_days_of(p) for p in both]
+    assert all((end - start).days < MAX_DAYS for start, end in asked.asked)
+    assert asked.asked[0][0] == both[0].start
+    assert asked.asked[-1][1] == period.end
+
+
+def test_a_closed_service_still_answers(services: Services, week: Week) -> None:
+    aside = AnalyticsService(services.database.unit_of_work, read_aside=True)
+    before = aside.kpis(week.admin, WEEK)
+    aside.close()
+    assert aside.kpis(week.admin, WEEK) == before
 
 
 @pytest.mark.parametrize("days", [7, 31])

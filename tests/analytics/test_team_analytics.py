@@ -215,8 +215,8 @@ def test_periods_are_validated() -> None:
 
 def test_day_bounds_follow_daylight_saving_time() -> None:
     # New York springs forward on 2026-03-08 (23 hours) and falls back on 2026-11-01 (25).
-    spring = Period(date(2026, 3, 8), date(2026, 3, 8), "America/New_York").bounds()[0]
-    autumn = Period(date(2026, 11, 1), date(2026, 11, 1), "America/New_York").bounds()[0]
+    spring = Period(date(2026, 3, 8), date(2026, 3, 8), "America/New_York").local_days().bounds[0]
+    autumn = Period(date(2026, 11, 1), date(2026, 11, 1), "America/New_York").local_days().bounds[0]
     assert (spring.stop - spring.start).total_seconds() == 23 * 3600
     assert (autumn.stop - autumn.start).total_seconds() == 25 * 3600
     assert spring.start.hour == 5  # midnight EST is 05:00 UTC

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import reduce
+from itertools import pairwise
 from operator import add
 from typing import Any, TypeVar
 
@@ -46,13 +47,6 @@ class DailyFrames:
     cache: pd.DataFrame
     api: pd.DataFrame
     ai: pd.DataFrame
-
-    def within(self, period: Period) -> DailyFrames:
-        def cut(df: pd.DataFrame) -> pd.DataFrame:
-            keep = (df["day"] >= period.start) & (df["day"] <= period.end)
-            return df[keep].reset_index(drop=True)
-
-        return DailyFrames(cut(self.activity), cut(self.cache), cut(self.api), cut(self.ai))
 
 
 @dataclass(frozen=True)
@@ -126,6 +120,7 @@ class ClosedDays:
         to `last_closed_day` from the cache. What is missing is computed in one call, from
         its first day to the end of the last period, and cut into the pieces cached: a cold
         year's KPIs and the year before them cost one set of queries, not three."""
+        assert all(a.end + timedelta(days=1) == b.start for a, b in pairwise(periods))
         end = periods[-1].end
         pieces = [self._pieces(period) for period in periods]
         computed: dict[Period, DailyRows] = {}

@@ -103,19 +103,6 @@ def usage_reads(
     return (active[0], active[1], active[2]), (api_p95, page_p95), engines
 
 
-def period_reads(
-    analytics: AnalyticsRepository,
-    system: SystemAnalyticsRepository,
-    period: Period,
-    *,
-    conversion_days: int,
-) -> PeriodReads:
-    return PeriodReads(
-        *usage_reads(analytics, system, period),
-        conversion=analytics.watchlist_conversion(period.local_days(), window_days=conversion_days),
-    )
-
-
 def kpi_values(frames: DailyFrames, reads: PeriodReads) -> dict[str, float | None]:
     """Every KPI of a period from its per-day series (`frames`, which must hold the
     period's days) and its other reads."""

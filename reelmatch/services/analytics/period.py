@@ -78,9 +78,6 @@ class Period:
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=offset) for offset in range(self.days)]
 
-    def bounds(self) -> list[DayBound]:
-        return list(self._local_days.bounds)
-
     def local_days(self) -> LocalDays:
         """The days with the zone's UTC offsets over them (for SQL day arithmetic)."""
         return self._local_days

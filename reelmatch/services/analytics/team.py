@@ -23,7 +23,6 @@ from reelmatch.services.analytics.kpis import (
     PeriodReads,
     kpi_list,
     kpi_values,
-    period_reads,
     usage_reads,
 )
 from reelmatch.services.analytics.period import MAX_DAYS, Period
@@ -49,7 +48,7 @@ OPERATOR = User(
 )
 CONVERSION_DAYS = 30
 PRUNE_CHUNK_DAYS = 31
-#: Threads for the reads a view does aside (each view uses one while it reads its series).
+#: Threads for the reads views do aside (a page view uses three, `kpis()` two).
 ASIDE_THREADS = 4
 T = TypeVar("T")
 #: How long the previous period's KPIs (the deltas' baseline) are reused.
@@ -88,8 +87,11 @@ class AnalyticsService:
         )
 
     def close(self) -> None:
-        if self._aside is not None:
-            self._aside.shutdown(wait=False, cancel_futures=True)
+        """Stop the aside threads once the reads they hold are done; views after this read
+        in the caller's thread."""
+        aside, self._aside = self._aside, None
+        if aside is not None:
+            aside.shutdown(wait=False)
 
     # The page's data ------------------------------------------------------------------------
 
@@ -99,8 +101,8 @@ class AnalyticsService:
         rest aside (`read_aside`), each in a read-only unit of work."""
         previous = period.previous()
         with self._read(user) as repos:
-            reads = self._reads_aside(period)
-            charts = self._read_aside(lambda r: self._tables(r, period, limit))
+            reads = self._reads_aside(repos, period)
+            charts = self._read_aside(repos, lambda r: self._tables(r, period, limit))
             before_frames, frames = self._frames(repos, previous, period)
             before_values = self._previous_values(repos, previous, before_frames)
             current, tables = reads(), charts.result()
@@ -124,7 +126,7 @@ class AnalyticsService:
         """The KPI tiles with the previous period's values (for deltas)."""
         previous = period.previous()
         with self._read(user) as repos:
-            reads = self._reads_aside(period)
+            reads = self._reads_aside(repos, period)
             before_frames, frames = self._frames(repos, previous, period)
             before = self._previous_values(repos, previous, before_frames)
             return kpi_list(kpi_values(frames, reads()), before)
@@ -244,32 +246,31 @@ class AnalyticsService:
         )
 
     def _period_reads(self, repos: _Repos, period: Period) -> PeriodReads:
-        return period_reads(
-            repos.analytics, repos.system, period, conversion_days=self._conversion_days
-        )
+        usage = usage_reads(repos.analytics, repos.system, period)
+        return PeriodReads(*usage, conversion=self._conversion_counts(repos, period))
 
-    def _reads_aside(self, period: Period) -> Callable[[], PeriodReads]:
+    def _reads_aside(self, repos: _Repos, period: Period) -> Callable[[], PeriodReads]:
         """Start the period's `PeriodReads` aside, the watchlist conversion (the longest) in
         a thread of its own; returns what waits for them."""
-        usage = self._read_aside(lambda r: usage_reads(r.analytics, r.system, period))
-        conversion = self._read_aside(lambda r: self._conversion_counts(r, period))
+        usage = self._read_aside(repos, lambda r: usage_reads(r.analytics, r.system, period))
+        conversion = self._read_aside(repos, lambda r: self._conversion_counts(r, period))
         return lambda: PeriodReads(*usage.result(), conversion=conversion.result())
 
-    def _read_aside(self, read: Callable[[_Repos], T]) -> Future[T]:
-        """`read(repos)` in a unit of work of its own, in the aside thread while the caller
-        goes on (without one: now, and the future is already done). Its snapshot is its
-        own: on PostgreSQL it may see a commit the caller's does not, as two page views
-        would."""
+    def _read_aside(self, repos: _Repos, read: Callable[[_Repos], T]) -> Future[T]:
+        """`read` in an aside thread, in a read-only unit of work of its own, while the
+        caller goes on; its snapshot is its own (on PostgreSQL it may see a commit that the
+        caller's does not). Without aside threads: `read(repos)`, the caller's, now."""
+        aside = self._aside
+        if aside is not None:
 
-        def run() -> T:
-            with self._unit_of_work(read_only=True) as uow:
-                return read(_repos(uow))
+            def run() -> T:
+                with self._unit_of_work(read_only=True) as uow:
+                    return read(_repos(uow))
 
-        if self._aside is not None:
-            return self._aside.submit(run)
+            return aside.submit(run)
         done: Future[T] = Future()
         try:
-            done.set_result(run())
+            done.set_result(read(repos))
         except Exception as error:
             done.set_exception(error)
         return done
