@@ -78,7 +78,7 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
     """Split consecutive `intervals` (each one local day, or one span): each gives its whole
     covered hours (`days`: whole covered UTC days) to the rollups, the rest to raw events."""
     if coverage is None:
-        return Split((), tuple(merge_intervals(intervals)))
+        return Split((), tuple(merge(intervals)))
     rolled: list[Hours] = []
     raw: list[Interval] = []
     for interval in intervals:
@@ -93,7 +93,7 @@ def split(intervals: Sequence[Interval], coverage: Coverage | None, *, days: boo
             raw.append((a, low))
         if high < b:
             raw.append((high, b))
-    return Split(tuple(merge_hours(rolled)), tuple(merge_intervals(raw)))
+    return Split(tuple(merge(rolled)), tuple(merge(raw)))
 
 
 def with_last_day(parts: Split, interval: Interval, coverage: Coverage) -> Split:
@@ -106,31 +106,21 @@ def with_last_day(parts: Split, interval: Interval, coverage: Coverage) -> Split
     a, b = interval
     if day == coverage.stop or day < coverage.start or a > partial[0] or b < partial[1]:
         return parts
-    rolled = merge_hours([*parts.rolled, (day, day + DAY_HOURS)])
+    rolled = merge([*parts.rolled, (day, day + DAY_HOURS)])
     return Split(tuple(rolled), tuple(minus(parts.raw, [partial])))
 
 
-def merge_hours(ranges: Iterable[Hours]) -> list[Hours]:
-    """Ranges of hours (or of days as their midnights' hours) sorted, overlapping and
-    touching ones joined."""
-    merged: list[Hours] = []
+def merge(ranges: Iterable[Range]) -> list[Range]:
+    """Half-open ranges of hours (or of days as their midnights' hours) or UTC intervals,
+    sorted, empty ones dropped, overlapping and touching ones joined."""
+    merged: list[Range] = []
     for low, high in sorted(ranges):
+        if high <= low:
+            continue
         if merged and low <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(high, merged[-1][1]))
         else:
             merged.append((low, high))
-    return merged
-
-
-def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for a, b in sorted(intervals):
-        if b <= a:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
     return merged
 
 

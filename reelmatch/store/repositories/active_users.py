@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, case, exists, false, func, or_, select
 from reelmatch.store.id_sets import ACTIVE_USERS, BitMap
 from reelmatch.store.models import EventRow, UserRow
 from reelmatch.store.repositories.rolled_sets import Plan, RolledSets
-from reelmatch.store.rollup_plan import Interval, merge_intervals
+from reelmatch.store.rollup_plan import Interval, merge
 from reelmatch.store.sql import LocalDays, rows_by_day
 
 Span = tuple[datetime, datetime]
@@ -33,13 +33,13 @@ class ActiveUsers:
         dialect = core.dialect.name
         active = [EventRow.user_id.is_not(None)]
         if raw_only:
-            pieces = merge_intervals(raw_only)
+            pieces = merge(raw_only)
             rows = rows_by_day(
                 days, EventRow.ts, EventRow.user_id, where=active, dialect=dialect, pieces=pieces
             )
             query = select(rows.c.i, func.count(func.distinct(rows.c.user_id))).group_by(rows.c.i)
             counts.update((int(i), int(n)) for i, n in core.execute(query))
-        edges = merge_intervals([piece for p in plans if p.rolled for piece in p.raw])
+        edges = merge([piece for p in plans if p.rolled for piece in p.raw])
         edge_ids: dict[int, list[int]] = defaultdict(list)
         if edges:  # parts of hours at the days' edges, the hour in progress: few events
             rows = rows_by_day(

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Subquery, select, union_all
 
 from reelmatch.store.models import EventDailyRollupRow, EventHourlyRow
-from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge_hours, minus
+from reelmatch.store.rollup_plan import HOUR, Coverage, Hours, merge, minus
 from reelmatch.store.sql import LocalDays, local_day_index_of_seconds, within
 
 
@@ -24,9 +24,7 @@ def rolled_by_day(
 ) -> Subquery:
     """(i, names...) rows of the rollups' counts of `kinds` in the `rolled` hours (whole
     hours of `days` inside the coverage), with `i` the local day they fall on."""
-    whole = merge_hours(
-        found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop)))
-    )
+    whole = merge(found for b in days.bounds if (found := coverage.whole_days((b.start, b.stop))))
     selects = []
     for table, at, held in rolled_tables(rolled, whole):
         index = local_day_index_of_seconds(at * HOUR, days).label("i")

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from reelmatch.store import id_sets
 from reelmatch.store.id_sets import BitMap
 from reelmatch.store.models import RollupSetDailyRow, RollupSetHourlyRow, UserRow
-from reelmatch.store.rollup_plan import DAY_HOURS, Coverage, Interval, merge_hours, split
+from reelmatch.store.rollup_plan import DAY_HOURS, Coverage, Interval, merge, split
 from reelmatch.store.sql import binary_results, joined_ints, split_ints, within
 
 
@@ -104,7 +104,7 @@ class RolledSets:
         table = key.class_
         query = binary_results(
             select(key, table.members).where(
-                table.name == name, within(key, merge_hours((at, at + step) for at in missing))
+                table.name == name, within(key, merge((at, at + step) for at in missing))
             )
         )
         for at, packed in self.connection.execute(query):

@@ -17,7 +17,7 @@ from reelmatch.store.id_sets import PAIR_SHIFT, WATCHLISTED, Pairs
 from reelmatch.store.models import EventRow, WatchRow
 from reelmatch.store.repositories.rolled_sets import RolledSets
 from reelmatch.store.repositories.rollups import pair_key, set_members
-from reelmatch.store.rollup_plan import Interval, merge_intervals
+from reelmatch.store.rollup_plan import Interval, merge
 from reelmatch.store.sql import LocalDays, epoch_day, joined_ints, rows_by_day, split_ints
 
 EPOCH = date(1970, 1, 1)
@@ -92,7 +92,7 @@ def _raw_pairs(
         member.label("pair"),
         where=where,
         dialect=sets.connection.dialect.name,
-        pieces=merge_intervals(pieces),
+        pieces=merge(pieces),
     )
     found: dict[int, list[int]] = defaultdict(list)
     for i, pair in sets.connection.execute(select(rows.c.i, rows.c.pair).distinct()).all():
