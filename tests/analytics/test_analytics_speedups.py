@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from reelmatch.bootstrap import Services
-from reelmatch.services.analytics import AnalyticsService, Period
+from reelmatch.services.analytics import AnalyticsService, Period, daily
 from reelmatch.services.analytics.daily import ClosedDays, DailyRows
 from reelmatch.services.analytics.period import MAX_DAYS
 from reelmatch.store.database import Database
@@ -97,7 +97,7 @@ def test_past_days_come_from_the_cache_and_today_stays_live(services: Services, 
     assert list(fresh["searches"]) == [2, 0, 2]
 
 
-def test_the_previous_period_is_read_with_the_current_one_and_its_past_days_cached(
+def test_the_previous_periods_numbers_and_its_past_days_cached(
     services: Services, week: Week
 ) -> None:
     today = utcnow().date()
@@ -147,30 +147,40 @@ class _Counted:
         return _days_of(period)
 
 
-def test_closed_days_compute_what_is_missing_once(services: Services) -> None:
+#: Noon, so that every day before today is closed (`daily.SETTLE` after midnight).
+NOON = datetime(2026, 5, 20, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def at_noon(monkeypatch: pytest.MonkeyPatch) -> date:
+    monkeypatch.setattr(daily, "utcnow", lambda: NOON)
+    return NOON.date()
+
+
+def test_closed_days_compute_what_is_missing_once(services: Services, at_noon: date) -> None:
     closed = ClosedDays(services.cache)
-    today = utcnow().date()
-    period = Period.last(30, today=today)
+    period = Period.last(30, today=at_noon)
     both = [period.previous(), period]
     cold = _Counted()
     assert closed.rows(both, cold) == [_days_of(p) for p in both]
-    assert cold.asked == [(both[0].start, today)]  # the two periods and today, in one call
+    assert cold.asked == [(both[0].start, at_noon)]  # the two periods and today, in one call
     warm = _Counted()
     assert closed.rows(both, warm) == [_days_of(p) for p in both]
-    assert warm.asked == [(today, today)]  # only what is not closed yet
+    assert warm.asked == [(at_noon, at_noon)]  # only what is not closed yet
     alone = _Counted()
     assert ClosedDays(None).rows(both, alone) == [_days_of(p) for p in both]
-    assert alone.asked == [(both[0].start, today)]
+    assert alone.asked == [(both[0].start, at_noon)]
 
 
-def test_closed_days_never_ask_for_more_than_a_period_may_hold(services: Services) -> None:
-    period = Period.last(MAX_DAYS, today=utcnow().date())
+def test_closed_days_never_ask_for_more_than_a_period_may_hold(
+    services: Services, at_noon: date
+) -> None:
+    period = Period.last(MAX_DAYS, today=at_noon)
     both = [period.previous(), period]
     asked = _Counted()
     assert ClosedDays(services.cache).rows(both, asked) == [_days_of(p) for p in both]
-    assert all((end - start).days < MAX_DAYS for start, end in asked.asked)
-    assert asked.asked[0][0] == both[0].start
-    assert asked.asked[-1][1] == period.end
+    # The previous period alone; this one's closed days and today still in one call.
+    assert asked.asked == [(both[0].start, both[0].end), (period.start, at_noon)]
 
 
 def test_a_closed_service_still_answers(services: Services, week: Week) -> None:

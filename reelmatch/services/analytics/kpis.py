@@ -9,7 +9,7 @@ from reelmatch.events import API_CALL, PAGE_VIEW
 from reelmatch.services.analytics.daily import DailyFrames
 from reelmatch.services.analytics.period import Period
 from reelmatch.services.analytics.series import ratio
-from reelmatch.store.repositories.analytics import AnalyticsRepository
+from reelmatch.store.repositories.analytics import AnalyticsRepository, EngineCounts
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 
 #: (key, label, unit) of every KPI, in display order. Units: count, ratio (0–1), usd, ms.
@@ -71,10 +71,8 @@ def kpi_list(current: dict[str, float | None], previous: dict[str, float | None]
     ]
 
 
-#: Per engine: (engine, runs, cost, items shown, clicked, accepted).
-EngineCounts = list[tuple[str, int, float, int, int, int]]
 #: (distinct users over the period, its trailing 7 days, its trailing 30 days).
-ActiveUsers = tuple[int, int, int]
+ActiveCounts = tuple[int, int, int]
 #: (API latency p95, page render p95), ms.
 P95s = tuple[float | None, float | None]
 
@@ -86,7 +84,7 @@ class PeriodReads:
     engine (also shown on the page as they are); and watchlist conversion (pairs
     watchlisted, of those watched)."""
 
-    active: ActiveUsers
+    active: ActiveCounts
     p95: P95s
     recommendations: EngineCounts
     conversion: tuple[int, int]
@@ -94,7 +92,7 @@ class PeriodReads:
 
 def usage_reads(
     analytics: AnalyticsRepository, system: SystemAnalyticsRepository, period: Period
-) -> tuple[ActiveUsers, P95s, EngineCounts]:
+) -> tuple[ActiveCounts, P95s, EngineCounts]:
     """`PeriodReads` but the conversion: (active, p95, recommendations)."""
     active = analytics.distinct_users([period.span, *map(period.trailing, (7, 30))])
     (api_p95,) = system.p95_per_span(API_CALL, [period.span])

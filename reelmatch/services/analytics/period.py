@@ -87,9 +87,11 @@ class Period:
         # Computed once per period: a year's KPIs ask for the same days' bounds a dozen
         # times (each series and each set read), and a day's bounds cost two zone lookups.
         tz = zone(self.timezone)
+        days = self.dates()
+        midnights = [local_midnight(day, tz) for day in [*days, self.end + timedelta(days=1)]]
         bounds = tuple(
-            DayBound(day, local_midnight(day, tz), local_midnight(day + timedelta(days=1), tz))
-            for day in self.dates()
+            DayBound(day, start, stop)
+            for day, start, stop in zip(days, midnights, midnights[1:], strict=False)
         )
         offsets = [(bounds[0].start, _offset(bounds[0].start, tz))]
         for bound in bounds:

@@ -21,7 +21,7 @@ from reelmatch.events import (
     WATCHLIST_ADD,
 )
 from reelmatch.services.analytics.period import Period
-from reelmatch.store.repositories.analytics import ALL_KINDS, AnalyticsRepository
+from reelmatch.store.repositories.analytics import ALL_KINDS, AnalyticsRepository, EngineCounts
 from reelmatch.store.repositories.analytics_system import SystemAnalyticsRepository
 
 #: Activity columns and the event kind each one counts.
@@ -213,7 +213,7 @@ def recommendations(repo: AnalyticsRepository, period: Period) -> pd.DataFrame:
     return recommendation_frame(repo.recommendations_by_engine(period.span))
 
 
-def recommendation_frame(engines: list[tuple[str, int, float, int, int, int]]) -> pd.DataFrame:
+def recommendation_frame(engines: EngineCounts) -> pd.DataFrame:
     rows = [
         {
             "engine": engine,

@@ -55,6 +55,16 @@ T = TypeVar("T")
 PREVIOUS_TTL_SECONDS = 600.0
 
 
+@dataclass(frozen=True)
+class _KpiView:
+    """A period's KPI tiles and what they were computed from."""
+
+    kpis: list[Kpi]
+    frames: DailyFrames
+    previous_frames: DailyFrames
+    reads: PeriodReads
+
+
 @dataclass
 class _Repos:
     analytics: AnalyticsRepository
@@ -98,21 +108,19 @@ class AnalyticsService:
     def dashboard(self, user: User, period: Period, *, limit: int = 10) -> TeamDashboard:
         """Everything the page shows: this period's series and KPIs, the previous period's
         (mostly from the cache) and the per-group tables. The series are read here and the
-        rest aside (`read_aside`), each in a read-only unit of work."""
-        previous = period.previous()
+        other reads aside (`read_aside`), each in a read-only unit of work."""
         with self._read(user) as repos:
-            reads = self._reads_aside(repos, period)
             charts = self._read_aside(repos, lambda r: self._tables(r, period, limit))
-            before_frames, frames = self._frames(repos, previous, period)
-            before_values = self._previous_values(repos, previous, before_frames)
-            current, tables = reads(), charts.result()
+            view = self._kpi_view(repos, period)
+            tables = charts.result()
+        frames, reads = view.frames, view.reads
         return TeamDashboard(
             period=period,
-            kpis=kpi_list(kpi_values(frames, current), before_values),
+            kpis=view.kpis,
             activity=frames.activity,
-            previous_activity=before_frames.activity,
-            conversion=Conversion(*current.conversion, self._conversion_days),
-            recommendations=series.recommendation_frame(current.recommendations),
+            previous_activity=view.previous_frames.activity,
+            conversion=Conversion(*reads.conversion, self._conversion_days),
+            recommendations=series.recommendation_frame(reads.recommendations),
             top_movies=tables.top_movies,
             top_genres=tables.top_genres,
             cache_hit_rate=frames.cache,
@@ -124,12 +132,8 @@ class AnalyticsService:
 
     def kpis(self, user: User, period: Period) -> list[Kpi]:
         """The KPI tiles with the previous period's values (for deltas)."""
-        previous = period.previous()
         with self._read(user) as repos:
-            reads = self._reads_aside(repos, period)
-            before_frames, frames = self._frames(repos, previous, period)
-            before = self._previous_values(repos, previous, before_frames)
-            return kpi_list(kpi_values(frames, reads()), before)
+            return self._kpi_view(repos, period).kpis
 
     def activity(self, user: User, period: Period) -> pd.DataFrame:
         with self._read(user) as repos:
@@ -216,6 +220,19 @@ class AnalyticsService:
         with self._unit_of_work(read_only=True) as uow:
             yield _repos(uow)
 
+    def _kpi_view(self, repos: _Repos, period: Period) -> _KpiView:
+        """The period's KPIs with their inputs: its reads start aside, then both periods'
+        series are read here, then the previous period's KPIs (cached, or computed with its
+        own reads aside)."""
+        reads = self._reads(repos, period)
+        previous = period.previous()
+        previous_frames, frames = self._frames(repos, previous, period)
+        before = self._previous_values(repos, previous, previous_frames)
+        current = reads()
+        return _KpiView(
+            kpi_list(kpi_values(frames, current), before), frames, previous_frames, current
+        )
+
     def _frames(self, repos: _Repos, *periods: Period) -> list[DailyFrames]:
         """The per-day series of consecutive `periods` (read together, see `ClosedDays`)."""
         found = self._closed.rows(
@@ -230,7 +247,7 @@ class AnalyticsService:
         `PREVIOUS_TTL_SECONDS` (only its conversions and feedback can still move)."""
         return self._closed.value(
             analytics_key("kpis", period_key(previous), str(self._conversion_days)),
-            lambda: kpi_values(frames, self._period_reads(repos, previous)),
+            lambda: kpi_values(frames, self._reads(repos, previous)()),
             encode=_same,
             decode=_same,
             ttl=PREVIOUS_TTL_SECONDS,
@@ -245,11 +262,7 @@ class AnalyticsService:
             page_render=series.page_render(repos.system, period),
         )
 
-    def _period_reads(self, repos: _Repos, period: Period) -> PeriodReads:
-        usage = usage_reads(repos.analytics, repos.system, period)
-        return PeriodReads(*usage, conversion=self._conversion_counts(repos, period))
-
-    def _reads_aside(self, repos: _Repos, period: Period) -> Callable[[], PeriodReads]:
+    def _reads(self, repos: _Repos, period: Period) -> Callable[[], PeriodReads]:
         """Start the period's `PeriodReads` aside, the watchlist conversion (the longest) in
         a thread of its own; returns what waits for them."""
         usage = self._read_aside(repos, lambda r: usage_reads(r.analytics, r.system, period))
@@ -267,7 +280,10 @@ class AnalyticsService:
                 with self._unit_of_work(read_only=True) as uow:
                     return read(_repos(uow))
 
-            return aside.submit(run)
+            try:
+                return aside.submit(run)
+            except RuntimeError:  # closed meanwhile, by another thread
+                pass
         done: Future[T] = Future()
         try:
             done.set_result(read(repos))

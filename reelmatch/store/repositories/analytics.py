@@ -64,7 +64,9 @@ from reelmatch.store.sql import (
 
 #: (start, stop) of a UTC interval, half-open.
 Span = tuple[datetime, datetime]
-_PRUNED_UNTIL = "reelmatch_pruned_until"
+#: Per engine: (engine, runs, cost, items shown, clicked, accepted).
+EngineCounts = list[tuple[str, int, float, int, int, int]]
+_LAST_PRUNED_DAY = "reelmatch_last_pruned_day"
 
 
 def _last_pruned_day(connection: Connection) -> date | None:
@@ -171,7 +173,7 @@ class AnalyticsRepository:
     def last_pruned_day(self) -> date | None:
         """The last day `metrics prune` rolled into `event_daily` (read once per unit of
         work: every series of a view asks)."""
-        last: date | None = once_per_unit(self._session, _PRUNED_UNTIL, _last_pruned_day)
+        last: date | None = once_per_unit(self._session, _LAST_PRUNED_DAY, _last_pruned_day)
         return last
 
     def last_rolled_up_day(self) -> date | None:
@@ -228,7 +230,7 @@ class AnalyticsRepository:
         found_total, found_converted = self._core.execute(select(total, converted)).one()
         return int(found_total), int(found_converted)
 
-    def recommendations_by_engine(self, span: Span) -> list[tuple[str, int, float, int, int, int]]:
+    def recommendations_by_engine(self, span: Span) -> EngineCounts:
         """Per engine: (engine, runs, cost, items shown, clicked, accepted); accepted means
         feedback "up" or converted (watchlisted, rated or watched).
 

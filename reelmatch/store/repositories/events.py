@@ -132,9 +132,6 @@ class EventRepository:
     def oldest_before(self, cutoff: datetime) -> datetime | None:
         return self._core.scalar(select(func.min(EventRow.ts)).where(EventRow.ts < cutoff))
 
-    def last_rolled_up_day(self) -> date | None:
-        return self._session.scalar(select(func.max(EventDailyRow.day)))
-
     def roll_up(self, *, start: datetime, end: datetime) -> tuple[int, int]:
         """Fold the events in [start, end) (whole UTC days) into `event_daily`, merging with
         rows already there, then delete them. Returns (events removed, rollup rows written)."""
