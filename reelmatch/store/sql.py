@@ -138,6 +138,16 @@ def epoch_hour(timestamp: Any, dialect: str) -> ColumnElement[Any]:
     return result
 
 
+def hour_start_of(hours: Any, dialect: str) -> ColumnElement[Any]:
+    """The start of hour `hours` (since 1970 UTC) as a UTCDateTime column holds it, so that a
+    range of the column is compared with it on its index. SQLite stores the text
+    "YYYY-MM-DD HH:MM:SS.ffffff"."""
+    seconds = hours * literal(HOUR, BigInteger)
+    if dialect == "sqlite":
+        return func.datetime(seconds, "unixepoch").concat(".000000")
+    return func.to_timestamp(seconds)
+
+
 def hour_key(timestamp: Any, dialect: str) -> ColumnElement[Any]:
     """A key grouping a UTCDateTime column by UTC hour, cheaper per row than `epoch_hour`
     (a third of its cost on PostgreSQL); `hour_of_key` turns a group's key into hours since

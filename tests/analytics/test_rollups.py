@@ -18,6 +18,7 @@ from reelmatch.bootstrap import Services
 from reelmatch.domain import User
 from reelmatch.services.analytics import OPERATOR, AnalyticsService, Period
 from reelmatch.services.analytics.rollups import Rollups
+from reelmatch.store import id_sets
 from reelmatch.store.histograms import MAX_PERCENTILE_ERROR, merged
 from reelmatch.store.models import (
     EventDailyRollupRow,
@@ -439,3 +440,45 @@ def test_a_long_range_in_a_half_hour_zone(services: Services, people: list[User]
         ORIGIN_HOUR - 265 * DAY_HOURS, ORIGIN_HOUR + 15 * DAY_HOURS
     )
     _assert_same(raw, _answers(analytics, period))
+
+
+def test_each_hour_holds_the_users_of_that_hour_and_no_other(
+    services: Services, people: list[User]
+) -> None:
+    """Events on the first and last microsecond of hours, across a UTC midnight: each hour's
+    and each day's user set holds exactly who had an event in it."""
+    _reset(services)
+    midnight = 3 * 86_400
+    events = [
+        (midnight - 3600, 0),  # 23:00:00 of day 2, the hour's first instant
+        (midnight - 0.000001, 1),  # 23:59:59.999999, its last
+        (midnight, 2),  # 00:00:00 of day 3
+        (midnight + 3600 - 0.000001, 3),  # 00:59:59.999999
+        (midnight + 3600, 0),  # 01:00:00
+    ]
+    _insert(services, people, [(s, "search", user, None, {}) for s, user in events])
+    Rollups(services.database.unit_of_work)._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 5 * DAY_HOURS)
+    first = ORIGIN_HOUR + midnight // 3600 - 1
+    codec = id_sets.CODECS[id_sets.ACTIVE_USERS]
+    with UnitOfWork(services.database, read_only=True) as uow:
+        hourly = uow.session.execute(
+            select(RollupSetHourlyRow.hour, RollupSetHourlyRow.members).where(
+                RollupSetHourlyRow.name == id_sets.ACTIVE_USERS
+            )
+        ).all()
+        daily = uow.session.execute(
+            select(RollupSetDailyRow.day, RollupSetDailyRow.members).where(
+                RollupSetDailyRow.name == id_sets.ACTIVE_USERS
+            )
+        ).all()
+    ids = [person.id for person in people]
+    assert {h - first: sorted(codec.unpack(m)) for h, m in hourly} == {
+        0: sorted([ids[0], ids[1]]),
+        1: sorted([ids[2], ids[3]]),
+        2: [ids[0]],
+    }
+    day_two = first + 1 - DAY_HOURS
+    assert {d - day_two: sorted(codec.unpack(m)) for d, m in daily} == {
+        0: sorted([ids[0], ids[1]]),
+        DAY_HOURS: sorted([ids[0], ids[2], ids[3]]),
+    }
