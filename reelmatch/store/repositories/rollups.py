@@ -25,6 +25,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Select,
     and_,
     bindparam,
     case,
@@ -170,6 +171,16 @@ def _window() -> tuple[ColumnElement[bool], ...]:
 def _day_window(day: int, start: int, stop: int) -> dict[str, Any]:
     """The `low` and `high` bounds of the hours of UTC day `day` inside [start, stop)."""
     return {"low": hour_start(max(start, day)), "high": hour_start(min(stop, day + DAY_HOURS))}
+
+
+def _hours_with_events(start: int, stop: int, kinds: tuple[str, ...] | None = None) -> Select[Any]:
+    """The hours of [start, stop) with events (of `kinds`, if given), as a query of
+    `event_hourly` (rebuilt first in the same unit of work)."""
+    hourly = EventHourlyRow
+    query = select(hourly.hour.label("hour")).where(hourly.hour >= start, hourly.hour < stop)
+    if kinds is not None:
+        query = query.where(hourly.kind.in_(kinds))
+    return query.distinct()
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -340,13 +351,8 @@ class RollupRepository:
         each hour with events (`event_hourly`, rebuilt first) reads its members by an
         index-only range scan, with nothing to group. Grouping by a computed hour cost 3-5x
         more; a statement an hour cost most of its time in the statement itself (decision 98)."""
-        hourly, ts = EventHourlyRow, EventRow.ts
-        hours = (
-            select(hourly.hour.label("hour"))
-            .where(hourly.hour >= start, hourly.hour < stop)
-            .distinct()
-            .subquery("hours")
-        )
+        ts = EventRow.ts
+        hours = _hours_with_events(start, stop).subquery("hours")
         low, high = (hour_start_of(hours.c.hour + step, self._dialect) for step in (0, 1))
         members = select(joined_ints(member)).where(*where, ts >= low, ts < high)
         query = select(hours.c.hour, members.scalar_subquery()).order_by(hours.c.hour)
@@ -368,14 +374,9 @@ class RollupRepository:
             for hour, joined in self._core.execute(per_day, _day_window(day, start, stop)):
                 yield int(hour), split_ints(joined)[:, 0]
 
-    def _hours_with(self, start: int, stop: int, *, kinds: tuple[str, ...] | None) -> list[int]:
-        """The hours of [start, stop) with events (of `kinds`, if given), from
-        `event_hourly` (rebuilt first in the same unit of work)."""
-        hourly = EventHourlyRow
-        query = select(hourly.hour).where(hourly.hour >= start, hourly.hour < stop)
-        if kinds is not None:
-            query = query.where(hourly.kind.in_(kinds))
-        return sorted(int(h) for h in self._core.scalars(query.distinct()))
+    def _hours_with(self, start: int, stop: int, *, kinds: tuple[str, ...]) -> list[int]:
+        """The hours of [start, stop) with events of `kinds`."""
+        return sorted(int(h) for h in self._core.scalars(_hours_with_events(start, stop, kinds)))
 
     def _days_with(self, start: int, stop: int, *, kinds: tuple[str, ...]) -> list[int]:
         """The UTC days (hours of their midnights) of [start, stop) with events of `kinds`."""
