@@ -50,30 +50,41 @@ def pack(counts: Mapping[int, int]) -> bytes:
     return np.array(sorted(counts.items()), dtype=_PAIRS).reshape(-1).tobytes()
 
 
-def pack_pairs(pairs: np.ndarray) -> bytes:
-    """A histogram given as an (n, 2) array of (bucket, count) rows, buckets unique."""
-    ordered = pairs[np.argsort(pairs[:, 0], kind="stable")]
-    return ordered.astype(_PAIRS).reshape(-1).tobytes()
+def pack_buckets(buckets: np.ndarray) -> bytes:
+    """The histogram of each value's bucket, as `pack` gives it."""
+    present, totals = _counted(buckets)
+    return np.column_stack((present, totals)).astype(_PAIRS).reshape(-1).tobytes()
 
 
 def merged(packed: Iterable[bytes]) -> Counter[int]:
-    """The sum of packed histograms (buckets with no count left out): the buckets of a year
-    of days for one group lie within a few hundred to a few thousand consecutive numbers
-    (`bucket_expression` gives at most about 50,000), so they are counted by offset
+    """The sum of packed histograms (buckets with no count left out)."""
+    pairs = np.frombuffer(b"".join(packed), dtype=_PAIRS).reshape(-1, 2)
+    present, totals = _counted(pairs[:, 0], pairs[:, 1])
+    return Counter(dict(zip(present.tolist(), totals.tolist(), strict=True)))
+
+
+def _counted(
+    buckets: np.ndarray, counts: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The buckets present and their totals (`counts` each, else one), sorted. The buckets
+    of a year of days for one group lie within a few hundred to a few thousand consecutive
+    numbers (`bucket_expression` gives at most about 50,000), so they are counted by offset
     (`bincount`, linear) instead of sorted (`unique`, several times slower); the zero
     bucket, far below the rest, is added apart."""
-    pairs = np.frombuffer(b"".join(packed), dtype=_PAIRS).reshape(-1, 2)
-    buckets, counts = pairs[:, 0], pairs[:, 1]
-    found: Counter[int] = Counter()
+    found: list[tuple[np.ndarray, np.ndarray]] = []
     zero = buckets == ZERO_BUCKET
     if zero.any():
-        if total := int(counts[zero].sum()):
-            found[ZERO_BUCKET] = total
-        buckets, counts = buckets[~zero], counts[~zero]
+        total = int(counts[zero].sum()) if counts is not None else int(zero.sum())
+        if total:
+            found.append((np.array([ZERO_BUCKET]), np.array([total])))
+        buckets = buckets[~zero]
+        counts = counts[~zero] if counts is not None else None
     if len(buckets):
         low = int(buckets.min())
         offsets = np.subtract(buckets, low, dtype=np.int64)  # int32 could wrap on bad data
         totals = np.bincount(offsets, weights=counts).astype(np.int64)
         (present,) = np.nonzero(totals)
-        found.update(dict(zip((present + low).tolist(), totals[present].tolist(), strict=True)))
-    return found
+        found.append((present + low, totals[present]))
+    if not found:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate([b for b, _ in found]), np.concatenate([n for _, n in found])

@@ -230,8 +230,10 @@ class EventDailyRow(Base):
 
 class EventCounts:
     """The key and sums `event_hourly` and `event_daily_rollup` share: one row per (kind,
-    service, subject, cache kind) in their hour or day; '' stands for "none". `subject` is
-    kept for api_call only (the endpoint); every other kind sums over its subjects."""
+    service, subject, cache kind) in their hour or day; '' stands for "none". The service,
+    subject (the endpoint) and cache kind are kept for api_call only, and so are its
+    outcomes (`upstream` to `cache_lookups`); `tokens` and `cost_usd` for ai_usage only.
+    Every other kind has one row an hour, its count (decision 99)."""
 
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -100,6 +101,34 @@ def joined_ints(*columns: Any) -> ColumnElement[Any]:
         row = row + part
     result: ColumnElement[Any] = func.aggregate_strings(row, ",")
     return result
+
+
+def json_row(values: Sequence[Any], dialect: str) -> ColumnElement[Any]:
+    """A JSON array of `values` (one group's), for `json_rows` to collect."""
+    if dialect == "sqlite":
+        row: ColumnElement[Any] = func.json_array(*values)
+    else:
+        row = func.json_build_array(*values)
+    return row
+
+
+def json_rows(row: Any, dialect: str) -> ColumnElement[Any]:
+    """An aggregate collecting `json_row`s into one JSON array (`read_json` reads it): the
+    rows of a correlated subquery, which can return one value only."""
+    if dialect == "sqlite":
+        # A subquery's column is text to SQLite's JSON functions: json() makes it JSON again.
+        rows: ColumnElement[Any] = func.json_group_array(func.json(row))
+    else:
+        rows = func.json_agg(row)
+    return rows
+
+
+def read_json(value: str | list[Any] | None) -> list[Any]:
+    """What `json_rows` gave: text on SQLite, already parsed by psycopg on PostgreSQL, and
+    NULL (PostgreSQL's aggregate of no rows) as no rows."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def binary_results(query: Q) -> Q:

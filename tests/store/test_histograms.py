@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reelmatch.store.histograms import ZERO_BUCKET, merged, pack
+from reelmatch.store.histograms import ZERO_BUCKET, merged, pack, pack_buckets
 
 #: Buckets as the rollups make them: the zero bucket, sub-millisecond (negative) ones, and
 #: the usual few hundred.
@@ -23,3 +24,10 @@ def test_merged_is_the_sum_of_the_histograms(days: list[dict[int, int]]) -> None
     found = merged(pack(day) for day in days)
     assert dict(found) == {bucket: n for bucket, n in expected.items() if n}
     assert all(isinstance(b, int) and isinstance(n, int) for b, n in found.items())
+
+
+@given(st.lists(buckets, max_size=200))
+def test_a_histogram_of_each_events_bucket_counts_each_bucket(events: list[int]) -> None:
+    packed = pack_buckets(np.array(events, dtype=np.int64))
+    assert packed == pack(Counter(events))
+    assert dict(merged([packed])) == dict(Counter(events))
