@@ -233,7 +233,7 @@ class EventCounts:
     service, subject, cache kind) in their hour or day; '' stands for "none". The service,
     subject (the endpoint) and cache kind are kept for api_call only, and so are its
     outcomes (`upstream` to `cache_lookups`); `tokens` and `cost_usd` for ai_usage only.
-    Every other kind has one row an hour, its count (decision 99)."""
+    Every other kind has one row an hour or day, its count (decision 99)."""
 
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     service: Mapped[str] = mapped_column(String(20), primary_key=True, default="")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Date,
+    Float,
     Integer,
     LargeBinary,
     Select,
@@ -103,10 +104,16 @@ def joined_ints(*columns: Any) -> ColumnElement[Any]:
     return result
 
 
-def json_row(values: Sequence[Any], dialect: str) -> ColumnElement[Any]:
-    """A JSON array of `values` (one group's), for `json_rows` to collect."""
+def json_row(values: Sequence[ColumnElement[Any]], dialect: str) -> ColumnElement[Any]:
+    """A JSON array of `values` (one group's), for `json_rows` to collect. Floats keep every
+    digit: SQLite's JSON writes a REAL with 15 significant digits (0.1 + 0.1 + 0.1 became
+    0.3), so a float goes in as 17 digits of JSON text; PostgreSQL's are exact."""
     if dialect == "sqlite":
-        row: ColumnElement[Any] = func.json_array(*values)
+        exact = [
+            func.json(func.printf("%!.17g", value)) if isinstance(value.type, Float) else value
+            for value in values
+        ]
+        row: ColumnElement[Any] = func.json_array(*exact)
     else:
         row = func.json_build_array(*values)
     return row
@@ -175,19 +182,6 @@ def hour_start_of(hours: Any, dialect: str) -> ColumnElement[Any]:
     if dialect == "sqlite":
         return func.datetime(seconds, "unixepoch").concat(".000000")
     return func.to_timestamp(seconds)
-
-
-def hour_key(timestamp: Any, dialect: str) -> ColumnElement[Any]:
-    """A key grouping a UTCDateTime column by UTC hour, cheaper per row than `epoch_hour`
-    (a third of its cost on PostgreSQL); `hour_of_key` turns a group's key into hours since
-    1970. SQLite: the stored text up to the hour ("YYYY-MM-DD HH")."""
-    if dialect == "sqlite":
-        return func.substr(timestamp, 1, 13)
-    return func.date_trunc("hour", func.timezone("UTC", timestamp))
-
-
-def hour_of_key(key: Any, dialect: str) -> ColumnElement[Any]:
-    return epoch_hour(key + literal(":00:00") if dialect == "sqlite" else key, dialect)
 
 
 def local_day_index(timestamp: Any, days: LocalDays, dialect: str) -> ColumnElement[Any]:

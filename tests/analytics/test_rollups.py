@@ -282,8 +282,11 @@ def test_every_stored_kind_and_any_key_is_rolled_up_exactly(
         (122, "page_view", 1, 30.0, {"page": "Discover"}),
         (180, "api_call", None, 80.0, {**api, "cache": "miss"}),
         (181, "api_call", None, 5.0, {**api, "cache": "hit"}),
-        (182, "ai_usage", 2, None, {"model": "m", "tokens": 7, "cost_usd": 0.25}),
-        (183, "ai_usage", 3, None, {"model": "n", "tokens": 5, "cost_usd": 0.5}),
+        # 0.1 three times is 0.30000000000000004: every digit survives SQLite's JSON.
+        *(
+            (182 + n, "ai_usage", n, None, {"model": "m", "tokens": n, "cost_usd": 0.1})
+            for n in range(3)
+        ),
     ]
     _insert(services, people, events)
     Rollups(services.database.unit_of_work)._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + DAY_HOURS)
@@ -300,7 +303,7 @@ def test_every_stored_kind_and_any_key_is_rolled_up_exactly(
         }
     first = ORIGIN_HOUR
     assert rows == [
-        (first, "ai_usage", "", "", "", 2, 0, 0, 12, 0.75),
+        (first, "ai_usage", "", "", "", 3, 0, 0, 3, 0.1 + 0.1 + 0.1),
         (first, "api_call", "tmdb", odd, "movie", 2, 1, 1, 0, 0.0),
         (first, "legacy_kind", "", "", "", 2, 0, 0, 0, 0.0),
         (first, "page_view", "", "", "", 3, 0, 0, 0, 0.0),
@@ -311,6 +314,47 @@ def test_every_stored_kind_and_any_key_is_rolled_up_exactly(
         ("page_view", odd): {bucket_of(12.0): 1, bucket_of(14.0): 1},
         ("page_view", "Discover"): {bucket_of(30.0): 1},
     }
+
+
+def _rolled_up(services: Services) -> tuple[list[tuple[Any, ...]], ...]:
+    """Every row of the rollups, histograms unpacked."""
+    with UnitOfWork(services.database, read_only=True) as uow:
+        found = []
+        for table in ROLLUPS:
+            rows = uow.session.execute(select(*table.__table__.columns)).all()
+            if table is LatencyDailyRow:
+                rows = [(*row[:-1], dict(merged([row[-1]]))) for row in rows]
+            found.append(sorted(map(tuple, rows), key=repr))
+    return tuple(found)
+
+
+def test_a_day_rolled_up_in_two_runs_equals_one_run(services: Services, people: list[User]) -> None:
+    """The refresh rolls up a day's hours in several runs, each adding to the day's sets and
+    histograms: the rows come out exactly as from one run over the day."""
+    rng = random.Random(5)
+    events: list[tuple[Any, ...]] = []
+    for _ in range(400):
+        s, ms = rng.randrange(DAY_HOURS * 3600), rng.choice([None, 0.0, rng.uniform(1, 900)])
+        if rng.random() < 0.5:
+            page = {"page": rng.choice(["Discover", "Library"])}
+            events.append((s, "page_view", rng.randrange(4), ms, page))
+        else:
+            api = {"service": "tmdb", "endpoint": rng.choice(["/movie/{id}", "/search/movie"])}
+            api |= {"status": rng.choice([200, 429, 0]), "cache": rng.choice(["hit", "miss"])}
+            events.append((s, "api_call", None, ms, api))
+    _insert(services, people, events)
+    rollups = Rollups(services.database.unit_of_work)
+    rollups._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + DAY_HOURS)
+    once = _rolled_up(services)
+    with UnitOfWork(services.database) as uow:
+        for table in (*ROLLUPS, RollupStateRow):
+            uow.session.execute(delete(table))
+        uow.commit()
+    rollups._rebuild_range(ORIGIN_HOUR, ORIGIN_HOUR + 5)
+    rollups._rebuild_range(ORIGIN_HOUR + 5, ORIGIN_HOUR + 17)
+    rollups._rebuild_range(ORIGIN_HOUR + 17, ORIGIN_HOUR + DAY_HOURS)
+    assert _rolled_up(services) == once
+    assert once[ROLLUPS.index(LatencyDailyRow)]  # histograms were made
 
 
 def _counts(services: Services) -> tuple[int, ...]:

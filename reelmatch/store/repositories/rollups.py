@@ -32,7 +32,6 @@ from sqlalchemy import (
     Integer,
     Select,
     and_,
-    bindparam,
     case,
     delete,
     func,
@@ -65,8 +64,6 @@ from reelmatch.store.rollup_plan import (
 )
 from reelmatch.store.sql import (
     epoch_hour,
-    hour_key,
-    hour_of_key,
     hour_start_of,
     joined_ints,
     json_row,
@@ -162,18 +159,6 @@ def watchlist_adds() -> tuple[ColumnElement[bool], ...]:
         EventRow.user_id.is_not(None),
         EventRow.movie_id.is_not(None),
     )
-
-
-def _window() -> tuple[ColumnElement[bool], ...]:
-    """Events from bound parameter `low` to `high`: the per-hour and per-day statements are
-    built once and run for each window (`_day_window` gives a day's)."""
-    ts = EventRow.ts
-    return (ts >= bindparam("low", type_=ts.type), ts < bindparam("high", type_=ts.type))
-
-
-def _day_window(day: int, start: int, stop: int) -> dict[str, Any]:
-    """The `low` and `high` bounds of the hours of UTC day `day` inside [start, stop)."""
-    return {"low": hour_start(max(start, day)), "high": hour_start(min(stop, day + DAY_HOURS))}
 
 
 def _hours_with_events(start: int, stop: int, kinds: tuple[str, ...] | None = None) -> Select[Any]:
@@ -283,8 +268,10 @@ class _Tally:
         timed = detail.measured is not None
         service, subject = (keys.index(name) if timed else 0 for name in ("service", "subject"))
         for group in groups:
-            key = (hour, kind, *("" if at is None else group[at] for at in kept))
             totals = group[width:end]
+            if not totals[0]:
+                continue  # a kind without keys makes a group of no events
+            key = (hour, kind, *("" if at is None else group[at] for at in kept))
             held = self.rows.get(key)
             if held is not None:
                 totals = [a + b for a, b in zip(held, totals, strict=True)]
@@ -429,7 +416,8 @@ class RollupRepository:
                 earlier = select(day_sets.members).where(
                     day_sets.name == name, day_sets.day == first_day
                 )
-                daily[first_day].extend(map(codec.unpack, core.scalars(earlier)))
+                for held in core.scalars(earlier):  # none: the day has no set yet
+                    daily[first_day].append(codec.unpack(held))
             for h, members in hourly.items():
                 daily[day_start_hour(h)].append(members)
             targets: tuple[tuple[Any, str, dict[int, list[Any]], int], ...] = (
@@ -451,47 +439,19 @@ class RollupRepository:
     def _members_per_hour(
         self, name: str, member: Any, where: tuple[Any, ...], start: int, stop: int
     ) -> Iterator[tuple[int, np.ndarray]]:
-        """The members of each hour of [start, stop) that has any, joined into one string
-        per hour (`joined_ints`)."""
-        if name in SPARSE_SETS:
-            return self._sparse_members(member, where, start, stop, kinds=SPARSE_SETS[name])
-        return self._dense_members(member, where, start, stop)
-
-    def _dense_members(
-        self, member: Any, where: tuple[Any, ...], start: int, stop: int
-    ) -> Iterator[tuple[int, np.ndarray]]:
-        """A set nearly every event adds to (users): one statement for the range, in which
-        each hour with events (`event_hourly`, rebuilt first) reads its members by an
-        index-only range scan, with nothing to group. Grouping by a computed hour cost 3-5x
-        more; a statement an hour cost most of its time in the statement itself (decision 98)."""
-        hours = _hours_with_events(start, stop).subquery("hours")
+        """The members of each hour of [start, stop) that has any: one statement for the
+        range, in which each hour with events (of the set's kinds, for a set few events add
+        to: `SPARSE_SETS`) reads its members joined into one string (`joined_ints`) by an
+        index-only range scan, with nothing to group. `event_hourly` (rebuilt first) says
+        which hours have events. Grouping by a computed hour cost 3-5x more; a statement an
+        hour cost most of its time in the statement itself (decision 98)."""
+        hours = _hours_with_events(start, stop, SPARSE_SETS.get(name)).subquery("hours")
         members = select(joined_ints(member)).where(*where, *_in_hour(hours.c.hour, self._dialect))
         query = select(hours.c.hour, members.scalar_subquery()).order_by(hours.c.hour)
         for hour, joined in self._core.execute(query):
             found = split_ints(joined)[:, 0]
             if len(found):
                 yield int(hour), found
-
-    def _sparse_members(
-        self, member: Any, where: tuple[Any, ...], start: int, stop: int, *, kinds: tuple[str, ...]
-    ) -> Iterator[tuple[int, np.ndarray]]:
-        """A set few events of `kinds` add to (watchlist adds): one statement a day grouped
-        by hour, as an hour's statement would cost more than its few rows."""
-        rows = select(hour_key(EventRow.ts, self._dialect).label("hour"), member.label("member"))
-        raw = rows.where(*where, *_window()).subquery("raw")
-        per_day = select(hour_of_key(raw.c.hour, self._dialect), joined_ints(raw.c.member))
-        per_day = per_day.group_by(raw.c.hour)
-        for day in self._days_with(start, stop, kinds=kinds):
-            for hour, joined in self._core.execute(per_day, _day_window(day, start, stop)):
-                yield int(hour), split_ints(joined)[:, 0]
-
-    def _hours_with(self, start: int, stop: int, *, kinds: tuple[str, ...]) -> list[int]:
-        """The hours of [start, stop) with events of `kinds`."""
-        return sorted(int(h) for h in self._core.scalars(_hours_with_events(start, stop, kinds)))
-
-    def _days_with(self, start: int, stop: int, *, kinds: tuple[str, ...]) -> list[int]:
-        """The UTC days (hours of their midnights) of [start, stop) with events of `kinds`."""
-        return sorted({day_start_hour(h) for h in self._hours_with(start, stop, kinds=kinds)})
 
     def _rebuild_latency(self, start: int, stop: int, buckets: Buckets) -> int:
         core = self._core
@@ -584,7 +544,6 @@ class RollupRepository:
             select(json_row(values, self._dialect).label("row"))
             .where(EventRow.kind == kind, *_in_hour(hours.c.hour, self._dialect))
             .group_by(*columns)
-            .having(func.count() > 0)  # without keys, no events still make a group
             .correlate(hours)
             .subquery(f"{kind}_groups")
         )
