@@ -124,7 +124,7 @@ def mark_user_days(connection: Connection, user_id: int) -> None:
 
 
 def bucket_expression(value: Any) -> ColumnElement[Any]:
-    """The latency bucket of `value` (ms), as `rollup_plan.bucket_of` computes it."""
+    """The latency bucket of `value` (ms), as `histograms.bucket_of` computes it."""
     log_growth = literal(math.log(GROWTH))
     return case(
         (value <= 0, literal(ZERO_BUCKET, Integer)),
@@ -207,6 +207,10 @@ def _ai_sums() -> dict[str, ColumnElement[Any]]:
     }
 
 
+#: The keys of `event_hourly` besides the hour and kind.
+COUNT_KEYS = ("service", "subject", "cache_kind")
+
+
 @dataclass(frozen=True)
 class Detail:
     """What the rollups keep of a kind beyond its count per hour (decision 99)."""
@@ -230,6 +234,20 @@ class Detail:
         """The `event_hourly` columns its groups give besides their keys."""
         return ("events", *self.sums())
 
+    @cached_property
+    def kept_at(self) -> tuple[int | None, ...]:
+        """Where each of `COUNT_KEYS` is in a group (`grouped_by`); None: not kept."""
+        return tuple(
+            self.grouped_by.index(name) if name in self.keys else None for name in COUNT_KEYS
+        )
+
+    @cached_property
+    def latency_at(self) -> tuple[int, int] | None:
+        """Where a group's service and subject are, for its histogram; None: it has none."""
+        if self.measured is None:
+            return None
+        return self.grouped_by.index("service"), self.grouped_by.index("subject")
+
 
 #: The kinds whose rollups hold more than a count per hour (events.py): api_call's
 #: service, endpoint and cache kind, its outcomes and the latency of the calls that reached
@@ -244,8 +262,6 @@ DETAILED_KINDS: dict[str, Detail] = {
     PAGE_VIEW: Detail(measured=lambda: ()),
     AI_USAGE: Detail(sums=_ai_sums),
 }
-#: The keys of `event_hourly` besides the hour and kind.
-COUNT_KEYS = ("service", "subject", "cache_kind")
 #: Each (UTC day, kind, service, subject)'s latency buckets, in `joined_ints` strings.
 Buckets = dict[tuple[int, str, str, str], list[str]]
 
@@ -261,23 +277,21 @@ class _Tally:
 
     def add(self, kind: str, detail: Detail, hour: int, groups: list[list[Any]]) -> None:
         """An hour's groups of `kind`: its `grouped_by` keys, count, sums, then buckets."""
-        keys = detail.grouped_by
-        kept = [keys.index(name) if name in detail.keys else None for name in COUNT_KEYS]
-        width, end = len(keys), len(keys) + len(detail.totals)
+        width = len(detail.grouped_by)
+        end = width + len(detail.totals)
         day = day_start_hour(hour)
-        timed = detail.measured is not None
-        service, subject = (keys.index(name) if timed else 0 for name in ("service", "subject"))
         for group in groups:
             totals = group[width:end]
             if not totals[0]:
                 continue  # a kind without keys makes a group of no events
-            key = (hour, kind, *("" if at is None else group[at] for at in kept))
+            key = (hour, kind, *("" if at is None else group[at] for at in detail.kept_at))
             held = self.rows.get(key)
             if held is not None:
                 totals = [a + b for a, b in zip(held, totals, strict=True)]
             self.rows[key] = totals
-            if timed and group[-1]:
-                self.buckets[(day, kind, group[service], group[subject])].append(group[-1])
+            if detail.latency_at is not None and group[-1]:
+                service, subject = (group[at] for at in detail.latency_at)
+                self.buckets[(day, kind, service, subject)].append(group[-1])
 
     def hourly_rows(self) -> list[dict[str, Any]]:
         zero = dict.fromkeys(DAILY_SUMS, 0)
@@ -386,14 +400,14 @@ class RollupRepository:
         core, hourly, daily = self._core, EventHourlyRow, EventDailyRollupRow
         core.execute(delete(daily).where(daily.day >= first_day, daily.day < stop))
         day = (hourly.hour // literal(DAY_HOURS, Integer)) * literal(DAY_HOURS, Integer)
-        keys = [hourly.kind, hourly.service, hourly.subject, hourly.cache_kind]
+        keys = [hourly.__table__.c[name] for name in ("kind", *COUNT_KEYS)]
         sums = [func.sum(hourly.__table__.c[name]) for name in DAILY_SUMS]
         grouped = (
             select(day.label("day"), *keys, *sums)
             .where(hourly.hour >= first_day, hourly.hour < stop)
             .group_by(day, *keys)
         )
-        columns = ["day", "kind", "service", "subject", "cache_kind", *DAILY_SUMS]
+        columns = ["day", "kind", *COUNT_KEYS, *DAILY_SUMS]
         core.execute(insert(daily).from_select(columns, grouped))
         found = select(func.count()).select_from(daily)
         return int(core.scalar(found.where(daily.day >= first_day, daily.day < stop)) or 0)
